@@ -1,0 +1,208 @@
+package io.peregrine.common.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds an immutable config record from three layers: the record's defaults, a YAML (or JSON) file, and
+ * environment variables. Every leaf key has an environment name: {@code transfer.grpcListen} is
+ * {@code PEREGRINE_TRANSFER_GRPC_LISTEN}; a list takes a comma-separated value or a JSON array. Unknown keys in the
+ * file and values that do not fit fail at start with the key, the value and where it came from.
+ */
+public final class ConfigLoader {
+  public static final String ENV_PREFIX = "PEREGRINE";
+
+  private final ObjectMapper yaml;
+
+  public ConfigLoader() {
+    this.yaml = new ObjectMapper(new YAMLFactory())
+        .registerModule(Durations.jacksonModule())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
+
+  /**
+   * @param file the YAML file, or null for defaults and environment only
+   * @param env the environment (System.getenv() in production, a map in tests)
+   */
+  public <T> T load(Path file, Class<T> type, T defaults, Map<String, String> env) {
+    ObjectNode tree = yaml.valueToTree(defaults);
+    Map<String, String> origins = new HashMap<>();
+    if (file != null) {
+      JsonNode fromFile;
+      try {
+        fromFile = yaml.readTree(Files.readString(file));
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
+        if (!fromFile.isObject()) {
+          throw new ConfigException("config file " + file + " must hold a mapping of sections, found "
+              + fromFile.getNodeType());
+        }
+        merge(tree, (ObjectNode) fromFile, "", "file " + file, origins);
+      }
+    }
+    applyEnv(tree, "", env, origins);
+    try {
+      return yaml.treeToValue(tree, type);
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String key = path(e);
+      throw new ConfigException("invalid config" + (key.isEmpty() ? "" : " in " + key) + originOf(key, origins)
+          + ": " + cause.getMessage(), cause);
+    } catch (JsonMappingException e) {
+      String key = path(e);
+      String value = e instanceof InvalidFormatException f ? " value '" + f.getValue() + "'" : "";
+      String why = e instanceof MismatchedInputException m && m.getTargetType() != null
+          ? "expected " + m.getTargetType().getSimpleName() : e.getOriginalMessage();
+      throw new ConfigException("invalid config key " + key + value + originOf(key, origins) + ": " + why, e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("invalid config: " + e.getMessage(), e);
+    }
+  }
+
+  /** Lists every environment variable this config type reads, for --help and the docs. */
+  public List<String> environmentNames(Object defaults) {
+    List<String> names = new ArrayList<>();
+    collectNames(yaml.valueToTree(defaults), "", names);
+    return names;
+  }
+
+  public String toYaml(Object config) {
+    try {
+      return yaml.writeValueAsString(config);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void merge(ObjectNode target, ObjectNode source, String prefix, String origin,
+      Map<String, String> origins) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = prefix + e.getKey();
+      JsonNode existing = target.get(e.getKey());
+      if (existing == null && !target.has(e.getKey())) {
+        throw new ConfigException("unknown config key " + key + " in " + origin + "; known keys here: "
+            + new TreeSet<>(iterableNames(target)));
+      }
+      if (existing != null && existing.isObject() && e.getValue().isObject()) {
+        merge((ObjectNode) existing, (ObjectNode) e.getValue(), key + ".", origin, origins);
+      } else {
+        target.set(e.getKey(), e.getValue());
+        origins.put(key, origin);
+      }
+    }
+  }
+
+  private static void applyEnv(ObjectNode node, String prefix, Map<String, String> env, Map<String, String> origins) {
+    List<String> names = iterableNames(node);
+    for (String field : names) {
+      String key = prefix + field;
+      JsonNode child = node.get(field);
+      if (child != null && child.isObject()) {
+        applyEnv((ObjectNode) child, key + ".", env, origins);
+        continue;
+      }
+      String var = envName(key);
+      String value = env.get(var);
+      if (value == null) {
+        continue;
+      }
+      origins.put(key, "environment variable " + var);
+      node.set(field, child != null && child.isArray() ? list(value) : TextNode.valueOf(value));
+    }
+  }
+
+  private static JsonNode list(String value) {
+    String v = value.trim();
+    if (v.startsWith("[")) {
+      try {
+        return new ObjectMapper().readTree(v);
+      } catch (IOException e) {
+        throw new ConfigException("environment list '" + value + "' is not a JSON array: " + e.getMessage(), e);
+      }
+    }
+    ArrayNode array = JsonNodeFactory.instance.arrayNode();
+    for (String item : v.split(",")) {
+      if (!item.isBlank()) {
+        array.add(item.trim());
+      }
+    }
+    return array;
+  }
+
+  private static void collectNames(JsonNode node, String prefix, List<String> out) {
+    for (String field : iterableNames(node)) {
+      JsonNode child = node.get(field);
+      if (child != null && child.isObject()) {
+        collectNames(child, prefix + field + ".", out);
+      } else {
+        out.add(envName(prefix + field));
+      }
+    }
+  }
+
+  /** {@code transfer.grpcListen} becomes {@code PEREGRINE_TRANSFER_GRPC_LISTEN}. */
+  public static String envName(String key) {
+    StringBuilder out = new StringBuilder(ENV_PREFIX);
+    out.append('_');
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '.') {
+        out.append('_');
+      } else if (Character.isUpperCase(c) && i > 0 && key.charAt(i - 1) != '.') {
+        out.append('_').append(c);
+      } else {
+        out.append(Character.toUpperCase(c));
+      }
+    }
+    return out.toString();
+  }
+
+  private static List<String> iterableNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (out.length() > 0) {
+          out.append('.');
+        }
+        out.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String originOf(String key, Map<String, String> origins) {
+    String origin = origins.get(key);
+    return origin == null ? "" : " (from " + origin + ")";
+  }
+}

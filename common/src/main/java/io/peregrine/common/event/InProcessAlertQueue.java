@@ -1,0 +1,122 @@
+package io.peregrine.common.event;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The alert queue for a single process (all-in-one without Redis): seven bounded queues, most urgent taken first.
+ * When a queue is full, publish fails and the judge keeps the event and retries: nothing is dropped silently.
+ * Events do not survive a restart; use Redis for that.
+ */
+public final class InProcessAlertQueue implements AlertPublisher, AlertSource {
+  public static final int DEFAULT_CAPACITY = 10_000;
+  private static final int DEAD_LETTER_CAPACITY = 1_000;
+
+  private final int capacity;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final List<Deque<String>> queues = new ArrayList<>();
+  private final Deque<String> deadLetters = new ArrayDeque<>();
+
+  public InProcessAlertQueue(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    }
+    this.capacity = capacity;
+    for (int p = AlertQueues.MIN_PRIORITY; p <= AlertQueues.MAX_PRIORITY; p++) {
+      queues.add(new ArrayDeque<>());
+    }
+  }
+
+  @Override
+  public void publish(AlertEvent event) throws AlertQueueException {
+    String json = AlertEventJson.write(event);
+    int p = AlertQueues.clamp(event.priority());
+    lock.lock();
+    try {
+      Deque<String> q = queues.get(p);
+      if (q.size() >= capacity) {
+        throw new AlertQueueException("in-process alert queue p" + p + " is full (" + capacity + " events)", null);
+      }
+      q.addLast(json);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Delivery take(Duration wait) throws InterruptedException {
+    long nanos = wait.toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        for (Deque<String> q : queues) {
+          String json = q.pollFirst();
+          if (json != null) {
+            return new Delivery(AlertEventJson.read(json), json);
+          }
+        }
+        if (nanos <= 0) {
+          return null;
+        }
+        nanos = notEmpty.awaitNanos(nanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void ack(Delivery delivery) {
+    // taken means removed here: a process crash loses the whole queue anyway
+  }
+
+  @Override
+  public void deadLetter(Delivery delivery, String reason) {
+    lock.lock();
+    try {
+      if (deadLetters.size() >= DEAD_LETTER_CAPACITY) {
+        deadLetters.pollFirst();
+      }
+      deadLetters.addLast(delivery.raw());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Events given up on, oldest first (at most the newest 1,000). */
+  public List<String> deadLetters() {
+    lock.lock();
+    try {
+      return List.copyOf(deadLetters);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int size() {
+    lock.lock();
+    try {
+      return queues.stream().mapToInt(Deque::size).sum();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean healthy() {
+    return true;
+  }
+
+  /** Waits for an event without a timeout limit beyond {@code wait}; convenience for tests. */
+  public Delivery poll(long wait, TimeUnit unit) throws InterruptedException {
+    return take(Duration.ofNanos(unit.toNanos(wait)));
+  }
+}

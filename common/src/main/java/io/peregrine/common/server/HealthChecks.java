@@ -1,0 +1,31 @@
+package io.peregrine.common.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** Named yes/no checks behind {@code /health}: the component is healthy when all of them are. */
+public final class HealthChecks {
+  private final Map<String, Supplier<Boolean>> checks = new ConcurrentHashMap<>();
+
+  public HealthChecks add(String name, Supplier<Boolean> check) {
+    checks.put(name, check);
+    return this;
+  }
+
+  /** Runs every check; a check that throws counts as failing. */
+  public Map<String, Boolean> run() {
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      boolean ok;
+      try {
+        ok = Boolean.TRUE.equals(e.getValue().get());
+      } catch (RuntimeException ex) {
+        ok = false;
+      }
+      out.put(e.getKey(), ok);
+    });
+    return out;
+  }
+}

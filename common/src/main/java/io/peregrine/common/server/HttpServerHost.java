@@ -1,0 +1,126 @@
+package io.peregrine.common.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.config.HostPort;
+import io.peregrine.common.lifecycle.Component;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A component's HTTP side on the JDK's built-in server: {@code /metrics} (Prometheus text), {@code /health}
+ * (JSON, 200 or 503) and whatever routes the component adds before start. Handlers run on a bounded, named pool;
+ * an exception in a handler answers 500 with its message instead of killing the connection silently.
+ */
+public final class HttpServerHost implements Component {
+  private static final Logger log = LoggerFactory.getLogger(HttpServerHost.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Enough for a few hundred concurrent pushers; the queue absorbs bursts without unbounded memory. */
+  private static final int QUEUE_CAPACITY = 1024;
+
+  private final String name;
+  private final String listen;
+  private final int threads;
+  private final PrometheusMeterRegistry registry;
+  private final HealthChecks health;
+  private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile HttpServer server;
+  private volatile ThreadPoolExecutor executor;
+
+  public HttpServerHost(String name, String listen, int threads, PrometheusMeterRegistry registry,
+      HealthChecks health) {
+    this.name = name;
+    this.listen = listen;
+    this.threads = threads;
+    this.registry = registry;
+    this.health = health;
+  }
+
+  /** Adds a route (a path prefix, as the JDK server matches); call before {@link #start()}. */
+  public HttpServerHost route(String path, HttpHandler handler) {
+    if (server != null) {
+      throw new IllegalStateException(name + ": routes must be added before start");
+    }
+    routes.put(path, handler);
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void start() throws IOException {
+    HostPort hp = HostPort.parse(name + ".listen", listen);
+    HttpServer s = HttpServer.create(new InetSocketAddress(hp.host(), hp.port()), 128);
+    executor = NamedExecutors.fixed(name, threads, QUEUE_CAPACITY, new ThreadPoolExecutor.AbortPolicy());
+    s.setExecutor(executor);
+    s.createContext("/metrics", guarded(ex -> HttpExchanges.send(ex, 200,
+        "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+    s.createContext("/health", guarded(this::health));
+    routes.forEach((path, handler) -> s.createContext(path, guarded(handler)));
+    s.start();
+    server = s;
+    log.info("{}: HTTP listening on {}", name, address());
+  }
+
+  /** The bound address (the real port when configured with port 0). */
+  public HostPort address() {
+    InetSocketAddress a = server.getAddress();
+    return new HostPort(a.getHostString(), a.getPort());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void health(HttpExchange ex) throws IOException {
+    Map<String, Boolean> results = health.run();
+    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
+    ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("component", name);
+    ObjectNode checks = body.putObject("checks");
+    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
+    HttpExchanges.json(ex, up ? 200 : 503, body.toString());
+  }
+
+  private HttpHandler guarded(HttpHandler handler) {
+    return ex -> {
+      try {
+        handler.handle(ex);
+      } catch (HttpExchanges.BodyTooLargeException e) {
+        HttpExchanges.json(ex, 413, JSON.createObjectNode().put("error", e.getMessage()).toString());
+      } catch (Exception e) {
+        log.warn("{}: {} {} failed", name, ex.getRequestMethod(), ex.getRequestURI(), e);
+        try {
+          HttpExchanges.json(ex, 500, JSON.createObjectNode().put("error", String.valueOf(e.getMessage())).toString());
+        } catch (IOException | RuntimeException ignored) {
+          // the response was already started; the connection is closed below
+        }
+      } finally {
+        ex.close();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true) || server == null) {
+      return;
+    }
+    server.stop(0);
+    NamedExecutors.shutdown(executor, name, Duration.ofSeconds(5));
+  }
+}
