@@ -40,6 +40,7 @@ public final class OpenFalconJson {
   public ParsedBatch parse(InputStream body) throws MalformedBatchException {
     List<Sample> samples = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
     int index = 0;
     try (JsonParser p = JSON.createParser(body)) {
       JsonToken first = p.nextToken();
@@ -60,7 +61,9 @@ public final class OpenFalconJson {
           rejects.add(reject(index, RejectCode.MISSING_FIELD, "item is " + t + ", not a JSON object"));
           p.skipChildren();
         } else {
-          readItem(p, index, samples, rejects);
+          if (readItem(p, index, samples, rejects)) {
+            positions.add(index);
+          }
         }
         index++;
         if (!array) {
@@ -77,10 +80,11 @@ public final class OpenFalconJson {
     } catch (IOException e) {
       throw new MalformedBatchException("could not read the body: " + e.getMessage(), false, e);
     }
-    return new ParsedBatch(samples, rejects, index);
+    return new ParsedBatch(samples, positions.stream().mapToInt(Integer::intValue).toArray(), rejects, index);
   }
 
-  private void readItem(JsonParser p, int index, List<Sample> samples, List<Reject> rejects) throws IOException {
+  /** @return true when the item was accepted */
+  private boolean readItem(JsonParser p, int index, List<Sample> samples, List<Reject> rejects) throws IOException {
     Sample.Builder b = Sample.newBuilder();
     String problem = null;
     RejectCode code = null;
@@ -149,12 +153,13 @@ public final class OpenFalconJson {
     }
     if (problem != null) {
       rejects.add(reject(index, code, problem));
-      return;
+      return false;
     }
     Sample s = validator.normalise(b.build(), index, (i, c, reason) -> rejects.add(reject(i, c, reason)));
     if (s != null) {
       samples.add(s);
     }
+    return s != null;
   }
 
   private static String text(JsonParser p, JsonToken v) throws IOException {
