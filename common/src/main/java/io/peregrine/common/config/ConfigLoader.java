@@ -81,6 +81,51 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Returns {@code base} with YAML text laid over it (unknown keys fail as in a file): how a launcher keeps a
+   * bundled set of defaults, such as all-in-one's, in a resource.
+   */
+  public <T> T overlay(T base, Class<T> type, String yamlText, String origin) {
+    ObjectNode tree = yaml.valueToTree(base);
+    try {
+      JsonNode over = yaml.readTree(yamlText);
+      if (over != null && over.isObject()) {
+        merge(tree, (ObjectNode) over, "", origin, new HashMap<>());
+      }
+      return yaml.treeToValue(tree, type);
+    } catch (IOException e) {
+      throw new ConfigException("invalid config in " + origin + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns {@code base} with single keys replaced ({@code "transfer.graphNodes" -> List.of(...)}): how a launcher
+   * wires one component to the port another one actually bound.
+   */
+  public <T> T with(T base, Class<T> type, Map<String, ?> values) {
+    ObjectNode tree = yaml.valueToTree(base);
+    for (Map.Entry<String, ?> e : values.entrySet()) {
+      String[] parts = e.getKey().split("\\.");
+      ObjectNode node = tree;
+      for (int i = 0; i < parts.length - 1; i++) {
+        JsonNode child = node.get(parts[i]);
+        if (child == null || !child.isObject()) {
+          throw new ConfigException("unknown config key " + e.getKey());
+        }
+        node = (ObjectNode) child;
+      }
+      if (!node.has(parts[parts.length - 1])) {
+        throw new ConfigException("unknown config key " + e.getKey());
+      }
+      node.set(parts[parts.length - 1], yaml.valueToTree(e.getValue()));
+    }
+    try {
+      return yaml.treeToValue(tree, type);
+    } catch (IOException e) {
+      throw new ConfigException("invalid config override " + values.keySet() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Lists every environment variable this config type reads, for --help and the docs. */
   public List<String> environmentNames(Object defaults) {
     List<String> names = new ArrayList<>();

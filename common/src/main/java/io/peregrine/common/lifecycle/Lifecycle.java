@@ -33,7 +33,27 @@ public final class Lifecycle implements AutoCloseable {
     return component;
   }
 
-  /** Starts everything; when one fails, closes what already started and rethrows. */
+  /**
+   * Starts one component now and registers it for the reverse-order close; for wiring where a later component
+   * needs what an earlier one bound (a port chosen at start). When it fails, closes what already started.
+   */
+  public <C extends Component> C start(C component) throws Exception {
+    long t0 = System.nanoTime();
+    try {
+      component.start();
+    } catch (Exception | Error e) {
+      log.error("{}: {} failed to start: {}", owner, component.name(), e.toString(), e);
+      close();
+      throw e;
+    }
+    synchronized (lock) {
+      started.push(component);
+    }
+    log.info("{}: started {} in {} ms", owner, component.name(), (System.nanoTime() - t0) / 1_000_000);
+    return component;
+  }
+
+  /** Starts everything added so far; when one fails, closes what already started and rethrows. */
   public void start() throws Exception {
     long begin = System.nanoTime();
     List<Component> toStart;

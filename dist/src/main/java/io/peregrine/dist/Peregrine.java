@@ -1,0 +1,37 @@
+package io.peregrine.dist;
+
+import io.peregrine.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code peregrine} launcher: one subcommand per component, all-in-one, bench and config. */
+@Command(
+    name = "peregrine",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Peregrine: an Open-Falcon-style monitoring pipeline (agent -> transfer -> graph/judge -> sender).",
+    subcommands = {
+        AllInOneCommand.class,
+        ComponentCommands.Agent.class,
+        ComponentCommands.Transfer.class,
+        ComponentCommands.Graph.class,
+        ComponentCommands.Judge.class,
+        ComponentCommands.Sender.class,
+        ComponentCommands.Hbs.class,
+        ConfigCommand.class,
+        BenchCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Peregrine implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Peregrine()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}
