@@ -1,5 +1,7 @@
 package io.peregrine.common.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,10 +18,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -51,8 +55,11 @@ public final class ConfigLoader {
       JsonNode fromFile;
       try {
         fromFile = yaml.readTree(Files.readString(file));
+      } catch (JsonProcessingException e) {
+        // the YAML parser's message already points at the line and column
+        throw new ConfigException("config file " + file + " is not valid YAML: " + e.getOriginalMessage(), e);
       } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        throw new ConfigException("cannot read config file " + file + ": " + e, e);
       }
       if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
         if (!fromFile.isObject()) {
@@ -66,15 +73,16 @@ public final class ConfigLoader {
     try {
       return yaml.treeToValue(tree, type);
     } catch (ValueInstantiationException e) {
+      // a compact constructor refused a value: its message names the field; add where the section's values came from
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String key = path(e);
-      throw new ConfigException("invalid config" + (key.isEmpty() ? "" : " in " + key) + originOf(key, origins)
+      throw new ConfigException("invalid config" + (key.isEmpty() ? "" : " in " + key) + originsUnder(key, origins)
           + ": " + cause.getMessage(), cause);
     } catch (JsonMappingException e) {
       String key = path(e);
-      String value = e instanceof InvalidFormatException f ? " value '" + f.getValue() + "'" : "";
+      String value = e instanceof InvalidFormatException f ? " value '" + f.getValue() + "'" : valueAt(tree, e);
       String why = e instanceof MismatchedInputException m && m.getTargetType() != null
-          ? "expected " + m.getTargetType().getSimpleName() : e.getOriginalMessage();
+          ? "expected " + describe(m.getTargetType()) : e.getOriginalMessage();
       throw new ConfigException("invalid config key " + key + value + originOf(key, origins) + ": " + why, e);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException("invalid config: " + e.getMessage(), e);
@@ -151,6 +159,9 @@ public final class ConfigLoader {
         throw new ConfigException("unknown config key " + key + " in " + origin + "; known keys here: "
             + new TreeSet<>(iterableNames(target)));
       }
+      if (existing != null && existing.isObject() && e.getValue().isNull()) {
+        continue; // "section:" with every key commented out means the section's defaults, not no section
+      }
       if (existing != null && existing.isObject() && e.getValue().isObject()) {
         merge((ObjectNode) existing, (ObjectNode) e.getValue(), key + ".", origin, origins);
       } else {
@@ -175,17 +186,19 @@ public final class ConfigLoader {
         continue;
       }
       origins.put(key, "environment variable " + var);
-      node.set(field, child != null && child.isArray() ? list(value) : TextNode.valueOf(value));
+      node.set(field, child != null && child.isArray() ? list(var, value) : TextNode.valueOf(value));
     }
   }
 
-  private static JsonNode list(String value) {
+  private static JsonNode list(String var, String value) {
     String v = value.trim();
     if (v.startsWith("[")) {
       try {
         return new ObjectMapper().readTree(v);
-      } catch (IOException e) {
-        throw new ConfigException("environment list '" + value + "' is not a JSON array: " + e.getMessage(), e);
+      } catch (JsonProcessingException e) {
+        String why = e instanceof JsonEOFException ? "the array is not closed" : e.getOriginalMessage();
+        throw new ConfigException("environment variable " + var + " = '" + value + "' is not a JSON array: " + why
+            + where(e), e);
       }
     }
     ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -244,6 +257,57 @@ public final class ConfigLoader {
       }
     }
     return out.toString();
+  }
+
+  /** The value the mapping failed on, from the merged tree: the file's or environment's text, not the default. */
+  private static String valueAt(JsonNode tree, JsonMappingException e) {
+    JsonNode node = tree;
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (node == null) {
+        return "";
+      }
+      node = r.getFieldName() != null ? node.get(r.getFieldName()) : node.get(r.getIndex());
+    }
+    if (node == null || node == tree) {
+      return "";
+    }
+    return node.isValueNode() && !node.isNull() ? " value '" + node.asText() + "'" : " value " + node;
+  }
+
+  private static String describe(Class<?> type) {
+    if (Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type.isRecord()) {
+      return "a mapping of keys (" + type.getSimpleName() + ")";
+    }
+    return type.getSimpleName();
+  }
+
+  private static String where(JsonProcessingException e) {
+    return e.getLocation() == null ? ""
+        : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+  }
+
+  /** Where the keys at and below {@code key} were set, grouped by origin; empty when all are defaults. */
+  private static String originsUnder(String key, Map<String, String> origins) {
+    Map<String, TreeSet<String>> byOrigin = new TreeMap<>();
+    origins.forEach((k, origin) -> {
+      if (key.isEmpty() || k.equals(key) || k.startsWith(key + ".")) {
+        byOrigin.computeIfAbsent(origin, o -> new TreeSet<>()).add(k);
+      }
+    });
+    if (byOrigin.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(" (");
+    byOrigin.forEach((origin, keys) -> {
+      if (out.length() > 2) {
+        out.append("; ");
+      }
+      out.append(String.join(", ", keys)).append(" from ").append(origin);
+    });
+    return out.append(')').toString();
   }
 
   private static String originOf(String key, Map<String, String> origins) {

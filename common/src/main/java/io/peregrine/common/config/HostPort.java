@@ -7,12 +7,14 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException(name + " must be host:port, got nothing");
     }
     int colon = text.lastIndexOf(':');
-    if (colon <= 0 || colon == text.length() - 1) {
+    // an IPv6 host must be bracketed, so "[::1]" alone is a host without a port, not port "1]"
+    boolean bracketed = text.startsWith("[");
+    if (colon <= 0 || colon == text.length() - 1 || bracketed && text.charAt(colon - 1) != ']') {
       throw new IllegalArgumentException(name + " must be host:port, got '" + text + "'");
     }
-    String host = text.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
+    String host = bracketed ? text.substring(1, colon - 1) : text.substring(0, colon);
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException(name + " must be host:port, got '" + text + "'");
     }
     int port;
     try {

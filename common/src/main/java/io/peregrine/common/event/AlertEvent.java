@@ -1,5 +1,6 @@
 package io.peregrine.common.event;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public record AlertEvent(
     return id + "/" + status + "/" + eventTime + "/" + currentStep;
   }
 
+  @JsonIgnore // derived from status; as a JSON field it would add "problem" to Open-Falcon's event shape
   public boolean isProblem() {
     return PROBLEM.equals(status);
   }

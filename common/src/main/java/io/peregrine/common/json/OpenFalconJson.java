@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.peregrine.common.model.CounterTypes;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
@@ -74,6 +75,10 @@ public final class OpenFalconJson {
       if (array && t == null) {
         throw new MalformedBatchException("JSON array is not closed", false, null);
       }
+    } catch (JsonEOFException e) {
+      // Jackson's own text here quotes a redacted source location; say plainly what is wrong
+      throw new MalformedBatchException("malformed JSON: the body ends at line " + e.getLocation().getLineNr()
+          + " column " + e.getLocation().getColumnNr() + " with an array or object not closed", false, e);
     } catch (JsonProcessingException e) {
       throw new MalformedBatchException("malformed JSON: " + e.getOriginalMessage() + " at line "
           + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr(), false, e);
@@ -90,6 +95,7 @@ public final class OpenFalconJson {
     RejectCode code = null;
     String counterType = null;
     boolean hasType = false;
+    boolean hasValue = false;
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -118,6 +124,7 @@ public final class OpenFalconJson {
           }
         }
         case "value" -> {
+          hasValue = true;
           if (v.isNumeric()) {
             b.setValue(p.getDoubleValue());
           } else if (v == JsonToken.VALUE_STRING) {
@@ -145,6 +152,11 @@ public final class OpenFalconJson {
         }
         default -> p.skipChildren();
       }
+    }
+    if (problem == null && !hasValue) {
+      // as Open-Falcon's transfer: no value is invalid, not a zero that was never measured
+      problem = "value is missing";
+      code = RejectCode.BAD_VALUE;
     }
     if (problem == null && b.getCounterType() == CounterType.COUNTER_TYPE_UNSPECIFIED) {
       problem = hasType ? "counterType must be GAUGE, COUNTER or DERIVE, got '" + counterType + "'"

@@ -35,25 +35,36 @@ public final class Lifecycle implements AutoCloseable {
 
   /**
    * Starts one component now and registers it for the reverse-order close; for wiring where a later component
-   * needs what an earlier one bound (a port chosen at start). When it fails, closes what already started.
+   * needs what an earlier one bound (a port chosen at start). When it fails, closes what already started, the failed
+   * component included (it may hold a pool or a port it got before failing; close() is safe on it), and rethrows.
+   *
+   * @throws IllegalStateException when this lifecycle was closed before or while the component started
    */
   public <C extends Component> C start(C component) throws Exception {
+    if (closed.get()) {
+      throw new IllegalStateException(owner + ": closed, not starting " + component.name());
+    }
     long t0 = System.nanoTime();
     try {
       component.start();
     } catch (Exception | Error e) {
       log.error("{}: {} failed to start: {}", owner, component.name(), e.toString(), e);
+      if (!register(component)) {
+        closeQuietly(component);
+      }
       close();
       throw e;
     }
-    synchronized (lock) {
-      started.push(component);
+    if (!register(component)) {
+      // close() ran while this one was starting (a shutdown hook during startup) and could not see it
+      closeQuietly(component);
+      throw new IllegalStateException(owner + ": closed while " + component.name() + " was starting");
     }
     log.info("{}: started {} in {} ms", owner, component.name(), (System.nanoTime() - t0) / 1_000_000);
     return component;
   }
 
-  /** Starts everything added so far; when one fails, closes what already started and rethrows. */
+  /** Starts everything added so far, in order; when one fails, closes what already started and rethrows. */
   public void start() throws Exception {
     long begin = System.nanoTime();
     List<Component> toStart;
@@ -61,20 +72,29 @@ public final class Lifecycle implements AutoCloseable {
       toStart = List.copyOf(components);
     }
     for (Component c : toStart) {
-      long t0 = System.nanoTime();
-      try {
-        c.start();
-      } catch (Exception | Error e) {
-        log.error("{}: {} failed to start: {}", owner, c.name(), e.toString(), e);
-        close();
-        throw e;
-      }
-      synchronized (lock) {
-        started.push(c);
-      }
-      log.info("{}: started {} in {} ms", owner, c.name(), (System.nanoTime() - t0) / 1_000_000);
+      start(c);
     }
     log.info("{}: all {} components started in {} ms", owner, toStart.size(), (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  /** Adds a started component to the close list, unless close() already ran (checked under the lock it drains by). */
+  private boolean register(Component c) {
+    synchronized (lock) {
+      if (closed.get()) {
+        return false;
+      }
+      started.push(c);
+      return true;
+    }
+  }
+
+  private void closeQuietly(Component c) {
+    try {
+      c.close();
+      log.info("{}: stopped {}", owner, c.name());
+    } catch (RuntimeException e) {
+      log.warn("{}: {} failed to stop cleanly", owner, c.name(), e);
+    }
   }
 
   @Override

@@ -47,7 +47,10 @@ public final class HashRing<T> {
         order[k] = k;
       }
     }
-    Arrays.sort(order, (a, b) -> Long.compare(packed[a], packed[b]));
+    // equal positions (a 64-bit collision, unlikely but possible) are ordered by node name, so the owner of every
+    // hash depends only on the names, never on the order the nodes were given in
+    Arrays.sort(order, (a, b) -> packed[a] != packed[b] ? Long.compare(packed[a], packed[b])
+        : names.get(own[a]).compareTo(names.get(own[b])));
     this.positions = new long[n];
     this.owners = new int[n];
     for (int i = 0; i < n; i++) {
@@ -76,6 +79,10 @@ public final class HashRing<T> {
       i = -i - 1;
       if (i == positions.length) {
         i = 0;
+      }
+    } else {
+      while (i > 0 && positions[i - 1] == hash) {
+        i--; // binarySearch may land on any of equal positions: take the first, as a miss would
       }
     }
     return owners[i];

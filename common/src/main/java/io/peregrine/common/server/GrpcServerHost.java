@@ -81,20 +81,29 @@ public final class GrpcServerHost implements Component {
 
   @Override
   public void close() {
-    if (closed.getAndSet(true) || server == null) {
+    if (closed.getAndSet(true)) {
       return;
     }
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: calls still running after {} s; cancelling them", name, GRACE.toSeconds());
-        server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+    Server s = server;
+    if (s != null) {
+      health.enterTerminalState();
+      s.shutdown();
+      try {
+        if (!s.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("{}: calls still running after {} s; cancelling them", name, GRACE.toSeconds());
+          s.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        s.shutdownNow();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
     }
-    NamedExecutors.shutdown(executor, name, Duration.ofSeconds(2));
+    // also when start failed after making the pool (the port was taken): the pool must not outlive the component
+    if (executor != null) {
+      NamedExecutors.shutdown(executor, name, Duration.ofSeconds(2));
+    }
+    if (s != null) {
+      log.info("{}: gRPC stopped", name);
+    }
   }
 }

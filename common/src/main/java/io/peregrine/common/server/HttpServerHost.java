@@ -48,10 +48,21 @@ public final class HttpServerHost implements Component {
     this.health = health;
   }
 
-  /** Adds a route (a path prefix, as the JDK server matches); call before {@link #start()}. */
+  /**
+   * Adds a route (a path prefix, as the JDK server matches); call before {@link #start()}.
+   *
+   * @throws IllegalArgumentException for a path that does not start with '/', is taken, or is /metrics or /health
+   *     (the JDK server would keep the first of two equal paths and silently ignore the other)
+   */
   public HttpServerHost route(String path, HttpHandler handler) {
     if (server != null) {
       throw new IllegalStateException(name + ": routes must be added before start");
+    }
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException(name + ": route path must start with '/': '" + path + "'");
+    }
+    if (path.equals("/metrics") || path.equals("/health") || routes.containsKey(path)) {
+      throw new IllegalArgumentException(name + ": route path " + path + " is already taken");
     }
     routes.put(path, handler);
     return this;
@@ -67,12 +78,19 @@ public final class HttpServerHost implements Component {
     HostPort hp = HostPort.parse(name + ".listen", listen);
     HttpServer s = HttpServer.create(new InetSocketAddress(hp.host(), hp.port()), 128);
     executor = NamedExecutors.fixed(name, threads, QUEUE_CAPACITY, new ThreadPoolExecutor.AbortPolicy());
-    s.setExecutor(executor);
-    s.createContext("/metrics", guarded(ex -> HttpExchanges.send(ex, 200,
-        "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
-    s.createContext("/health", guarded(this::health));
-    routes.forEach((path, handler) -> s.createContext(path, guarded(handler)));
-    s.start();
+    try {
+      s.setExecutor(executor);
+      s.createContext("/metrics", guarded(ex -> HttpExchanges.send(ex, 200,
+          "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+      s.createContext("/health", guarded(this::health));
+      // the port is bound already: whatever fails from here on must not leave it bound or the pool running
+      routes.forEach((path, handler) -> s.createContext(path, guarded(handler)));
+      s.start();
+    } catch (RuntimeException e) {
+      s.stop(0);
+      NamedExecutors.shutdown(executor, name, Duration.ZERO);
+      throw e;
+    }
     server = s;
     log.info("{}: HTTP listening on {}", name, address());
   }
