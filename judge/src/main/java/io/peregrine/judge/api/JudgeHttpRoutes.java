@@ -1,0 +1,84 @@
+package io.peregrine.judge.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.peregrine.common.model.SeriesKey;
+import io.peregrine.common.model.Tags;
+import io.peregrine.common.server.HttpExchanges;
+import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.judge.eval.HistoryStore;
+import io.peregrine.judge.eval.HistorySnapshot;
+import io.peregrine.judge.strategy.StrategySource;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The judge's read-only HTTP API:
+ * <ul>
+ *   <li>{@code GET /api/v1/strategies}: the strategy set in use (per host), the unpaused expressions, and what was
+ *       skipped and why;
+ *   <li>{@code GET /api/v1/history?endpoint=&metric=&tags=}: the kept raw points of one series, newest first
+ *       (404 when the judge keeps nothing for it; tags in any order, canonicalised).
+ * </ul>
+ */
+public final class JudgeHttpRoutes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final StrategySource strategies;
+  private final HistoryStore history;
+
+  public JudgeHttpRoutes(StrategySource strategies, HistoryStore history) {
+    this.strategies = strategies;
+    this.history = history;
+  }
+
+  public void addTo(HttpServerHost http) {
+    http.route("/api/v1/strategies", this::strategies);
+    http.route("/api/v1/history", this::history);
+  }
+
+  private void strategies(HttpExchange ex) throws IOException {
+    if (!HttpExchanges.method(ex, "GET")) {
+      return;
+    }
+    ObjectNode body = strategies.get().toJson();
+    body.put("loaded", strategies.loaded());
+    HttpExchanges.json(ex, 200, body.toString());
+  }
+
+  private void history(HttpExchange ex) throws IOException {
+    if (!HttpExchanges.method(ex, "GET")) {
+      return;
+    }
+    Map<String, String> q = HttpExchanges.query(ex);
+    String endpoint = q.getOrDefault("endpoint", "");
+    String metric = q.getOrDefault("metric", "");
+    if (endpoint.isEmpty() || metric.isEmpty()) {
+      error(ex, 400, "endpoint and metric are required: /api/v1/history?endpoint=host1&metric=cpu.idle&tags=k=v");
+      return;
+    }
+    String tags;
+    try {
+      tags = Tags.canonical(q.getOrDefault("tags", ""));
+    } catch (IllegalArgumentException e) {
+      error(ex, 400, "tags: " + e.getMessage());
+      return;
+    }
+    String key = SeriesKey.of(endpoint, metric, tags);
+    Optional<HistorySnapshot> snapshot = history.snapshot(key);
+    if (snapshot.isEmpty()) {
+      ObjectNode body = JSON.createObjectNode().put("series", key).put("found", false);
+      HttpExchanges.json(ex, 404, body.toString());
+      return;
+    }
+    ObjectNode body = JSON.valueToTree(snapshot.get());
+    body.put("found", true);
+    HttpExchanges.json(ex, 200, body.toString());
+  }
+
+  private static void error(HttpExchange ex, int status, String message) throws IOException {
+    HttpExchanges.json(ex, status, JSON.createObjectNode().put("error", message).toString());
+  }
+}

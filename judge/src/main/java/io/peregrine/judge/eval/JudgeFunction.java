@@ -1,0 +1,189 @@
+package io.peregrine.judge.eval;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed strategy function ({@code all(#3)}, {@code lookup(#2,5)}, ...). Values are given newest first; "enough"
+ * means the function's number of points exists, otherwise nothing is judged.
+ *
+ * <table>
+ *   <caption>functions</caption>
+ *   <tr><th>function</th><th>points</th><th>fires when</th><th>leftValue</th></tr>
+ *   <tr><td>all(#n)</td><td>n</td><td>every value op right</td><td>newest</td></tr>
+ *   <tr><td>max/min/sum/avg(#n)</td><td>n</td><td>aggregate op right</td><td>the aggregate</td></tr>
+ *   <tr><td>lookup(#k,n)</td><td>n</td><td>at least k values op right</td><td>newest</td></tr>
+ *   <tr><td>diff(#n)</td><td>n+1</td><td>some newest - previous op right</td><td>first satisfying difference, else
+ *       the last computed</td></tr>
+ *   <tr><td>pdiff(#n)</td><td>n+1</td><td>as diff, in percent of previous (previous 0 skipped)</td><td>as diff</td></tr>
+ *   <tr><td>stddev(#n) = k</td><td>n</td><td>newest outside mean +- k * population stddev; operator ignored</td>
+ *       <td>newest</td></tr>
+ *   <tr><td>kdiff(#k,n)</td><td>n+k</td><td>each of the newest n minus each of the k before them op right</td>
+ *       <td>last difference computed</td></tr>
+ *   <tr><td>kpdiff(#k,n)</td><td>n+k</td><td>as kdiff, in percent of the older value (older 0 never fires)</td>
+ *       <td>as kdiff</td></tr>
+ * </table>
+ *
+ * @param kind which function
+ * @param k lookup's match count or kdiff's baseline count; 0 for one-argument functions
+ * @param n the {@code #n}
+ * @param text the function as the strategy wrote it, for events and logs
+ */
+public record JudgeFunction(Kind kind, int k, int n, String text) {
+  /** Beyond any history anyone keeps; stops {@code all(#99999999)} from overflowing the point arithmetic. */
+  static final int MAX_ARGUMENT = 10_000;
+  private static final Pattern SYNTAX =
+      Pattern.compile("\\s*([a-zA-Z]+)\\s*\\(\\s*#\\s*(\\d{1,9})\\s*(?:,\\s*(\\d{1,9})\\s*)?\\)\\s*");
+
+  public enum Kind { ALL, MAX, MIN, SUM, AVG, LOOKUP, DIFF, PDIFF, STDDEV, KDIFF, KPDIFF }
+
+  /** @throws IllegalArgumentException with the reason, for text that is not a supported function */
+  public static JudgeFunction parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("func is empty");
+    }
+    Matcher m = SYNTAX.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("func '" + text + "' is not name(#n) or name(#k,n)");
+    }
+    Kind kind;
+    try {
+      kind = Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("func '" + text + "': unknown function '" + m.group(1)
+          + "' (all max min sum avg lookup diff pdiff stddev kdiff kpdiff)");
+    }
+    int first = Integer.parseInt(m.group(2));
+    boolean twoArgs = kind == Kind.LOOKUP || kind == Kind.KDIFF || kind == Kind.KPDIFF;
+    if (twoArgs != (m.group(3) != null)) {
+      throw new IllegalArgumentException("func '" + text + "': " + m.group(1) + " takes "
+          + (twoArgs ? "two arguments (#k,n)" : "one argument (#n)"));
+    }
+    int k = twoArgs ? first : 0;
+    int n = twoArgs ? Integer.parseInt(m.group(3)) : first;
+    if (n < 1 || n > MAX_ARGUMENT || (twoArgs && (k < 1 || k > MAX_ARGUMENT))) {
+      throw new IllegalArgumentException("func '" + text + "': arguments must be within 1.." + MAX_ARGUMENT);
+    }
+    if (kind == Kind.LOOKUP && k > n) {
+      throw new IllegalArgumentException("func '" + text + "': lookup(#k,n) needs k <= n");
+    }
+    return new JudgeFunction(kind, k, n, text.trim());
+  }
+
+  /** How many points (after rate conversion for counters) the function needs before it judges. */
+  public int pointsNeeded() {
+    return switch (kind) {
+      case DIFF, PDIFF -> n + 1;
+      case KDIFF, KPDIFF -> n + k;
+      default -> n;
+    };
+  }
+
+  /**
+   * @param vs values, newest first
+   * @param count how many entries of {@code vs} are filled
+   * @param op the comparison (ignored by stddev)
+   * @param right the right value (stddev's k)
+   */
+  public FunctionResult evaluate(double[] vs, int count, Operator op, double right) {
+    int need = pointsNeeded();
+    if (count < need) {
+      return FunctionResult.NOT_ENOUGH;
+    }
+    return switch (kind) {
+      case ALL -> all(vs, op, right);
+      case MAX, MIN, SUM, AVG -> aggregate(vs, op, right);
+      case LOOKUP -> lookup(vs, op, right);
+      case DIFF, PDIFF -> diff(vs, op, right, kind == Kind.PDIFF);
+      case STDDEV -> stddev(vs, right);
+      case KDIFF, KPDIFF -> kdiff(vs, op, right, kind == Kind.KPDIFF);
+    };
+  }
+
+  private FunctionResult all(double[] vs, Operator op, double right) {
+    boolean fired = true;
+    for (int i = 0; i < n && fired; i++) {
+      fired = op.test(vs[i], right);
+    }
+    return new FunctionResult(true, fired, vs[0], n);
+  }
+
+  private FunctionResult aggregate(double[] vs, Operator op, double right) {
+    double acc = kind == Kind.MAX || kind == Kind.MIN ? vs[0] : 0;
+    for (int i = 0; i < n; i++) {
+      switch (kind) {
+        case MAX -> acc = Math.max(acc, vs[i]);
+        case MIN -> acc = Math.min(acc, vs[i]);
+        default -> acc += vs[i];
+      }
+    }
+    double left = kind == Kind.AVG ? acc / n : acc;
+    return new FunctionResult(true, op.test(left, right), left, n);
+  }
+
+  private FunctionResult lookup(double[] vs, Operator op, double right) {
+    int matched = 0;
+    for (int i = 0; i < n && matched < k; i++) {
+      if (op.test(vs[i], right)) {
+        matched++;
+      }
+    }
+    return new FunctionResult(true, matched >= k, vs[0], n);
+  }
+
+  private FunctionResult diff(double[] vs, Operator op, double right, boolean percent) {
+    double newest = vs[0];
+    double left = 0;
+    for (int i = 1; i <= n; i++) {
+      double previous = vs[i];
+      if (percent && previous == 0) {
+        continue; // no percentage of nothing
+      }
+      left = percent ? (newest - previous) / previous * 100.0 : newest - previous;
+      if (op.test(left, right)) {
+        return new FunctionResult(true, true, left, n + 1);
+      }
+    }
+    return new FunctionResult(true, false, left, n + 1);
+  }
+
+  private FunctionResult stddev(double[] vs, double k) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += vs[i];
+    }
+    double mean = sum / n;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double d = vs[i] - mean;
+      squares += d * d;
+    }
+    double sd = Math.sqrt(squares / n);
+    double newest = vs[0];
+    boolean fired = newest < mean - k * sd || newest > mean + k * sd;
+    return new FunctionResult(true, fired, newest, n);
+  }
+
+  /** The newest n points are the sustained change, the k points before them the stable baseline. */
+  private FunctionResult kdiff(double[] vs, Operator op, double right, boolean percent) {
+    double left = 0;
+    for (int newer = 0; newer < n; newer++) {
+      for (int older = n; older < n + k; older++) {
+        if (percent && vs[older] == 0) {
+          return new FunctionResult(true, false, left, n + k);
+        }
+        left = percent ? (vs[newer] - vs[older]) / vs[older] * 100.0 : vs[newer] - vs[older];
+        if (!op.test(left, right)) {
+          return new FunctionResult(true, false, left, n + k);
+        }
+      }
+    }
+    return new FunctionResult(true, true, left, n + k);
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

@@ -1,0 +1,173 @@
+package io.peregrine.judge.publish;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.event.AlertEventJson;
+import io.peregrine.common.event.AlertPublisher;
+import io.peregrine.common.event.AlertQueueException;
+import io.peregrine.common.event.AlertQueues;
+import io.peregrine.common.lifecycle.Component;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events to Redis as Open-Falcon's judge does: {@code LPUSH <prefix>event:p<priority> <event JSON>}.
+ *
+ * <p>Redis may be down at start or go away later: start only logs it, and each publish (re)connects when needed
+ * and fails fast with an {@link AlertQueueException} naming the URI and the queue, so {@link PendingAlerts} keeps
+ * the event and retries. Commands are refused while disconnected rather than buffered by Lettuce, so a command that
+ * timed out is not also sent later behind the caller's back. Delivery is at least once: an LPUSH that timed out
+ * after Redis executed it is pushed again, and senders deduplicate by {@code eventKey}.
+ */
+public final class RedisAlertPublisher implements AlertPublisher, Component {
+  private static final Logger log = LoggerFactory.getLogger(RedisAlertPublisher.class);
+  /** An LPUSH takes well under a millisecond; two seconds means Redis is in trouble. */
+  static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  private final RedisURI uri;
+  private final String display;
+  private final String keyPrefix;
+  private final Object lock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RedisClient client;
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile boolean lastPublishOk = true;
+
+  /**
+   * @param redisUrl e.g. {@code redis://127.0.0.1:6379/0} ({@code rediss://} for TLS, {@code redis://:password@...})
+   * @param keyPrefix put before {@code event:p0..p6}
+   */
+  public RedisAlertPublisher(String redisUrl, String keyPrefix) {
+    checkUrl("judge.redisUrl", redisUrl);
+    this.uri = RedisURI.builder(RedisURI.create(redisUrl.trim())).withTimeout(TIMEOUT).build();
+    this.display = redact(redisUrl.trim());
+    this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
+  }
+
+  /** @throws IllegalArgumentException naming {@code field} when the URL is not a Redis URI */
+  public static void checkUrl(String field, String redisUrl) {
+    if (redisUrl == null || redisUrl.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be empty");
+    }
+    try {
+      RedisURI.create(redisUrl.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(field + " '" + redact(redisUrl) + "' is not a Redis URI such as "
+          + "redis://127.0.0.1:6379/0: " + e.getMessage());
+    }
+  }
+
+  /** The URL without its password, for logs and messages. */
+  static String redact(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.indexOf('@');
+    return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***" + url.substring(at) : url;
+  }
+
+  @Override
+  public String name() {
+    return "judge-redis";
+  }
+
+  @Override
+  public void start() {
+    client = RedisClient.create(uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
+        .build());
+    try {
+      connect("");
+      log.info("judge: connected to Redis {}; events go to {}event:p0..p6", display, keyPrefix);
+    } catch (AlertQueueException e) {
+      log.error("judge: {}; events wait in the pending buffer and are retried", e.getMessage());
+    }
+  }
+
+  @Override
+  public void publish(AlertEvent event) throws AlertQueueException {
+    String queue = AlertQueues.name(keyPrefix, event.priority());
+    StatefulRedisConnection<String, String> c = connect(queue);
+    try {
+      c.sync().lpush(queue, AlertEventJson.write(event));
+      lastPublishOk = true;
+    } catch (RedisException e) {
+      lastPublishOk = false;
+      throw new AlertQueueException("LPUSH to Redis " + display + " queue " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** @param queue named in the failure message, when a publish needs the connection */
+  private StatefulRedisConnection<String, String> connect(String queue) throws AlertQueueException {
+    StatefulRedisConnection<String, String> c = connection;
+    if (c != null) {
+      return c;
+    }
+    synchronized (lock) {
+      if (connection != null) {
+        return connection;
+      }
+      if (client == null || closed.get()) {
+        throw new AlertQueueException("Redis publisher " + display + " is not running", null);
+      }
+      try {
+        connection = client.connect();
+        lastPublishOk = true;
+        return connection;
+      } catch (RedisException e) {
+        lastPublishOk = false;
+        throw new AlertQueueException("cannot connect to Redis " + display
+            + (queue.isEmpty() ? "" : " to LPUSH to queue " + queue) + ": " + rootMessage(e), e);
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+  }
+
+  /** Connected, and the last publish (if any) worked. */
+  @Override
+  public boolean healthy() {
+    StatefulRedisConnection<String, String> c = connection;
+    return c != null && c.isOpen() && lastPublishOk;
+  }
+
+  /** "Redis redis://host:6379/0 (key prefix 'x')", for logs. */
+  public String describe() {
+    return "Redis " + display + (keyPrefix.isEmpty() ? "" : " (key prefix '" + keyPrefix + "')");
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    synchronized (lock) {
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+    }
+    if (client != null) {
+      client.shutdown(Duration.ZERO, TIMEOUT);
+    }
+  }
+}
