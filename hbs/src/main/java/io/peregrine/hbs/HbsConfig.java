@@ -1,0 +1,104 @@
+package io.peregrine.hbs;
+
+import io.peregrine.common.config.Checks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * hbs's settings (section {@code hbs}). Fixed once hbs starts; what changes at runtime is the SQL content, which the
+ * admin API writes and every {@code configRefresh} turns into a new resolved strategy set.
+ *
+ * @param grpcListen {@code Hbs} service: agent heartbeats, strategy sets for judges, receivers for senders
+ * @param httpListen admin API ({@code /api/v1/...}), {@code /metrics}, {@code /health}
+ * @param jdbcUrl the config database: {@code jdbc:h2:...} (needs {@code MODE=MySQL}), {@code jdbc:mariadb://...},
+ *     {@code jdbc:mysql://...} (through the MariaDB driver) or {@code jdbc:postgresql://...}
+ * @param jdbcUser database user
+ * @param jdbcPassword database password (empty for none)
+ * @param maxPoolSize most database connections held open
+ * @param configRefresh how often the resolved strategy set is rebuilt from SQL (admin API writes also rebuild it)
+ * @param seedDemo create the demo team, action, group, template and strategies when the demo template is missing
+ * @param defaultGroup when not empty, a heartbeating host that belongs to no group is put in this group (created
+ *     if missing)
+ * @param trustedIps sent to every agent: addresses allowed to call the agent's HTTP API besides loopback
+ * @param grpcThreads threads running {@code Hbs} calls
+ */
+public record HbsConfig(
+    String grpcListen,
+    String httpListen,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    int maxPoolSize,
+    Duration configRefresh,
+    boolean seedDemo,
+    String defaultGroup,
+    List<String> trustedIps,
+    int grpcThreads) {
+
+  /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
+  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
+      + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=VALUE";
+  /** Heartbeats and admin writes are short statements; 8 connections serve thousands of agents per minute. */
+  public static final int DEFAULT_MAX_POOL_SIZE = 8;
+  /** Judges pull every 5-10 s; rebuilding as often keeps a hand edit in SQL visible within one judge pull. */
+  public static final Duration DEFAULT_CONFIG_REFRESH = Duration.ofSeconds(5);
+  public static final int DEFAULT_GRPC_THREADS = 4;
+  /** A pool beyond this only moves the queueing into the database. */
+  public static final int MAX_POOL_SIZE = 100;
+
+  public HbsConfig {
+    Checks.address("hbs.grpcListen", grpcListen);
+    Checks.address("hbs.httpListen", httpListen);
+    checkJdbcUrl(jdbcUrl);
+    jdbcUser = jdbcUser == null ? "" : jdbcUser;
+    jdbcPassword = jdbcPassword == null ? "" : jdbcPassword;
+    Checks.inRange("hbs.maxPoolSize", maxPoolSize, 1, MAX_POOL_SIZE);
+    Checks.positive("hbs.configRefresh", configRefresh);
+    defaultGroup = defaultGroup == null ? "" : defaultGroup.trim();
+    if (defaultGroup.length() > 255) {
+      throw new IllegalArgumentException("hbs.defaultGroup must be at most 255 characters: " + defaultGroup);
+    }
+    trustedIps = List.copyOf(trustedIps == null ? List.of() : trustedIps);
+    for (String ip : trustedIps) {
+      if (ip == null || ip.isBlank() || !ip.matches("[0-9A-Fa-f.:/]+")) {
+        throw new IllegalArgumentException("hbs.trustedIps holds '" + ip + "', which is not an IP address");
+      }
+    }
+    Checks.positive("hbs.grpcThreads", grpcThreads);
+  }
+
+  public static HbsConfig defaults() {
+    return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
+        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS);
+  }
+
+  /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
+  public HbsConfig withJdbc(String url, String user, String password) {
+    return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
+        defaultGroup, trustedIps, grpcThreads);
+  }
+
+  public HbsConfig withListen(String grpc, String http) {
+    return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
+        defaultGroup, trustedIps, grpcThreads);
+  }
+
+  private static void checkJdbcUrl(String url) {
+    Checks.notBlank("hbs.jdbcUrl", url);
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("jdbc:h2:")) {
+      // the schema is MySQL's DDL; H2 reads it only in MySQL mode
+      if (!lower.contains("mode=mysql")) {
+        throw new IllegalArgumentException("hbs.jdbcUrl is an H2 URL without MODE=MySQL (hbs's schema needs it): "
+            + url);
+      }
+    } else if (!lower.startsWith("jdbc:mariadb:") && !lower.startsWith("jdbc:mysql:")
+        && !lower.startsWith("jdbc:postgresql:")) {
+      // only the scheme is echoed: the rest of a URL may hold a password
+      int colon = lower.indexOf(':', 5);
+      throw new IllegalArgumentException("hbs.jdbcUrl must start with jdbc:h2:, jdbc:mariadb:, jdbc:mysql: or "
+          + "jdbc:postgresql:, got '" + (colon > 0 ? url.substring(0, colon + 1) : "") + "...'");
+    }
+  }
+}

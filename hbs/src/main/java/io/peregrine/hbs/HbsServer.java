@@ -1,0 +1,99 @@
+package io.peregrine.hbs;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.server.GrpcServerHost;
+import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.hbs.admin.AdminRoutes;
+import io.peregrine.hbs.grpc.HbsServiceImpl;
+import io.peregrine.hbs.grpc.HeartbeatService;
+import io.peregrine.hbs.grpc.ReceiversService;
+import io.peregrine.hbs.resolve.ConfigRefresher;
+import io.peregrine.hbs.resolve.ResolvedSet;
+import io.peregrine.hbs.seed.DemoSeed;
+import io.peregrine.hbs.store.Database;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * hbs: the SQL config store (Open-Falcon's portal and uic tables), agent heartbeats, the resolved strategy set
+ * for judges, receivers for senders, and the admin API that writes the store.
+ *
+ * <p>Start order: database (pool and migrations), demo seed, the strategy set, then gRPC and HTTP, so nothing is
+ * served before there is a set to serve. Close runs the other way.
+ */
+public final class HbsServer implements Component {
+  /** Admin traffic is a person or a script; a few threads are plenty. */
+  static final int HTTP_THREADS = 4;
+
+  private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("hbs");
+  private final Lifecycle lifecycle = new Lifecycle("hbs");
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Database db;
+  private final ConfigRefresher refresher;
+  private final GrpcServerHost grpc;
+  private final HttpServerHost http;
+
+  public HbsServer(HbsConfig config, Clock clock) {
+    this.db = new Database(config, registry);
+    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), registry);
+    HeartbeatService heartbeats = new HeartbeatService(db, refresher, clock, config.defaultGroup(),
+        config.trustedIps(), registry);
+    this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
+        List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db))));
+    HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
+    this.http = new HttpServerHost("hbs-http", config.httpListen(), HTTP_THREADS, registry, health);
+    AdminRoutes.register(http, db, refresher::requestRefresh);
+    lifecycle.add(db);
+    if (config.seedDemo()) {
+      lifecycle.add(new DemoSeed(db));
+    }
+    lifecycle.add(refresher);
+    lifecycle.add(grpc);
+    lifecycle.add(http);
+  }
+
+  @Override
+  public String name() {
+    return "hbs";
+  }
+
+  @Override
+  public void start() throws Exception {
+    lifecycle.start();
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Rebuilds the strategy set now and returns it; the periodic rebuild makes this unnecessary outside tests. */
+  public ResolvedSet refreshNow() throws ExecutionException, InterruptedException {
+    return refresher.refreshNow();
+  }
+
+  /** The database behind hbs, for tools and tests that need SQL the admin API does not offer. */
+  public Database database() {
+    return db;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.getAndSet(true)) {
+      lifecycle.close();
+    }
+  }
+}

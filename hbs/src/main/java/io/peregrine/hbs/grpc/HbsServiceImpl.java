@@ -1,0 +1,69 @@
+package io.peregrine.hbs.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.peregrine.hbs.resolve.ConfigRefresher;
+import io.peregrine.hbs.resolve.ResolvedSet;
+import io.peregrine.proto.v1.AgentConfig;
+import io.peregrine.proto.v1.AgentHeartbeat;
+import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.Receivers;
+import io.peregrine.proto.v1.ReceiversRequest;
+import io.peregrine.proto.v1.StrategiesRequest;
+import io.peregrine.proto.v1.StrategySet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@code Hbs} gRPC service. Bad input answers INVALID_ARGUMENT, a database failure UNAVAILABLE. */
+public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
+  private static final Logger log = LoggerFactory.getLogger(HbsServiceImpl.class);
+
+  private final HeartbeatService heartbeats;
+  private final ConfigRefresher refresher;
+  private final ReceiversService receivers;
+
+  public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers) {
+    this.heartbeats = heartbeats;
+    this.refresher = refresher;
+    this.receivers = receivers;
+  }
+
+  @Override
+  public void heartbeat(AgentHeartbeat request, StreamObserver<AgentConfig> response) {
+    answer("Heartbeat", response, () -> heartbeats.heartbeat(request));
+  }
+
+  @Override
+  public void getStrategies(StrategiesRequest request, StreamObserver<StrategySet> response) {
+    answer("GetStrategies", response, () -> {
+      ResolvedSet current = refresher.current();
+      if (request.getKnownVersion() != 0 && request.getKnownVersion() == current.version()) {
+        return StrategySet.newBuilder().setUnchanged(true).build();
+      }
+      return current.set();
+    });
+  }
+
+  @Override
+  public void getReceivers(ReceiversRequest request, StreamObserver<Receivers> response) {
+    answer("GetReceivers", response, () -> receivers.receivers(request.getActionId()));
+  }
+
+  private static <T> void answer(String call, StreamObserver<T> response, Supplier<T> work) {
+    T result;
+    try {
+      result = work.get();
+    } catch (HeartbeatService.InvalidHeartbeatException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      log.warn("hbs: {} failed", call, e);
+      response.onError(Status.UNAVAILABLE.withDescription("hbs could not answer " + call + ": " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,111 @@
+package io.peregrine.hbs.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** SQL on {@code grp} and what hangs off it: {@code grp_host}, {@code grp_tpl}, {@code plugin_dir}. */
+public final class GroupRepository {
+  public List<GroupRow> list(Handle h) {
+    return assemble(h, h.createQuery("SELECT id, grp_name, create_user FROM grp ORDER BY grp_name")
+        .map((rs, ctx) -> new GroupRow(rs.getLong("id"), rs.getString("grp_name"), rs.getString("create_user"),
+            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()))
+        .list());
+  }
+
+  public Optional<GroupRow> find(Handle h, long id) {
+    return list(h).stream().filter(g -> g.id() == id).findFirst();
+  }
+
+  public boolean exists(Handle h, long id) {
+    return h.createQuery("SELECT COUNT(*) FROM grp WHERE id = :id").bind("id", id).mapTo(Long.class).one() > 0;
+  }
+
+  public long create(Handle h, String name, String createUser) {
+    return h.createUpdate("INSERT INTO grp (grp_name, create_user) VALUES (:name, :user)")
+        .bind("name", name).bind("user", createUser)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  public Optional<Long> idOf(Handle h, String name) {
+    return h.createQuery("SELECT id FROM grp WHERE grp_name = :name").bind("name", name).mapTo(Long.class)
+        .findOne();
+  }
+
+  public long findOrCreate(Handle h, String name, String createUser) {
+    return idOf(h, name).orElseGet(() -> create(h, name, createUser));
+  }
+
+  /** Binds a host to a group; false when it already was. */
+  public boolean bindHost(Handle h, long groupId, long hostId) {
+    long n = h.createQuery("SELECT COUNT(*) FROM grp_host WHERE grp_id = :g AND host_id = :h")
+        .bind("g", groupId).bind("h", hostId).mapTo(Long.class).one();
+    if (n > 0) {
+      return false;
+    }
+    h.createUpdate("INSERT INTO grp_host (grp_id, host_id) VALUES (:g, :h)")
+        .bind("g", groupId).bind("h", hostId).execute();
+    return true;
+  }
+
+  /** Binds a template to a group; false when it already was. */
+  public boolean bindTemplate(Handle h, long groupId, long templateId, String bindUser) {
+    long n = h.createQuery("SELECT COUNT(*) FROM grp_tpl WHERE grp_id = :g AND tpl_id = :t")
+        .bind("g", groupId).bind("t", templateId).mapTo(Long.class).one();
+    if (n > 0) {
+      return false;
+    }
+    h.createUpdate("INSERT INTO grp_tpl (grp_id, tpl_id, bind_user) VALUES (:g, :t, :u)")
+        .bind("g", groupId).bind("t", templateId).bind("u", bindUser).execute();
+    return true;
+  }
+
+  public long addPluginDir(Handle h, long groupId, String dir, String createUser) {
+    return h.createUpdate("INSERT INTO plugin_dir (grp_id, dir, create_user) VALUES (:g, :dir, :u)")
+        .bind("g", groupId).bind("dir", dir).bind("u", createUser)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  public boolean hostHasGroup(Handle h, long hostId) {
+    return h.createQuery("SELECT COUNT(*) FROM grp_host WHERE host_id = :h").bind("h", hostId).mapTo(Long.class)
+        .one() > 0;
+  }
+
+  public List<String> pluginDirsOfHost(Handle h, long hostId) {
+    return h.createQuery("SELECT DISTINCT p.dir FROM plugin_dir p JOIN grp_host gh ON gh.grp_id = p.grp_id "
+            + "WHERE gh.host_id = :h ORDER BY p.dir")
+        .bind("h", hostId).mapTo(String.class).list();
+  }
+
+  public List<Long> templateIdsOfHost(Handle h, long hostId) {
+    return h.createQuery("SELECT DISTINCT gt.tpl_id FROM grp_tpl gt JOIN grp_host gh ON gh.grp_id = gt.grp_id "
+            + "WHERE gh.host_id = :h ORDER BY gt.tpl_id")
+        .bind("h", hostId).mapTo(Long.class).list();
+  }
+
+  /** Every (host name, template id) pair of the host-group-template graph, for the resolver. */
+  public List<Map.Entry<String, Long>> hostTemplatePairs(Handle h) {
+    return h.createQuery("SELECT DISTINCT ho.hostname, gt.tpl_id FROM host ho "
+            + "JOIN grp_host gh ON gh.host_id = ho.id JOIN grp_tpl gt ON gt.grp_id = gh.grp_id")
+        .map((rs, ctx) -> Map.entry(rs.getString("hostname"), rs.getLong("tpl_id"))).list();
+  }
+
+  private static List<GroupRow> assemble(Handle h, List<GroupRow> groups) {
+    Map<Long, GroupRow> byId = new LinkedHashMap<>();
+    groups.forEach(g -> byId.put(g.id(), g));
+    h.createQuery("SELECT gh.grp_id, ho.hostname FROM grp_host gh JOIN host ho ON ho.id = gh.host_id "
+            + "ORDER BY ho.hostname")
+        .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getString("hostname")))
+        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.hosts().add(e.getValue())));
+    h.createQuery("SELECT grp_id, tpl_id FROM grp_tpl ORDER BY tpl_id")
+        .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getLong("tpl_id")))
+        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.templateIds().add(e.getValue())));
+    h.createQuery("SELECT grp_id, dir FROM plugin_dir ORDER BY dir")
+        .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getString("dir")))
+        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.pluginDirs().add(e.getValue())));
+    return List.copyOf(byId.values());
+  }
+}

@@ -1,0 +1,60 @@
+package io.peregrine.hbs.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** SQL on {@code host}. Upserts are an UPDATE then an INSERT, which every supported database runs the same way. */
+public final class HostRepository {
+  /** The outcome of a heartbeat's upsert: the host's id and whether the row is new. */
+  public record Upserted(long id, boolean created) {
+  }
+
+  public Upserted upsert(Handle h, String hostname, String ip, String agentVersion, String pluginVersion,
+      Instant now) {
+    Optional<Long> id = idOf(h, hostname);
+    if (id.isPresent()) {
+      h.createUpdate("UPDATE host SET ip = :ip, agent_version = :av, plugin_version = :pv, update_at = :at "
+              + "WHERE id = :id")
+          .bind("ip", ip).bind("av", agentVersion).bind("pv", pluginVersion).bind("at", Timestamp.from(now))
+          .bind("id", id.get())
+          .execute();
+      return new Upserted(id.get(), false);
+    }
+    long created = h.createUpdate("INSERT INTO host (hostname, ip, agent_version, plugin_version, update_at) "
+            + "VALUES (:hostname, :ip, :av, :pv, :at)")
+        .bind("hostname", hostname).bind("ip", ip).bind("av", agentVersion).bind("pv", pluginVersion)
+        .bind("at", Timestamp.from(now))
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    return new Upserted(created, true);
+  }
+
+  /** The host's id, inserting a row with only the name when it has never heartbeated (binding by name). */
+  public long findOrCreate(Handle h, String hostname) {
+    return idOf(h, hostname).orElseGet(() -> h.createUpdate("INSERT INTO host (hostname) VALUES (:hostname)")
+        .bind("hostname", hostname)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+  }
+
+  public Optional<Long> idOf(Handle h, String hostname) {
+    return h.createQuery("SELECT id FROM host WHERE hostname = :hostname")
+        .bind("hostname", hostname).mapTo(Long.class).findOne();
+  }
+
+  public List<HostRow> list(Handle h) {
+    return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host ORDER BY hostname").map(HostRow.MAPPER).list();
+  }
+
+  public Optional<HostRow> find(Handle h, long id) {
+    return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host WHERE id = :id")
+        .bind("id", id).map(HostRow.MAPPER).findOne();
+  }
+
+  /** Sets the maintenance window (unix seconds; 0 and 0 clear it); false when there is no such host. */
+  public boolean setMaintenance(Handle h, long id, long begin, long end) {
+    return h.createUpdate("UPDATE host SET maintain_begin = :b, maintain_end = :e WHERE id = :id")
+        .bind("b", begin).bind("e", end).bind("id", id).execute() > 0;
+  }
+}

@@ -1,0 +1,134 @@
+package io.peregrine.hbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.proto.v1.AgentConfig;
+import io.peregrine.proto.v1.AgentHeartbeat;
+import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.HostStrategies;
+import io.peregrine.proto.v1.StrategiesRequest;
+import io.peregrine.proto.v1.StrategySet;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+/** A started hbs on loopback ports with a gRPC stub and a small JSON HTTP client. */
+final class HbsHarness implements AutoCloseable {
+  static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final HbsServer server;
+  final HbsGrpc.HbsBlockingStub hbs;
+  private final ManagedChannel channel;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  record Response(int status, JsonNode json) {
+    long id() {
+      return json.get("id").asLong();
+    }
+  }
+
+  /**
+   * @param refresh long in most tests, so that what a test sees was rebuilt because a write asked for it (or
+   *     because the test called refreshNow), never by the timer
+   */
+  static HbsConfig config(TestDatabase db, boolean seedDemo, String defaultGroup, Duration refresh) {
+    return new HbsConfig("127.0.0.1:0", "127.0.0.1:0", db.url(), db.user(), db.password(), 4, refresh, seedDemo,
+        defaultGroup, List.of("10.0.0.9"), 2);
+  }
+
+  static HbsConfig config(TestDatabase db) {
+    return config(db, false, "", Duration.ofHours(1));
+  }
+
+  HbsHarness(HbsConfig config) throws Exception {
+    server = new HbsServer(config, Clock.fixed(NOW, ZoneOffset.UTC));
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    channel = GrpcChannels.forAddress("127.0.0.1:" + server.grpcPort());
+    hbs = HbsGrpc.newBlockingStub(channel);
+  }
+
+  AgentConfig heartbeat(String hostname, String ip) {
+    return hbs.heartbeat(AgentHeartbeat.newBuilder().setHostname(hostname).setIp(ip).setAgentVersion("1.2.3")
+        .setPluginVersion("plugins-abc").build());
+  }
+
+  StrategySet strategies(long knownVersion) {
+    return hbs.getStrategies(StrategiesRequest.newBuilder().setKnownVersion(knownVersion).build());
+  }
+
+  Optional<HostStrategies> host(StrategySet set, String hostname) {
+    return set.getHostsList().stream().filter(h -> h.getHostname().equals(hostname)).findFirst();
+  }
+
+  Response get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  Response post(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response put(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE());
+  }
+
+  String text(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** POST that must succeed with 201; returns the created id. */
+  long create(String path, String json) throws IOException, InterruptedException {
+    Response r = post(path, json);
+    if (r.status() != 201) {
+      throw new AssertionError("POST " + path + " " + json + " answered " + r.status() + " " + r.json());
+    }
+    return r.id();
+  }
+
+  /** POST that must succeed with 200. */
+  JsonNode ok(String path, String json) throws IOException, InterruptedException {
+    Response r = post(path, json);
+    if (r.status() != 200) {
+      throw new AssertionError("POST " + path + " " + json + " answered " + r.status() + " " + r.json());
+    }
+    return r.json();
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.httpPort() + path);
+  }
+
+  private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+    return new Response(r.statusCode(), body);
+  }
+
+  @Override
+  public void close() {
+    GrpcChannels.close(channel);
+    server.close();
+  }
+}
