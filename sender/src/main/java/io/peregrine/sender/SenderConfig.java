@@ -1,0 +1,190 @@
+package io.peregrine.sender;
+
+import io.lettuce.core.RedisURI;
+import io.peregrine.common.config.Checks;
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * The sender's settings (section {@code sender}). Every channel is off while its URL or host is empty, except the
+ * console, which is on by default so that a fresh install shows its alerts somewhere.
+ *
+ * @param httpListen {@code /metrics}, {@code /health}, {@code /api/v1/dead-letters}
+ * @param redisUrl Redis the events are taken from, e.g. {@code redis://127.0.0.1:6379/0}; empty when the launcher
+ *     hands the sender another source (all-in-one's in-process queue)
+ * @param redisKeyPrefix put before {@code event:p0..p6}, {@code event:processing:<consumerId>}, {@code event:dead}
+ * @param consumerId names this sender's processing list; empty = the host name. Two senders on one Redis must differ
+ * @param hbsAddress hbs gRPC address receivers are asked from ({@code Hbs.GetReceivers}); empty = no lookup, then
+ *     only the console and the webhook deliver
+ * @param receiverCacheTtl how long an action's receivers are reused before hbs is asked again
+ * @param callTimeout deadline of one outgoing call: hbs, webhook, gateways, SMTP
+ * @param workers threads delivering events in parallel
+ * @param maxAttempts delivery attempts per event before it is dead-lettered (1 = no retry)
+ * @param retryBackoff wait before the second attempt; doubles per attempt
+ * @param retryBackoffMax cap of the doubling wait
+ * @param maxInFlight events taken but not yet acknowledged (waiting for a retry included); at the cap no new event is
+ *     taken, so the rest waits in Redis
+ * @param deadLetterCapacity dead-lettered events kept in Redis; beyond it the oldest are trimmed, counted and logged
+ * @param console print each event as one line (the SMS text and its receivers) on the console
+ * @param timeZone zone of the times in messages, e.g. {@code Asia/Shanghai}; empty = the system zone
+ * @param dashboardUrl base of the link at the end of a mail ({@code <url>/portal/template/view/<tplId>}); empty = none
+ * @param webhookUrl POST of the event JSON to this URL; empty = off
+ * @param smsGatewayUrl Open-Falcon SMS gateway, form {@code tos=<phones>&content=<text>}; empty = off
+ * @param imGatewayUrl Open-Falcon IM gateway, form {@code tos=<im ids>&content=<text>}; empty = off
+ * @param smsMaxPriority SMS and IM only for events of this priority or more urgent (Open-Falcon: P0..P2); mail,
+ *     webhook and console get every event
+ * @param mailGatewayUrl Open-Falcon mail gateway, form {@code tos=<emails>&subject=<s>&content=<c>}; empty = off
+ * @param smtpHost SMTP server for direct mail; empty = off
+ * @param smtpPort SMTP port
+ * @param smtpUser SMTP login; empty = no authentication
+ * @param smtpPassword SMTP password
+ * @param smtpFrom sender address of the mails
+ * @param smtpStartTls require STARTTLS before sending
+ * @param httpThreads threads running HTTP API requests
+ */
+public record SenderConfig(
+    String httpListen,
+    String redisUrl,
+    String redisKeyPrefix,
+    String consumerId,
+    String hbsAddress,
+    Duration receiverCacheTtl,
+    Duration callTimeout,
+    int workers,
+    int maxAttempts,
+    Duration retryBackoff,
+    Duration retryBackoffMax,
+    int maxInFlight,
+    int deadLetterCapacity,
+    boolean console,
+    String timeZone,
+    String dashboardUrl,
+    String webhookUrl,
+    String smsGatewayUrl,
+    String imGatewayUrl,
+    int smsMaxPriority,
+    String mailGatewayUrl,
+    String smtpHost,
+    int smtpPort,
+    String smtpUser,
+    String smtpPassword,
+    String smtpFrom,
+    boolean smtpStartTls,
+    int httpThreads) {
+
+  /** Receivers change by hand in the portal; a minute is quick enough and costs hbs one call per action a minute. */
+  public static final Duration DEFAULT_RECEIVER_CACHE_TTL = Duration.ofSeconds(60);
+  /** Open-Falcon's gateways answer in well under a second; ten gives a slow SMTP relay room without stalling. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+  /** Delivery is network-bound; two keep one slow gateway from holding up everything else. */
+  public static final int DEFAULT_WORKERS = 2;
+  /** 1 + 2 + 4 + 8 s of backoff: a gateway restart of about 15 s is ridden out before an event is given up. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(1);
+  /** About 1 MB of events in memory; an alert storm beyond it waits in Redis, where it is safe. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
+  /** Open-Falcon's alarm texts and IMs only P0..P2; the rest go by mail, so phones ring only for the urgent. */
+  public static final int DEFAULT_SMS_MAX_PRIORITY = 2;
+  /** Days of failures at any sane rate; an operator replays or clears them long before. */
+  public static final int DEFAULT_DEAD_LETTER_CAPACITY = 10_000;
+
+  public SenderConfig {
+    Checks.address("sender.httpListen", httpListen);
+    redisUrl = trim(redisUrl);
+    if (!redisUrl.isEmpty()) {
+      checkRedisUrl("sender.redisUrl", redisUrl);
+    }
+    redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
+    consumerId = trim(consumerId);
+    hbsAddress = trim(hbsAddress);
+    if (!hbsAddress.isEmpty()) {
+      Checks.address("sender.hbsAddress", hbsAddress);
+    }
+    Checks.positive("sender.receiverCacheTtl", receiverCacheTtl);
+    Checks.positive("sender.callTimeout", callTimeout);
+    Checks.inRange("sender.workers", workers, 1, 64);
+    Checks.inRange("sender.maxAttempts", maxAttempts, 1, 100);
+    Checks.positive("sender.retryBackoff", retryBackoff);
+    Checks.positive("sender.retryBackoffMax", retryBackoffMax);
+    if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+      throw new IllegalArgumentException("sender.retryBackoffMax (" + retryBackoffMax
+          + ") must not be below sender.retryBackoff (" + retryBackoff + ")");
+    }
+    Checks.positive("sender.maxInFlight", maxInFlight);
+    Checks.positive("sender.deadLetterCapacity", deadLetterCapacity);
+    timeZone = trim(timeZone);
+    if (!timeZone.isEmpty()) {
+      try {
+        ZoneId.of(timeZone);
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException("sender.timeZone is not a time zone: '" + timeZone + "'");
+      }
+    }
+    dashboardUrl = httpUrl("sender.dashboardUrl", dashboardUrl);
+    webhookUrl = httpUrl("sender.webhookUrl", webhookUrl);
+    smsGatewayUrl = httpUrl("sender.smsGatewayUrl", smsGatewayUrl);
+    imGatewayUrl = httpUrl("sender.imGatewayUrl", imGatewayUrl);
+    Checks.inRange("sender.smsMaxPriority", smsMaxPriority, 0, 6);
+    mailGatewayUrl = httpUrl("sender.mailGatewayUrl", mailGatewayUrl);
+    smtpHost = trim(smtpHost);
+    Checks.inRange("sender.smtpPort", smtpPort, 1, 65535);
+    smtpUser = trim(smtpUser);
+    smtpPassword = smtpPassword == null ? "" : smtpPassword;
+    smtpFrom = trim(smtpFrom);
+    if (!smtpHost.isEmpty()) {
+      Checks.notBlank("sender.smtpFrom", smtpFrom);
+    }
+    Checks.positive("sender.httpThreads", httpThreads);
+    if (!console && webhookUrl.isEmpty() && smsGatewayUrl.isEmpty() && imGatewayUrl.isEmpty()
+        && mailGatewayUrl.isEmpty() && smtpHost.isEmpty()) {
+      // events would be acknowledged without anyone being told
+      throw new IllegalArgumentException("sender has no channel: set sender.console to true or one of "
+          + "sender.webhookUrl, smsGatewayUrl, imGatewayUrl, mailGatewayUrl, smtpHost");
+    }
+  }
+
+  public static SenderConfig defaults() {
+    return new SenderConfig("127.0.0.1:6066", "", "", "", "127.0.0.1:6030", DEFAULT_RECEIVER_CACHE_TTL,
+        DEFAULT_CALL_TIMEOUT, DEFAULT_WORKERS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX,
+        DEFAULT_MAX_IN_FLIGHT, DEFAULT_DEAD_LETTER_CAPACITY, true, "", "", "", "", "", DEFAULT_SMS_MAX_PRIORITY,
+        "", "", 25, "", "", "peregrine@localhost", false, 2);
+  }
+
+  /** The zone messages are written in. */
+  public ZoneId zone() {
+    return timeZone.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+  }
+
+  /** Checks a Redis URI as Lettuce will read it; the message names the key and shows the expected form. */
+  public static void checkRedisUrl(String key, String url) {
+    try {
+      RedisURI.create(url);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(key + " is not a Redis URI (write redis://host:6379/0): '" + url + "': "
+          + e.getMessage());
+    }
+  }
+
+  private static String httpUrl(String key, String value) {
+    String v = trim(value);
+    if (v.isEmpty()) {
+      return v;
+    }
+    try {
+      URI uri = URI.create(v);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return v;
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below with the expected form
+    }
+    throw new IllegalArgumentException(key + " must be an http:// or https:// URL: '" + v + "'");
+  }
+
+  private static String trim(String s) {
+    return s == null ? "" : s.trim();
+  }
+}

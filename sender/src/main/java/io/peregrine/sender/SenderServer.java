@@ -1,0 +1,156 @@
+package io.peregrine.sender;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.config.ConfigException;
+import io.peregrine.common.event.AlertSource;
+import io.peregrine.common.event.InProcessAlertQueue;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.sender.api.DeadLetterHandler;
+import io.peregrine.sender.channel.Channel;
+import io.peregrine.sender.channel.Channels;
+import io.peregrine.sender.deliver.Dispatcher;
+import io.peregrine.sender.message.MessageFormatter;
+import io.peregrine.sender.queue.DeadLetters;
+import io.peregrine.sender.queue.InProcessDeadLetters;
+import io.peregrine.sender.queue.RedisAlertSource;
+import io.peregrine.sender.receiver.HbsReceiverDirectory;
+import io.peregrine.sender.receiver.ReceiverDirectory;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sender: takes alert events (Redis {@code event:p0..p6}, most urgent first, or an in-process queue), asks hbs
+ * who is told, and delivers through the enabled channels with retries; what cannot be delivered ends in a dead-letter
+ * list an operator can read and replay over HTTP. Open-Falcon's alarm only logged a failed send.
+ */
+public final class SenderServer implements Component {
+  private static final Logger log = LoggerFactory.getLogger(SenderServer.class);
+
+  private final SenderConfig config;
+  private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("sender");
+  private final Lifecycle lifecycle = new Lifecycle("sender");
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AlertSource source;
+  private final List<Channel> channels;
+  private final ThreadPoolExecutor httpClientExecutor;
+  private final Dispatcher dispatcher;
+  private final HttpServerHost http;
+
+  /**
+   * @param source where events come from; null = Redis at {@code config.redisUrl()} (then it must be set)
+   * @param console where the console channel prints (System.out in the launcher)
+   */
+  public SenderServer(SenderConfig config, AlertSource source, PrintStream console) {
+    this(config, source, console, Clock.systemUTC());
+  }
+
+  SenderServer(SenderConfig config, AlertSource source, PrintStream console, Clock clock) {
+    this.config = config;
+    if (source == null) {
+      if (config.redisUrl().isEmpty()) {
+        throw new ConfigException("sender needs an alert queue: set sender.redisUrl (environment variable "
+            + "PEREGRINE_SENDER_REDIS_URL), e.g. redis://127.0.0.1:6379/0, the Redis the judges write to");
+      }
+      RedisAlertSource redis = new RedisAlertSource(config.redisUrl(), config.redisKeyPrefix(),
+          consumerId(config), config.deadLetterCapacity(), registry, clock);
+      lifecycle.add(redis);
+      this.source = redis;
+    } else {
+      this.source = source;
+    }
+    ReceiverDirectory receivers = ReceiverDirectory.OFF;
+    if (!config.hbsAddress().isEmpty()) {
+      receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
+          config.callTimeout(), clock, registry));
+    }
+    // the JDK client's default executor is an unbounded cached pool; it only runs completions here
+    this.httpClientExecutor = NamedExecutors.fixed("sender-http-client", 2, 1024,
+        new ThreadPoolExecutor.AbortPolicy());
+    HttpClient httpClient = HttpClient.newBuilder().connectTimeout(config.callTimeout())
+        .executor(httpClientExecutor).build();
+    this.channels = Channels.enabled(config, console, httpClient);
+    this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
+        new MessageFormatter(config.zone(), config.dashboardUrl()), registry));
+    HealthChecks health = new HealthChecks()
+        .add("source", this.source::healthy)
+        .add("workers", dispatcher::running);
+    this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
+        health).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source))));
+  }
+
+  private static DeadLetters deadLetters(AlertSource source) {
+    if (source instanceof DeadLetters d) {
+      return d;
+    }
+    return source instanceof InProcessAlertQueue q ? new InProcessDeadLetters(q) : null;
+  }
+
+  /** The configured consumer id, else the host name: each sender on one Redis has its own processing list. */
+  static String consumerId(SenderConfig config) {
+    if (!config.consumerId().isEmpty()) {
+      return config.consumerId();
+    }
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      log.warn("sender: host name unknown ({}); using consumer id 'sender': set sender.consumerId when several "
+          + "senders share a Redis", e.getMessage());
+      return "sender";
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sender";
+  }
+
+  @Override
+  public void start() throws Exception {
+    lifecycle.start();
+    log.info("sender: channels {}; receivers {}; source {}", channels.stream().map(Channel::name)
+        .collect(Collectors.joining(", ")), config.hbsAddress().isEmpty() ? "off" : "from hbs " + config.hbsAddress(),
+        source instanceof RedisAlertSource r ? r.where() + " prefix '" + config.redisKeyPrefix() + "'"
+            : source.getClass().getSimpleName());
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The source events come from (the Redis one when this server built it). */
+  public AlertSource source() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    lifecycle.close();
+    NamedExecutors.shutdown(httpClientExecutor, "sender-http-client", Duration.ofSeconds(2));
+  }
+}

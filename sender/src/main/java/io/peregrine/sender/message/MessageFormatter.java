@@ -1,0 +1,97 @@
+package io.peregrine.sender.message;
+
+import io.peregrine.common.event.AlertEvent;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes an event's texts in Open-Falcon's shapes, so people and scripts reading its alerts see the same thing.
+ *
+ * <p>SMS and IM: {@code [P<priority>][<status>][<endpoint>][][<note> <func> <metric> <tags> <left><op><right>][O<step>
+ * <time>]}, e.g. {@code [P0][PROBLEM][host1][][note all(#3) cpu.idle k=v 3<10][O1 2026-11-22 10:00:00]}. The empty
+ * fourth bracket is Open-Falcon's (it once held the host group); an event without tags shows two spaces between the
+ * metric and the values, as Open-Falcon's does. {@code O<n>} is the current step: the n-th notice of this problem.
+ *
+ * <p>Mail: the subject is the SMS text; the body has one item per CRLF-ended line: status, {@code P<priority>},
+ * {@code Endpoint:}, {@code Metric:}, {@code Tags:}, {@code <func>: <left><op><right>}, {@code Note:},
+ * {@code Max:<maxStep>, Current:<step>}, {@code Timestamp:}, then a dashboard link when a dashboard URL is set.
+ *
+ * <p>Times are {@code yyyy-MM-dd HH:mm:ss} of the event time in the configured zone (Open-Falcon used the server's).
+ */
+public final class MessageFormatter {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private final DateTimeFormatter time;
+  private final String dashboardUrl;
+
+  /** @param dashboardUrl base URL of the portal for the mail's link, or empty for no link */
+  public MessageFormatter(ZoneId zone, String dashboardUrl) {
+    this.time = TIME.withZone(zone);
+    this.dashboardUrl = dashboardUrl == null ? "" : stripSlash(dashboardUrl);
+  }
+
+  /** The priority messages show and channels go by: Open-Falcon's (strategy's or expression's), else the event's. */
+  public static int priorityOf(AlertEvent e) {
+    return EventText.priority(e);
+  }
+
+  public Messages render(AlertEvent e) {
+    String sms = sms(e);
+    return new Messages(sms, sms, sms, mailBody(e));
+  }
+
+  public String sms(AlertEvent e) {
+    return "[P" + EventText.priority(e) + "][" + EventText.text(e.status()) + "][" + EventText.text(e.endpoint())
+        + "][][" + EventText.text(e.note()) + " " + EventText.text(e.func()) + " " + EventText.metric(e) + " "
+        + EventText.sortedTags(e.pushedTags()) + " " + condition(e) + "][O" + e.currentStep() + " " + time(e) + "]";
+  }
+
+  public String mailBody(AlertEvent e) {
+    StringBuilder b = new StringBuilder(256);
+    line(b, EventText.text(e.status()));
+    line(b, "P" + EventText.priority(e));
+    line(b, "Endpoint:" + EventText.text(e.endpoint()));
+    line(b, "Metric:" + EventText.metric(e));
+    line(b, "Tags:" + EventText.sortedTags(e.pushedTags()));
+    line(b, EventText.text(e.func()) + ": " + condition(e));
+    line(b, "Note:" + EventText.text(e.note()));
+    line(b, "Max:" + e.maxStep() + ", Current:" + e.currentStep());
+    line(b, "Timestamp:" + time(e));
+    String link = link(e);
+    if (!link.isEmpty()) {
+      line(b, link);
+    }
+    return b.toString();
+  }
+
+  /** Open-Falcon's portal link: the strategy's template page, or the expression's page. */
+  String link(AlertEvent e) {
+    if (dashboardUrl.isEmpty()) {
+      return "";
+    }
+    if (e.strategy() != null && e.strategy().tpl() != null && e.strategy().tpl().id() != 0) {
+      return dashboardUrl + "/portal/template/view/" + e.strategy().tpl().id();
+    }
+    if (e.expression() != null && e.expression().id() != 0) {
+      return dashboardUrl + "/portal/expression/view/" + e.expression().id();
+    }
+    return "";
+  }
+
+  private String condition(AlertEvent e) {
+    return EventText.readable(e.leftValue()) + EventText.text(e.operator()) + EventText.readable(e.rightValue());
+  }
+
+  private String time(AlertEvent e) {
+    return time.format(Instant.ofEpochSecond(e.eventTime()));
+  }
+
+  private static void line(StringBuilder b, String s) {
+    b.append(s).append("\r\n");
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,11 @@
+package io.peregrine.sender.message;
+
+/**
+ * The texts of one event for every channel.
+ *
+ * @param sms SMS text, also the console line and the mail subject
+ * @param im IM text (the same shape as the SMS)
+ * @param mailSubject mail subject
+ * @param mailBody mail body, lines ending in CRLF
+ */
+public record Messages(String sms, String im, String mailSubject, String mailBody) {}

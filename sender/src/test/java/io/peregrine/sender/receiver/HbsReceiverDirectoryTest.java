@@ -1,0 +1,98 @@
+package io.peregrine.sender.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peregrine.sender.testing.FakeHbs;
+import io.peregrine.sender.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Receivers over real gRPC from a fake hbs on a loopback port. */
+class HbsReceiverDirectoryTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private HbsReceiverDirectory directory;
+
+  @AfterEach
+  void stop() {
+    if (directory != null) {
+      directory.close();
+    }
+  }
+
+  private HbsReceiverDirectory start(String address) {
+    directory = new HbsReceiverDirectory(address, Duration.ofSeconds(60), Duration.ofSeconds(2), clock, registry);
+    directory.start();
+    return directory;
+  }
+
+  private double lookups(String result) {
+    var c = registry.find("sender.receiver.lookups").tag("result", result).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void asksHbsOncePerTtl() throws Exception {
+    try (FakeHbs hbs = FakeHbs.withOnCallTeam()) {
+      start(hbs.address());
+
+      Recipients first = directory.lookup(9);
+      Recipients second = directory.lookup(9);
+      clock.advance(Duration.ofSeconds(61));
+      Recipients third = directory.lookup(9);
+
+      assertThat(first.status()).isEqualTo(Recipients.Status.RESOLVED);
+      assertThat(first.addresses(Person::phone)).containsExactly("13800000001", "13800000002");
+      assertThat(first.addresses(Person::email)).containsExactly("alice@example.com");
+      assertThat(second).isEqualTo(first);
+      assertThat(third).isEqualTo(first);
+      assertThat(hbs.calls()).isEqualTo(2);
+      assertThat(lookups("cached")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void servesStaleReceiversWhileHbsIsDown() throws Exception {
+    FakeHbs hbs = FakeHbs.withOnCallTeam();
+    start(hbs.address());
+    directory.lookup(9);
+    hbs.close();
+    clock.advance(Duration.ofMinutes(10));
+
+    Recipients stale = directory.lookup(9);
+
+    assertThat(stale.status()).isEqualTo(Recipients.Status.STALE);
+    assertThat(stale.people()).extracting(Person::name).containsExactly("alice", "bob");
+    assertThat(stale.describe()).startsWith("alice, bob (stale: hbs 127.0.0.1:");
+    assertThat(lookups("stale")).isEqualTo(1);
+  }
+
+  @Test
+  void saysUnknownWhenHbsWasNeverReached() throws Exception {
+    FakeHbs hbs = FakeHbs.withOnCallTeam();
+    String address = hbs.address();
+    hbs.close();
+    start(address);
+
+    Recipients r = directory.lookup(9);
+
+    assertThat(r.status()).isEqualTo(Recipients.Status.UNKNOWN);
+    assertThat(r.known()).isFalse();
+    assertThat(r.detail()).contains("UNAVAILABLE");
+    assertThat(lookups("unavailable")).isEqualTo(1);
+  }
+
+  @Test
+  void answersNobodyForUnknownActionOrNone() throws Exception {
+    try (FakeHbs hbs = FakeHbs.withOnCallTeam()) {
+      start(hbs.address());
+
+      assertThat(directory.lookup(77).status()).isEqualTo(Recipients.Status.NONE);
+      assertThat(directory.lookup(0).status()).isEqualTo(Recipients.Status.NONE);
+      assertThat(hbs.calls()).isEqualTo(1);
+    }
+  }
+}
