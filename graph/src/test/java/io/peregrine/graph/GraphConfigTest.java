@@ -1,0 +1,43 @@
+package io.peregrine.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.peregrine.common.config.ConfigLoader;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GraphConfigTest {
+  @Test
+  void defaultsMatchTheDocumentedValues() {
+    GraphConfig c = GraphConfig.defaults();
+    assertThat(c.grpcListen()).isEqualTo("127.0.0.1:6070");
+    assertThat(c.httpListen()).isEqualTo("127.0.0.1:6071");
+    assertThat(c.dataDir()).isEqualTo("./data/graph");
+    assertThat(c.grpcThreads()).isEqualTo(4);
+    assertThat(c.writeQueueCapacity()).isEqualTo(200_000);
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void badValuesFailNamingTheField() {
+    GraphConfig d = GraphConfig.defaults();
+    assertThatThrownBy(() -> d.withListen("nohost", d.httpListen())).hasMessageContaining("graph.grpcListen");
+    assertThatThrownBy(() -> d.withDataDir(" ")).hasMessageContaining("graph.dataDir");
+    assertThatThrownBy(() -> d.withWriteQueueCapacity(0)).hasMessageContaining("graph.writeQueueCapacity")
+        .hasMessageContaining("0");
+    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 0, 10_000,
+        Duration.ofSeconds(30))).hasMessageContaining("graph.maxOpenFiles");
+    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 10_000,
+        Duration.ZERO)).hasMessageContaining("graph.shutdownTimeout");
+  }
+
+  @Test
+  void loadsFromEnvironmentLikeEveryComponent() {
+    GraphConfig c = new ConfigLoader().load(null, GraphConfig.class, GraphConfig.defaults(),
+        Map.of("PEREGRINE_WRITE_QUEUE_CAPACITY", "5000", "PEREGRINE_SHUTDOWN_TIMEOUT", "5s"));
+    assertThat(c.writeQueueCapacity()).isEqualTo(5_000);
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+}
