@@ -1,5 +1,6 @@
 package io.peregrine.judge.publish;
 
+import io.peregrine.common.server.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

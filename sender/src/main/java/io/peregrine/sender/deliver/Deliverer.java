@@ -1,11 +1,11 @@
 package io.peregrine.sender.deliver;
 
+import io.peregrine.common.server.ThrottledLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
-import io.peregrine.sender.log.ThrottledLog;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.receiver.ReceiverDirectory;
 import io.peregrine.sender.receiver.Recipients;

@@ -1,5 +1,6 @@
 package io.peregrine.sender.deliver;
 
+import io.peregrine.common.server.ThrottledLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.event.AlertSource;
@@ -7,7 +8,6 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.sender.SenderConfig;
 import io.peregrine.sender.channel.Channel;
-import io.peregrine.sender.log.ThrottledLog;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.receiver.ReceiverDirectory;
 import java.time.Duration;

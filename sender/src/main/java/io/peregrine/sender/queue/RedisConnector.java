@@ -1,5 +1,6 @@
 package io.peregrine.sender.queue;
 
+import io.peregrine.common.server.ThrottledLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -13,7 +14,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.server.NamedExecutors;
-import io.peregrine.sender.log.ThrottledLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package io.peregrine.transfer.route;
 
+import io.peregrine.common.server.ThrottledLog;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;

@@ -1,12 +1,12 @@
-package io.peregrine.sender.log;
+package io.peregrine.common.server;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * Logs a repeated failure at most once per interval, saying how many were suppressed meanwhile: a Redis or gateway
- * outage produces one line every few seconds, not one per event. Pass the exception as the last argument.
+ * Logs a repeated failure at most once per interval, saying how many were suppressed meanwhile: an outage
+ * produces one line every few seconds, not one per sample or event. Pass the exception as the last argument.
  */
 public final class ThrottledLog {
   private final Logger log;
