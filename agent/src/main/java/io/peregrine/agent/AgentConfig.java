@@ -1,0 +1,136 @@
+package io.peregrine.agent;
+
+import io.peregrine.agent.push.TrustedCallers;
+import io.peregrine.common.config.Checks;
+import io.peregrine.common.config.HostPort;
+import io.peregrine.common.model.Limits;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent's settings (section {@code agent}). Fixed once the agent starts; only the trusted IPs that hbs returns
+ * change at runtime, and they extend {@code trustedIps} rather than replace it.
+ *
+ * @param hostname the endpoint of every built-in metric and the name heartbeated to hbs; "" = the environment
+ *     variable {@code NODE_NAME} when set (the DaemonSet passes the node name from the downward API), else the
+ *     machine's hostname
+ * @param listen the local push API ({@code POST /v1/push}), {@code /metrics} and {@code /health}
+ * @param transferAddresses transfer gRPC addresses, used round robin; a call that fails moves to the next one
+ * @param hbsAddress hbs gRPC address for heartbeats; "" = no heartbeat
+ * @param collectInterval how often built-in metrics are collected; also their step (whole seconds)
+ * @param heartbeatInterval how often the agent heartbeats to hbs and refreshes its config from it
+ * @param procRoot procfs to read; "" = {@code /host/proc} when it exists (a pod with the host's /proc mounted), else
+ *     {@code /proc}
+ * @param sysRoot sysfs to read (interface speeds); "" = {@code /host/sys} when it exists, else {@code /sys}
+ * @param hostRoot where the host's root filesystem is visible, for df.* of its mounts; "" = {@code /host/root} when it
+ *     exists, else {@code /}
+ * @param batchSize samples per batch sent to transfer
+ * @param flushInterval longest a sample waits for its batch to fill
+ * @param queueCapacity samples buffered in memory between collectors/push API and the shipper; when full, pushes are
+ *     answered OVERLOADED and collected samples are counted as dropped (reason queue_full)
+ * @param spoolDir where batches transfer could not take are kept until it is back
+ * @param spoolMaxBytes disk the spool may use; beyond it the oldest batches are deleted and counted (spool_full)
+ * @param sendTimeout deadline of one call to transfer (and to hbs)
+ * @param trustedIps callers besides loopback allowed to use the push API: IPs or CIDR blocks
+ * @param httpThreads threads serving HTTP requests
+ */
+public record AgentConfig(
+    String hostname,
+    String listen,
+    List<String> transferAddresses,
+    String hbsAddress,
+    Duration collectInterval,
+    Duration heartbeatInterval,
+    String procRoot,
+    String sysRoot,
+    String hostRoot,
+    int batchSize,
+    Duration flushInterval,
+    int queueCapacity,
+    String spoolDir,
+    long spoolMaxBytes,
+    Duration sendTimeout,
+    List<String> trustedIps,
+    int httpThreads) {
+
+  /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
+  public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
+  /** Ten seconds: fine enough to see a spike, and at ~200 series per host still a trivial load. */
+  public static final Duration DEFAULT_COLLECT_INTERVAL = Duration.ofSeconds(10);
+  /**
+   * Sixty seconds, Open-Falcon's value. What a heartbeat brings back (trusted IPs, plugin dirs, builtin items)
+   * changes rarely, liveness is judged on agent.alive (sent every collectInterval), and hbs resolves each heartbeat
+   * through SQL: 10,000 agents make 167 calls/s at 60 s but 1,000/s at 10 s.
+   */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+  /** About 60 KB serialized: amortises a call over many samples, and one host's whole collection fits in one. */
+  public static final int DEFAULT_BATCH_SIZE = 1_000;
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * ~10 MB of heap at ~100 bytes per sample: a host collects ~200 samples per interval, so this holds bursts of
+   * application pushes (ten full 10,000-sample batches) while the shipper writes to transfer or to the spool.
+   */
+  public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
+  /** 256 MiB holds ~3.5 million samples (~75 bytes each): two days of a host's built-in metrics at 10 s. */
+  public static final long DEFAULT_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+  /** One batch of the largest allowed size must fit. */
+  public static final long MIN_SPOOL_BYTES = 1024L * 1024;
+  /** Transfer answers in milliseconds when healthy; 5 s rides out a GC pause without stalling the shipper long. */
+  public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+
+  public AgentConfig {
+    hostname = hostname == null ? "" : hostname.trim();
+    if (hostname.length() > Limits.MAX_NAME_LENGTH || hostname.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("agent.hostname must be at most " + Limits.MAX_NAME_LENGTH
+          + " printable characters: '" + hostname + "'");
+    }
+    Checks.address("agent.listen", listen);
+    transferAddresses = List.copyOf(Checks.addresses("agent.transferAddresses", transferAddresses));
+    if (transferAddresses.isEmpty()) {
+      throw new IllegalArgumentException("agent.transferAddresses must name at least one transfer host:port");
+    }
+    for (String a : transferAddresses) {
+      if (HostPort.parse("agent.transferAddresses", a).port() == 0) {
+        throw new IllegalArgumentException("agent.transferAddresses needs a real port, not 0: '" + a + "'");
+      }
+    }
+    hbsAddress = hbsAddress == null ? "" : hbsAddress.trim();
+    if (!hbsAddress.isEmpty()) {
+      Checks.address("agent.hbsAddress", hbsAddress);
+    }
+    Checks.positive("agent.collectInterval", collectInterval);
+    if (collectInterval.toMillis() % 1000 != 0 || collectInterval.toSeconds() > Limits.MAX_STEP_SECONDS) {
+      throw new IllegalArgumentException("agent.collectInterval is also the metrics' step: whole seconds within 1.."
+          + Limits.MAX_STEP_SECONDS + ": " + collectInterval);
+    }
+    Checks.positive("agent.heartbeatInterval", heartbeatInterval);
+    procRoot = procRoot == null ? "" : procRoot.trim();
+    sysRoot = sysRoot == null ? "" : sysRoot.trim();
+    hostRoot = hostRoot == null ? "" : hostRoot.trim();
+    Checks.inRange("agent.batchSize", batchSize, 1, Limits.MAX_BATCH_SAMPLES);
+    Checks.positive("agent.flushInterval", flushInterval);
+    Checks.positive("agent.queueCapacity", queueCapacity);
+    Checks.notBlank("agent.spoolDir", spoolDir);
+    if (spoolMaxBytes < MIN_SPOOL_BYTES) {
+      throw new IllegalArgumentException("agent.spoolMaxBytes must be at least " + MIN_SPOOL_BYTES
+          + " (one full batch): " + spoolMaxBytes);
+    }
+    Checks.positive("agent.sendTimeout", sendTimeout);
+    trustedIps = List.copyOf(trustedIps == null ? List.of() : trustedIps);
+    TrustedCallers.parseAll("agent.trustedIps", trustedIps);
+    Checks.positive("agent.httpThreads", httpThreads);
+  }
+
+  public static AgentConfig defaults() {
+    return new AgentConfig("", DEFAULT_LISTEN, List.of("127.0.0.1:8434"), "127.0.0.1:6030",
+        DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
+        DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4);
+  }
+
+  /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
+  public AgentConfig withTransferAddresses(List<String> addresses) {
+    return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
+        sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
+        httpThreads);
+  }
+}

@@ -1,0 +1,121 @@
+package io.peregrine.agent;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.agent.collect.CollectLoop;
+import io.peregrine.agent.collect.Collectors;
+import io.peregrine.agent.collect.HostPaths;
+import io.peregrine.agent.hbs.Heartbeat;
+import io.peregrine.agent.push.PushHandler;
+import io.peregrine.agent.push.TrustedCallers;
+import io.peregrine.agent.ship.SampleQueue;
+import io.peregrine.agent.ship.Shipper;
+import io.peregrine.common.json.OpenFalconJson;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.model.SampleValidator;
+import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.common.server.SelfMetrics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent: built-in collectors and the local push API feed one bounded queue; the shipper sends it to transfer in
+ * batches, spooling to disk while transfer is away; the heartbeat keeps hbs informed and brings back trusted IPs.
+ *
+ * <p>Start order is dependency order, and close runs in reverse: heartbeat and HTTP stop first, then collection, and
+ * the shipper last, so everything that was accepted is flushed to transfer (or spooled) before the process ends.
+ */
+public final class AgentServer implements Component {
+  private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
+  /** Sent in heartbeats; hbs shows it per host. */
+  public static final String VERSION = "0.1.0";
+  /** Plugins are not run yet, so there is no plugin checkout to report. */
+  static final String PLUGIN_VERSION = "";
+
+  private final AgentConfig config;
+  private final Clock clock;
+  private final String hostname;
+  private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent");
+  private final Lifecycle lifecycle = new Lifecycle("agent");
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SampleQueue queue;
+  private final TrustedCallers trusted;
+  private volatile HttpServerHost http;
+  private volatile Shipper shipper;
+  private volatile Heartbeat heartbeat;
+
+  public AgentServer(AgentConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.hostname = Hostnames.resolve(config.hostname(), System.getenv());
+    this.queue = new SampleQueue(config.queueCapacity(), registry);
+    this.trusted = new TrustedCallers(config.trustedIps());
+  }
+
+  @Override
+  public String name() {
+    return "agent";
+  }
+
+  @Override
+  public void start() throws Exception {
+    HostPaths paths = HostPaths.resolve(config.procRoot(), config.sysRoot(), config.hostRoot());
+    log.info("agent: starting as '{}' (procfs {}, sysfs {}, host root {})", hostname, paths.proc(), paths.sys(),
+        paths.root());
+    shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
+        config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry));
+    CollectLoop collect = lifecycle.start(new CollectLoop(Collectors.forHost(paths), hostname,
+        config.collectInterval(), clock, queue::offer, registry));
+    HealthChecks health = new HealthChecks()
+        .add("queue_not_full", () -> !queue.full())
+        .add("collection_recent", collect::recent);
+    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
+    http = lifecycle.start(new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
+        .route("/v1/push", new PushHandler(json, queue, trusted, registry)));
+    if (!config.hbsAddress().isEmpty()) {
+      heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION, PLUGIN_VERSION,
+          config.heartbeatInterval(), config.sendTimeout(), trusted::replaceFromHbs, registry));
+    } else {
+      log.info("agent: agent.hbsAddress is empty; no heartbeat, trusted IPs come from agent.trustedIps only");
+    }
+    log.info("agent: ready; POST /v1/push on port {}", http.port());
+  }
+
+  /** The bound HTTP port (the real one when configured with port 0). */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** The endpoint of the built-in metrics and the name heartbeated to hbs. */
+  public String hostname() {
+    return hostname;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Samples waiting in the disk spool for transfer. */
+  public long spooledSamples() {
+    Shipper s = shipper;
+    return s == null ? 0 : s.spooledSamples();
+  }
+
+  /** The config hbs last returned, or null (no hbs, or no answer yet). */
+  public io.peregrine.proto.v1.AgentConfig hbsConfig() {
+    Heartbeat h = heartbeat;
+    return h == null ? null : h.lastConfig();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    lifecycle.close();
+  }
+}

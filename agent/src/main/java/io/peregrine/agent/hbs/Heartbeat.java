@@ -1,0 +1,153 @@
+package io.peregrine.agent.hbs;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.config.HostPort;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.proto.v1.AgentConfig;
+import io.peregrine.proto.v1.AgentHeartbeat;
+import io.peregrine.proto.v1.HbsGrpc;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls Hbs.Heartbeat every interval (the first at once) with the hostname, this host's IP toward hbs, the agent
+ * version and the plugin version, and keeps the AgentConfig hbs returns; its trusted IPs go to the push API. While
+ * hbs is unreachable the agent keeps its last config and keeps working: one WARN when an outage begins, one INFO when
+ * it ends, every failed call counted.
+ */
+public final class Heartbeat implements Component {
+  private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+  private final String address;
+  private final String hostname;
+  private final String agentVersion;
+  private final String pluginVersion;
+  private final Duration interval;
+  private final Duration timeout;
+  private final Consumer<List<String>> trustedIps;
+  private final AtomicReference<AgentConfig> lastConfig = new AtomicReference<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Counter sentOk;
+  private final Counter failures;
+  private volatile boolean failing;
+  private long failedInOutage;
+  private ManagedChannel channel;
+  private HbsGrpc.HbsBlockingStub stub;
+  private ScheduledExecutorService executor;
+
+  public Heartbeat(String hbsAddress, String hostname, String agentVersion, String pluginVersion, Duration interval,
+      Duration timeout, Consumer<List<String>> trustedIps, MeterRegistry registry) {
+    this.address = hbsAddress;
+    this.hostname = hostname;
+    this.agentVersion = agentVersion;
+    this.pluginVersion = pluginVersion;
+    this.interval = interval;
+    // a heartbeat must not outlast its interval, or calls would queue behind each other
+    this.timeout = timeout.compareTo(interval) < 0 ? timeout : interval;
+    this.trustedIps = trustedIps;
+    this.sentOk = Counter.builder("peregrine_agent_heartbeats").description("heartbeats hbs answered")
+        .register(registry);
+    this.failures = Counter.builder("peregrine_agent_heartbeat_failures").description("heartbeats that failed")
+        .register(registry);
+  }
+
+  @Override
+  public String name() {
+    return "agent-heartbeat";
+  }
+
+  @Override
+  public void start() {
+    channel = GrpcChannels.forAddress(address);
+    stub = HbsGrpc.newBlockingStub(channel);
+    executor = NamedExecutors.scheduled(name());
+    executor.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    log.info("{}: heartbeating to hbs at {} every {} s as '{}'", name(), address, interval.toSeconds(), hostname);
+  }
+
+  /** One heartbeat; never throws (a scheduled task that throws is never run again). */
+  void beat() {
+    AgentHeartbeat request = AgentHeartbeat.newBuilder().setHostname(hostname).setIp(localIp())
+        .setAgentVersion(agentVersion).setPluginVersion(pluginVersion).build();
+    try {
+      AgentConfig config = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).heartbeat(request);
+      lastConfig.set(config);
+      trustedIps.accept(config.getTrustedIpsList());
+      sentOk.increment();
+      if (failing) {
+        log.info("{}: hbs at {} answers again after {} failed heartbeats", name(), address, failedInOutage);
+        failing = false;
+        failedInOutage = 0;
+      }
+    } catch (StatusRuntimeException | IllegalStateException e) {
+      failures.increment();
+      failedInOutage++;
+      if (!failing) {
+        failing = true;
+        log.warn("{}: heartbeat to hbs at {} failed: {}; keeping the last config ({}) and retrying every {} s",
+            name(), address, e.getMessage(), lastConfig.get() == null ? "none yet" : "from hbs",
+            interval.toSeconds());
+      }
+    } catch (RuntimeException e) {
+      failures.increment();
+      log.error("{}: heartbeat failed unexpectedly", name(), e);
+    }
+  }
+
+  /** The config hbs last returned, or null before the first answer. */
+  public AgentConfig lastConfig() {
+    return lastConfig.get();
+  }
+
+  /** False while heartbeats fail. */
+  public boolean healthy() {
+    return !failing;
+  }
+
+  /**
+   * The local address the host would use toward hbs (a connected UDP socket sends nothing but picks the route), so a
+   * multi-homed host reports the IP hbs sees; the host's default address if that fails.
+   */
+  private String localIp() {
+    HostPort hp = HostPort.parse(address);
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.connect(new InetSocketAddress(hp.host(), hp.port()));
+      InetAddress local = s.getLocalAddress();
+      if (local != null && !local.isAnyLocalAddress()) {
+        return local.getHostAddress();
+      }
+    } catch (Exception e) {
+      // fall through to the host's own idea of its address
+    }
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true) || executor == null) {
+      return;
+    }
+    NamedExecutors.shutdown(executor, name(), timeout.plusSeconds(1));
+    GrpcChannels.close(channel);
+    log.info("{}: stopped", name());
+  }
+}

@@ -1,0 +1,93 @@
+package io.peregrine.agent.push;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.agent.ship.SampleQueue;
+import io.peregrine.common.json.MalformedBatchException;
+import io.peregrine.common.json.OpenFalconJson;
+import io.peregrine.common.json.ParsedBatch;
+import io.peregrine.common.json.PushSummaryJson;
+import io.peregrine.common.model.Limits;
+import io.peregrine.common.server.HttpExchanges;
+import io.peregrine.proto.v1.Reject;
+import io.peregrine.proto.v1.RejectCode;
+import io.peregrine.proto.v1.Sample;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Open-Falcon's {@code POST /v1/push}: a JSON array of samples, from callers on loopback or in the trusted list (403
+ * for others). Answers 200 with a JSON summary listing every refused item by index and reason when at least one was
+ * accepted (or the array was empty); 400 when the body is blank, is not a JSON array, or every item was invalid; 413
+ * over {@link Limits#MAX_MESSAGE_BYTES} or {@link Limits#MAX_BATCH_SAMPLES}; 503 when nothing was accepted because
+ * the queue was full. Items the full queue refused are listed as OVERLOADED: the caller may send exactly those again.
+ */
+public final class PushHandler implements HttpHandler {
+  private final OpenFalconJson json;
+  private final SampleQueue queue;
+  private final TrustedCallers trusted;
+  private final Counter accepted;
+  private final MeterRegistry registry;
+
+  public PushHandler(OpenFalconJson json, SampleQueue queue, TrustedCallers trusted, MeterRegistry registry) {
+    this.json = json;
+    this.queue = queue;
+    this.trusted = trusted;
+    this.registry = registry;
+    this.accepted = Counter.builder("peregrine_agent_push_accepted_samples")
+        .description("samples accepted by POST /v1/push").register(registry);
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    if (!trusted.allows(ex.getRemoteAddress().getAddress())) {
+      Counter.builder("peregrine_agent_push_forbidden_requests").description("push requests from untrusted callers")
+          .register(registry).increment();
+      HttpExchanges.json(ex, 403, PushSummaryJson.error("caller " + ex.getRemoteAddress().getAddress()
+          .getHostAddress() + " is not trusted: only loopback, agent.trustedIps and the IPs hbs lists may push"));
+      return;
+    }
+    if (!HttpExchanges.method(ex, "POST")) {
+      return;
+    }
+    byte[] body = HttpExchanges.readBody(ex, Limits.MAX_MESSAGE_BYTES);
+    if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+      HttpExchanges.json(ex, 400, PushSummaryJson.error("body is blank"));
+      return;
+    }
+    ParsedBatch batch;
+    try {
+      batch = json.parse(new ByteArrayInputStream(body));
+    } catch (MalformedBatchException e) {
+      HttpExchanges.json(ex, e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
+      return;
+    }
+    List<Reject> rejects = new ArrayList<>(batch.rejects());
+    int overloaded = 0;
+    List<Sample> samples = batch.samples();
+    for (int i = 0; i < samples.size(); i++) {
+      if (!queue.offer(samples.get(i))) {
+        overloaded++;
+        rejects.add(OpenFalconJson.reject(batch.indexes()[i], RejectCode.OVERLOADED,
+            "the agent's queue is full (" + queue.capacity() + " samples): send this sample again later"));
+      }
+    }
+    int taken = samples.size() - overloaded;
+    accepted.increment(taken);
+    Map<RejectCode, Integer> byCode = new EnumMap<>(RejectCode.class);
+    rejects.forEach(r -> byCode.merge(r.getCode(), 1, Integer::sum));
+    byCode.forEach((code, n) -> Counter.builder("peregrine_agent_push_rejected_samples").tag("code", code.name())
+        .description("samples refused by POST /v1/push, by reason").register(registry).increment(n));
+    rejects.sort(Comparator.comparingInt(Reject::getIndex));
+    int status = taken > 0 || batch.total() == 0 ? 200 : overloaded > 0 ? 503 : 400;
+    HttpExchanges.json(ex, status, PushSummaryJson.of(batch.total(), taken, rejects));
+  }
+}

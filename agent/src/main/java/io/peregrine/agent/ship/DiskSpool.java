@@ -1,0 +1,194 @@
+package io.peregrine.agent.ship;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.server.ThrottledLog;
+import io.peregrine.proto.v1.Sample;
+import io.peregrine.proto.v1.SampleBatch;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batches transfer could not take, one file per batch ({@code <sequence>-<samples>.batch}, the serialized
+ * SampleBatch), oldest first. A file is written under a temporary name and renamed, so a crash never leaves half a
+ * batch behind; the sequence continues across restarts, so a restarted agent replays what the last run left.
+ *
+ * <p>Bounded by {@code maxBytes}: a batch that does not fit deletes the oldest files until it does, and their samples
+ * are counted as dropped (reason spool_full) and logged: when transfer is away too long, the newest data is kept.
+ * A write that fails (disk full, read-only) drops that batch (reason spool_error). Used by the shipper's worker
+ * thread only; the meters read atomics.
+ */
+final class DiskSpool {
+  private static final Logger log = LoggerFactory.getLogger(DiskSpool.class);
+  private static final Pattern NAME = Pattern.compile("(\\d{19})-(\\d+)\\.batch");
+
+  /** One spooled batch. */
+  record Entry(long sequence, Path path, int samples, long bytes) {}
+
+  private final Path dir;
+  private final long maxBytes;
+  private final Deque<Entry> entries = new ArrayDeque<>();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong samples = new AtomicLong();
+  private final AtomicLong files = new AtomicLong();
+  private final Counter spooled;
+  private final Counter full;
+  private final Counter writeErrors;
+  private final Counter corrupt;
+  private final ThrottledLog errors = new ThrottledLog(log, Duration.ofMinutes(1));
+  private long nextSequence = 1;
+
+  DiskSpool(Path dir, long maxBytes, MeterRegistry registry) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    Gauge.builder("peregrine_agent_spool_files", files, AtomicLong::get).description("batches in the disk spool")
+        .register(registry);
+    Gauge.builder("peregrine_agent_spool_bytes", bytes, AtomicLong::get).description("disk used by the spool")
+        .register(registry);
+    Gauge.builder("peregrine_agent_spool_samples", samples, AtomicLong::get).description("samples in the spool")
+        .register(registry);
+    Gauge.builder("peregrine_agent_spool_max_bytes", () -> maxBytes).register(registry);
+    this.spooled = Counter.builder("peregrine_agent_spooled_samples")
+        .description("samples written to the spool because transfer could not take them").register(registry);
+    this.full = Shipper.dropped(registry, "spool_full");
+    this.writeErrors = Shipper.dropped(registry, "spool_error");
+    this.corrupt = Shipper.dropped(registry, "spool_corrupt");
+  }
+
+  /** Creates the directory, removes half-written files, and takes over what an earlier run left. */
+  void open() throws IOException {
+    Files.createDirectories(dir);
+    List<Entry> found = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        if (name.endsWith(".tmp")) {
+          Files.deleteIfExists(p);
+        } else if (m.matches()) {
+          found.add(new Entry(Long.parseLong(m.group(1)), p, Integer.parseInt(m.group(2)), Files.size(p)));
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong(Entry::sequence));
+    for (Entry e : found) {
+      add(e);
+      nextSequence = e.sequence() + 1;
+    }
+    if (!found.isEmpty()) {
+      log.info("agent-spool: {} holds {} batches ({} samples, {} bytes) from an earlier run; they are sent first",
+          dir, files.get(), samples.get(), bytes.get());
+    }
+  }
+
+  /** Appends a batch; makes room by deleting the oldest batches when over the limit. False if it could not write. */
+  boolean write(List<Sample> batch) {
+    byte[] data = SampleBatch.newBuilder().addAllSamples(batch).build().toByteArray();
+    long lost = 0;
+    int deleted = 0;
+    while (!entries.isEmpty() && bytes.get() + data.length > maxBytes) {
+      Entry oldest = entries.peekFirst();
+      remove(oldest);
+      lost += oldest.samples();
+      deleted++;
+    }
+    if (lost > 0) {
+      full.increment(lost);
+      log.warn("agent-spool: over {} bytes; deleted the {} oldest batches, {} samples lost (reason spool_full)",
+          maxBytes, deleted, lost);
+    }
+    long sequence = nextSequence++;
+    Path target = dir.resolve(String.format("%019d-%d.batch", sequence, batch.size()));
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    try {
+      Files.write(tmp, data);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      writeErrors.increment(batch.size());
+      errors.warn("agent-spool: cannot write {} samples to {}: {} (dropped, reason spool_error)", batch.size(), dir,
+          e.toString());
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the directory itself is failing; the log line above says so
+      }
+      return false;
+    }
+    add(new Entry(sequence, target, batch.size(), data.length));
+    spooled.increment(batch.size());
+    return true;
+  }
+
+  boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  Entry oldest() {
+    return entries.peekFirst();
+  }
+
+  /** Reads a batch; a file that cannot be read or parsed is deleted, counted (spool_corrupt) and null returned. */
+  SampleBatch read(Entry e) {
+    try {
+      return SampleBatch.parseFrom(Files.readAllBytes(e.path()));
+    } catch (InvalidProtocolBufferException ex) {
+      errors.warn("agent-spool: {} is not a batch ({}); deleted, {} samples lost", e.path(), ex.getMessage(),
+          e.samples());
+    } catch (IOException ex) {
+      errors.warn("agent-spool: cannot read {} ({}); deleted, {} samples lost", e.path(), ex.toString(), e.samples());
+    }
+    corrupt.increment(e.samples());
+    remove(e);
+    return null;
+  }
+
+  /** Deletes a batch (after transfer answered for it). */
+  void remove(Entry e) {
+    if (!entries.remove(e)) {
+      return;
+    }
+    bytes.addAndGet(-e.bytes());
+    samples.addAndGet(-e.samples());
+    files.decrementAndGet();
+    try {
+      Files.deleteIfExists(e.path());
+    } catch (IOException ex) {
+      errors.warn("agent-spool: cannot delete {}: {}; it may be sent again after a restart", e.path(), ex.toString());
+    }
+  }
+
+  private void add(Entry e) {
+    entries.addLast(e);
+    bytes.addAndGet(e.bytes());
+    samples.addAndGet(e.samples());
+    files.incrementAndGet();
+  }
+
+  long files() {
+    return files.get();
+  }
+
+  long samples() {
+    return samples.get();
+  }
+
+  long bytes() {
+    return bytes.get();
+  }
+}

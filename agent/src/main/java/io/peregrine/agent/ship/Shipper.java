@@ -1,0 +1,320 @@
+package io.peregrine.agent.ship;
+
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.server.ThrottledLog;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.proto.v1.PushResponse;
+import io.peregrine.proto.v1.Reject;
+import io.peregrine.proto.v1.RejectCode;
+import io.peregrine.proto.v1.Sample;
+import io.peregrine.proto.v1.SampleBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One named worker that drains the {@link SampleQueue} into batches (batchSize samples, or whatever came within
+ * flushInterval of the first) and sends them to transfer.
+ *
+ * <p>Transfer unreachable (every address failed): the batch goes to the {@link DiskSpool}, and for a backoff period
+ * (1 s doubling to 30 s) new batches go straight to the spool without a call. While the spool holds anything, new
+ * batches join its tail and the worker sends from its head, oldest first, deleting each file only after transfer
+ * answered: samples reach transfer in time order (graph's archives and judge's history refuse points older than what
+ * they have) and at least once (a call that timed out after transfer took it is sent again). Replay runs for at most
+ * flushInterval at a time, so the queue keeps draining meanwhile.
+ *
+ * <p>Samples transfer refuses as invalid are counted as dropped (reason rejected_&lt;code&gt;) and logged, never sent
+ * again; those it refuses as OVERLOADED (its queue was full) go to the spool and are sent again.
+ *
+ * <p>Close: the queue stops taking samples, the worker sends what is queued until a deadline, spools the rest, and
+ * logs the counts.
+ */
+public final class Shipper implements Component {
+  private static final Logger log = LoggerFactory.getLogger(Shipper.class);
+  private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final long STOP_CHECK_NANOS = Duration.ofMillis(50).toNanos();
+
+  private final SampleQueue queue;
+  private final List<String> addresses;
+  private final int batchSize;
+  private final Duration flushInterval;
+  private final Duration sendTimeout;
+  /** Sending what is queued at close may take this long (two calls' worth); the rest is spooled. */
+  private final Duration flushDeadline;
+  private final MeterRegistry registry;
+  private final DiskSpool spool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ThrottledLog rejectLog = new ThrottledLog(log, Duration.ofMinutes(1));
+  private final Counter sent;
+  private final Counter replayed;
+  private final Counter rejectedBatch;
+  private final Counter shutdownLost;
+  private volatile boolean stopping;
+  private volatile long stopDeadlineNanos;
+  private TransferClient client;
+  private ExecutorService worker;
+  // worker-thread state
+  private boolean down;
+  private long downUntilNanos;
+  private long backoffNanos = MIN_BACKOFF.toNanos();
+  private long outageFailures;
+  private long flushedAtClose;
+  private long spooledAtClose;
+
+  public Shipper(SampleQueue queue, List<String> transferAddresses, int batchSize, Duration flushInterval,
+      Duration sendTimeout, Path spoolDir, long spoolMaxBytes, MeterRegistry registry) {
+    this.queue = queue;
+    this.addresses = List.copyOf(transferAddresses);
+    this.batchSize = batchSize;
+    this.flushInterval = flushInterval;
+    this.sendTimeout = sendTimeout;
+    this.flushDeadline = sendTimeout.multipliedBy(2);
+    this.registry = registry;
+    this.spool = new DiskSpool(spoolDir, spoolMaxBytes, registry);
+    this.sent = Counter.builder("peregrine_agent_sent_samples").description("samples transfer accepted")
+        .register(registry);
+    this.replayed = Counter.builder("peregrine_agent_replayed_samples")
+        .description("samples sent from the spool (included in sent)").register(registry);
+    this.rejectedBatch = dropped(registry, "rejected_batch");
+    this.shutdownLost = dropped(registry, "shutdown");
+  }
+
+  static Counter dropped(MeterRegistry registry, String reason) {
+    return Counter.builder("peregrine_agent_dropped_samples").tag("reason", reason)
+        .description("samples that will not reach transfer, by reason").register(registry);
+  }
+
+  @Override
+  public String name() {
+    return "agent-shipper";
+  }
+
+  @Override
+  public void start() throws IOException {
+    spool.open();
+    client = new TransferClient(addresses, sendTimeout, registry);
+    worker = NamedExecutors.fixed(name(), 1, 1, new ThreadPoolExecutor.AbortPolicy());
+    worker.execute(this::run);
+    log.info("{}: shipping to {} in batches of {} (flush {} ms), spool {}", name(), addresses, batchSize,
+        flushInterval.toMillis(), spoolDirDescription());
+  }
+
+  private String spoolDirDescription() {
+    return spool.files() == 0 ? "empty" : spool.files() + " batches / " + spool.samples() + " samples waiting";
+  }
+
+  /** Samples waiting in the spool (for tests and /health detail). */
+  public long spooledSamples() {
+    return spool.samples();
+  }
+
+  public long spooledFiles() {
+    return spool.files();
+  }
+
+  private void run() {
+    List<Sample> batch = new ArrayList<>(batchSize);
+    try {
+      while (!stopping) {
+        try {
+          fill(batch);
+          if (!batch.isEmpty()) {
+            ship(batch);
+            batch.clear();
+          }
+          replay();
+        } catch (RuntimeException e) {
+          // a bug in one round must not end shipping; the batch in hand was spooled or is retried below
+          log.error("{}: shipping round failed; {} samples kept for the next round", name(), batch.size(), e);
+        }
+      }
+      flushAtClose(batch);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      int lost = batch.size() + queue.size();
+      if (lost > 0) {
+        shutdownLost.increment(lost);
+        log.warn("{}: interrupted with {} samples neither sent nor spooled (dropped, reason shutdown)", name(),
+            lost);
+      }
+    }
+  }
+
+  /** Up to batchSize samples, waiting at most flushInterval for the first and flushInterval more for the rest. */
+  private void fill(List<Sample> batch) throws InterruptedException {
+    if (batch.size() >= batchSize) {
+      return;
+    }
+    // with a spool to replay and transfer up, do not idle on an empty queue
+    long firstWait = !spool.isEmpty() && !inBackoff() ? 0 : flushInterval.toNanos();
+    if (batch.isEmpty()) {
+      Sample first = poll(System.nanoTime() + firstWait);
+      if (first == null) {
+        return;
+      }
+      batch.add(first);
+    }
+    long deadline = System.nanoTime() + flushInterval.toNanos();
+    while (batch.size() < batchSize) {
+      queue.drainTo(batch, batchSize - batch.size());
+      if (batch.size() >= batchSize) {
+        return;
+      }
+      Sample next = poll(deadline);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+    }
+  }
+
+  /** Waits for a sample until the deadline, or until close() asks the worker to stop (checked every 50 ms). */
+  private Sample poll(long deadlineNanos) throws InterruptedException {
+    while (true) {
+      long remaining = deadlineNanos - System.nanoTime();
+      Sample s = queue.poll(Math.max(0, Math.min(remaining, STOP_CHECK_NANOS)));
+      if (s != null || remaining <= STOP_CHECK_NANOS || stopping) {
+        return s;
+      }
+    }
+  }
+
+  /** Sends a new batch, or spools it when older data waits in the spool or transfer is known to be down. */
+  private void ship(List<Sample> batch) {
+    if (!spool.isEmpty() || inBackoff() || !send(batch, false)) {
+      spool.write(batch);
+    }
+  }
+
+  /** Sends spooled batches oldest first for up to flushInterval, while transfer takes them. */
+  private void replay() {
+    long until = System.nanoTime() + flushInterval.toNanos();
+    while (!stopping && !spool.isEmpty() && !inBackoff() && System.nanoTime() < until) {
+      DiskSpool.Entry oldest = spool.oldest();
+      SampleBatch batch = spool.read(oldest);
+      if (batch == null) {
+        continue; // unreadable: read() deleted and counted it
+      }
+      if (!send(batch.getSamplesList(), true)) {
+        return;
+      }
+      spool.remove(oldest);
+    }
+  }
+
+  /**
+   * @return true when transfer answered (the batch is done with, whatever it refused), false when no address took it
+   */
+  private boolean send(List<Sample> samples, boolean fromSpool) {
+    if (down) {
+      client.reconnectNow();
+    }
+    PushResponse response;
+    try {
+      response = client.push(SampleBatch.newBuilder().addAllSamples(samples).build());
+    } catch (TransferClient.Unavailable e) {
+      markDown(samples.size(), e.getMessage());
+      return false;
+    } catch (StatusRuntimeException e) {
+      // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
+      rejectedBatch.increment(samples.size());
+      log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
+          samples.size(), e.getStatus());
+      markUp();
+      return true;
+    }
+    markUp();
+    List<Sample> overloaded = null;
+    for (Reject r : response.getRejectsList()) {
+      if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() < samples.size()) {
+        if (overloaded == null) {
+          overloaded = new ArrayList<>();
+        }
+        overloaded.add(samples.get((int) r.getIndex()));
+      } else {
+        dropped(registry, "rejected_" + r.getCode().name().toLowerCase()).increment();
+        rejectLog.warn("{}: transfer rejected a sample: {} {} (dropped)", name(), r.getCode(), r.getReason());
+      }
+    }
+    int accepted = samples.size() - response.getRejectsCount();
+    sent.increment(accepted);
+    if (fromSpool) {
+      replayed.increment(accepted);
+    }
+    if (overloaded != null) {
+      rejectLog.warn("{}: transfer is overloaded; {} samples spooled to be sent again", name(), overloaded.size());
+      spool.write(overloaded);
+    }
+    return true;
+  }
+
+  private boolean inBackoff() {
+    return down && System.nanoTime() - downUntilNanos < 0;
+  }
+
+  private void markDown(int samples, String why) {
+    outageFailures++;
+    if (!down) {
+      log.warn("{}: transfer unreachable ({}); spooling to disk and retrying with backoff up to {} s", name(), why,
+          MAX_BACKOFF.toSeconds());
+    } else {
+      backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF.toNanos());
+    }
+    down = true;
+    downUntilNanos = System.nanoTime() + backoffNanos;
+  }
+
+  private void markUp() {
+    if (down) {
+      log.info("{}: transfer reachable again after {} failed attempts; {} spooled samples to replay", name(),
+          outageFailures, spool.samples());
+    }
+    down = false;
+    outageFailures = 0;
+    backoffNanos = MIN_BACKOFF.toNanos();
+  }
+
+  /** Runs on the worker after stopping was set: send what is queued until the deadline, spool the rest. */
+  private void flushAtClose(List<Sample> batch) {
+    while (!batch.isEmpty() || queue.size() > 0) {
+      queue.drainTo(batch, batchSize - batch.size());
+      boolean inTime = System.nanoTime() - stopDeadlineNanos < 0;
+      if (inTime && spool.isEmpty() && !inBackoff() && send(batch, false)) {
+        flushedAtClose += batch.size();
+      } else if (spool.write(batch)) {
+        spooledAtClose += batch.size();
+      }
+      batch.clear();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    queue.closeIntake();
+    if (worker == null) {
+      return;
+    }
+    stopDeadlineNanos = System.nanoTime() + flushDeadline.toNanos();
+    stopping = true;
+    // the worker needs up to flushInterval to notice, flushDeadline to send, then time to write the rest to disk
+    NamedExecutors.shutdown(worker, name(), flushDeadline.plus(flushInterval).plusSeconds(5));
+    client.close();
+    log.info("{}: stopped; flushing at close sent {} samples and spooled {}; spool holds {} batches "
+        + "({} samples, {} bytes)", name(), flushedAtClose, spooledAtClose, spool.files(), spool.samples(),
+        spool.bytes());
+  }
+}

@@ -1,0 +1,90 @@
+package io.peregrine.agent.ship;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.proto.v1.PushResponse;
+import io.peregrine.proto.v1.SampleBatch;
+import io.peregrine.proto.v1.TransferGrpc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Unary Transfer.Push to a list of transfer addresses, round robin: each batch starts at the next address, and a call
+ * that fails moves on to the following one. Only a refusal of the batch itself (INVALID_ARGUMENT: nothing would take
+ * it) is passed up as such; any other failure (UNAVAILABLE, DEADLINE_EXCEEDED, an overloaded or broken transfer)
+ * tries the next address, and when all failed the caller learns it by {@link Unavailable}. Used by one thread.
+ */
+final class TransferClient implements AutoCloseable {
+  /** Every address failed for this batch; the message lists why. */
+  static final class Unavailable extends Exception {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  private final List<String> addresses;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<TransferGrpc.TransferBlockingStub> stubs = new ArrayList<>();
+  private final List<Counter> failures = new ArrayList<>();
+  private final Duration timeout;
+  private int next;
+
+  TransferClient(List<String> addresses, Duration timeout, MeterRegistry registry) {
+    this.addresses = List.copyOf(addresses);
+    this.timeout = timeout;
+    for (String a : addresses) {
+      ManagedChannel channel = GrpcChannels.forAddress(a);
+      channels.add(channel);
+      stubs.add(TransferGrpc.newBlockingStub(channel));
+      failures.add(Counter.builder("peregrine_agent_send_failures").tag("address", a)
+          .description("calls to a transfer address that failed (the batch moved on)").register(registry));
+    }
+  }
+
+  /**
+   * @throws StatusRuntimeException INVALID_ARGUMENT: transfer refused the batch as a whole
+   * @throws Unavailable no address took the batch
+   */
+  PushResponse push(SampleBatch batch) throws Unavailable {
+    StringBuilder why = new StringBuilder();
+    int start = next;
+    next = (next + 1) % stubs.size();
+    for (int i = 0; i < stubs.size(); i++) {
+      int k = (start + i) % stubs.size();
+      try {
+        return stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(batch);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+          throw e;
+        }
+        failures.get(k).increment();
+        why.append(why.length() == 0 ? "" : "; ").append(addresses.get(k)).append(": ").append(e.getStatus());
+      }
+    }
+    throw new Unavailable(why.toString());
+  }
+
+  /**
+   * After an outage, channels wait out gRPC's own reconnect backoff (up to two minutes) and fail calls fast meanwhile;
+   * the shipper has its own retry pacing, so it asks for an immediate reconnect before probing.
+   */
+  void reconnectNow() {
+    for (ManagedChannel c : channels) {
+      if (c.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+        c.resetConnectBackoff();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(GrpcChannels::close);
+  }
+}

@@ -1,0 +1,95 @@
+package io.peregrine.agent.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.agent.ship.SampleQueue;
+import io.peregrine.agent.testing.Http;
+import io.peregrine.common.json.OpenFalconJson;
+import io.peregrine.common.model.SampleValidator;
+import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.common.server.SelfMetrics;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The push handler over real HTTP with a queue nobody drains. */
+class PushHandlerTest {
+  private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent-test");
+  private HttpServerHost http;
+
+  @AfterEach
+  void tearDown() {
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  private void serve(String listen, SampleQueue queue, TrustedCallers trusted) throws Exception {
+    http = new HttpServerHost("agent-http", listen, 2, registry, new HealthChecks())
+        .route("/v1/push", new PushHandler(new OpenFalconJson(new SampleValidator(Clock.systemUTC())), queue,
+            trusted, registry));
+    http.start();
+  }
+
+  @Test
+  void whatTheFullQueueRefusesIsAnsweredOverloadedByIndex() throws Exception {
+    SampleQueue queue = new SampleQueue(5, registry);
+    serve("127.0.0.1:0", queue, new TrustedCallers(List.of()));
+    long now = System.currentTimeMillis() / 1000;
+    String url = "http://127.0.0.1:" + http.port() + "/v1/push";
+
+    HttpResponse<String> r = Http.post(url, Http.items(8, now));
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode j = Http.json(r);
+    assertThat(j.get("accepted").asInt()).isEqualTo(5);
+    assertThat(j.get("rejects")).extracting(n -> n.get("index").asInt()).containsExactly(5, 6, 7);
+    assertThat(j.get("rejects")).allSatisfy(n -> assertThat(n.get("code").asText()).isEqualTo("OVERLOADED"));
+    assertThat(queue.size()).isEqualTo(5);
+
+    HttpResponse<String> full = Http.post(url, Http.items(2, now));
+    assertThat(full.statusCode()).isEqualTo(503);
+    assertThat(Http.json(full).get("accepted").asInt()).isZero();
+    assertThat(registry.get("peregrine_agent_push_rejected_samples").tag("code", "OVERLOADED").counter().count())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void aCallerNotOnLoopbackNorTrustedIs403() throws Exception {
+    InetAddress external = externalAddress().orElseThrow(() -> new AssertionError(
+        "this test needs a non-loopback IPv4 address on the machine"));
+    SampleQueue queue = new SampleQueue(100, registry);
+    serve("0.0.0.0:0", queue, new TrustedCallers(List.of("203.0.113.0/24")));
+    long now = System.currentTimeMillis() / 1000;
+    HttpResponse<String> r = Http.post("http://" + external.getHostAddress() + ":" + http.port() + "/v1/push",
+        Http.items(1, now));
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(Http.json(r).get("error").asText()).contains("not trusted");
+    assertThat(queue.size()).isZero();
+    HttpResponse<String> local = Http.post("http://127.0.0.1:" + http.port() + "/v1/push", Http.items(1, now));
+    assertThat(local.statusCode()).isEqualTo(200);
+  }
+
+  private static Optional<InetAddress> externalAddress() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+        if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+          return Optional.of(a);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
