@@ -113,6 +113,7 @@ class SenderServerTest {
 
       await().atMost(Duration.ofSeconds(10)).until(() -> queue.deadLetters().size() == 1);
       assertThat(queue.deadLetters().get(0)).contains("\"id\":\"s_3_c\"");
+      assertThat(queue.deadLetterEntries().get(0).reason()).isNotBlank();
       assertThat(sms.requests()).hasSize(3);
       assertThat(counter("sender.failed", "channel", "sms")).isEqualTo(3);
       assertThat(counter("sender.dead_lettered", "reason", "attempts_exhausted")).isEqualTo(1);
@@ -197,6 +198,7 @@ class SenderServerTest {
     assertThat(metrics.body()).contains("sender_delivered_total{channel=\"console\",component=\"sender\"} 1.0");
     assertThat(dead.statusCode()).isEqualTo(200);
     assertThat(dead.body()).isEqualTo("{\"count\":0,\"deadLetters\":[]}");
-    assertThat(replay.statusCode()).isEqualTo(501);
+    assertThat(replay.statusCode()).isEqualTo(200);
+    assertThat(replay.body()).isEqualTo("{\"replayed\":0}");
   }
 }

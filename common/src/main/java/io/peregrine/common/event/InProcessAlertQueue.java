@@ -22,7 +22,11 @@ public final class InProcessAlertQueue implements AlertPublisher, AlertSource {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final List<Deque<String>> queues = new ArrayList<>();
-  private final Deque<String> deadLetters = new ArrayDeque<>();
+  private final Deque<DeadLetter> deadLetters = new ArrayDeque<>();
+  private long deadLettersDropped;
+
+  /** An event given up on, with why; kept in memory, the newest 1,000. */
+  public record DeadLetter(String raw, String reason, long failedAtMillis) {}
 
   public InProcessAlertQueue(int capacity) {
     if (capacity < 1) {
@@ -84,8 +88,9 @@ public final class InProcessAlertQueue implements AlertPublisher, AlertSource {
     try {
       if (deadLetters.size() >= DEAD_LETTER_CAPACITY) {
         deadLetters.pollFirst();
+        deadLettersDropped++;
       }
-      deadLetters.addLast(delivery.raw());
+      deadLetters.addLast(new DeadLetter(delivery.raw(), reason, System.currentTimeMillis()));
     } finally {
       lock.unlock();
     }
@@ -93,9 +98,58 @@ public final class InProcessAlertQueue implements AlertPublisher, AlertSource {
 
   /** Events given up on, oldest first (at most the newest 1,000). */
   public List<String> deadLetters() {
+    return deadLetterEntries().stream().map(DeadLetter::raw).toList();
+  }
+
+  /** Events given up on with their reasons, oldest first. */
+  public List<DeadLetter> deadLetterEntries() {
     lock.lock();
     try {
       return List.copyOf(deadLetters);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Dead letters pushed out by newer ones since start (the list keeps the newest 1,000). */
+  public long deadLettersDropped() {
+    lock.lock();
+    try {
+      return deadLettersDropped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Puts every dead letter back at the end of its priority queue for another round of delivery.
+   *
+   * @return how many were replayed; those that no longer fit stay dead-lettered
+   */
+  public int replayDeadLetters() {
+    lock.lock();
+    try {
+      int replayed = 0;
+      for (int n = deadLetters.size(); n > 0; n--) {
+        DeadLetter d = deadLetters.pollFirst();
+        Deque<String> q;
+        try {
+          q = queues.get(AlertQueues.clamp(AlertEventJson.read(d.raw()).priority()));
+        } catch (IllegalArgumentException e) {
+          deadLetters.addLast(d); // not an event: replaying cannot help
+          continue;
+        }
+        if (q.size() >= capacity) {
+          deadLetters.addLast(d);
+          continue;
+        }
+        q.addLast(d.raw());
+        replayed++;
+      }
+      if (replayed > 0) {
+        notEmpty.signalAll();
+      }
+      return replayed;
     } finally {
       lock.unlock();
     }

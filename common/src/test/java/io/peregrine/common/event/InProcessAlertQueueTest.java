@@ -113,6 +113,19 @@ class InProcessAlertQueueTest {
   }
 
   @Test
+  void replayPutsDeadLettersBackOnTheirPriorityQueue() throws Exception {
+    queue.publish(event("urgent", 0));
+    AlertSource.Delivery taken = queue.take(Duration.ZERO);
+    queue.deadLetter(taken, "gateway down");
+
+    assertThat(queue.take(Duration.ZERO)).isNull();
+    assertThat(queue.replayDeadLetters()).isEqualTo(1);
+
+    assertThat(queue.deadLetters()).isEmpty();
+    assertThat(queue.take(Duration.ZERO).event().endpoint()).isEqualTo("urgent");
+  }
+
+  @Test
   void keepsDeadLettersOldestFirst() throws Exception {
     queue.publish(event("a", 1));
     queue.publish(event("b", 1));
@@ -121,6 +134,8 @@ class InProcessAlertQueueTest {
     queue.deadLetter(a, "webhook answered 500 three times");
     queue.deadLetter(b, "no receiver");
     assertThat(queue.deadLetters()).containsExactly(a.raw(), b.raw());
+    assertThat(queue.deadLetterEntries()).extracting(InProcessAlertQueue.DeadLetter::reason)
+        .containsExactly("webhook answered 500 three times", "no receiver");
     queue.ack(a); // no effect on dead letters
     assertThat(queue.deadLetters()).hasSize(2);
   }

@@ -15,7 +15,7 @@ import java.util.List;
  * {@code GET /api/v1/dead-letters[?limit=N]}: the newest dead letters, at most {@value #MAX_LIMIT}, as
  * {@code {"count": n, "deadLetters": [{event, reason, failedAt, priority, consumer}, ...]}}.
  * {@code POST /api/v1/dead-letters/replay}: moves every dead letter back to its priority queue, answers
- * {@code {"replayed": n}}. 503 when the queue cannot be reached, 501 when the source cannot replay.
+ * {@code {"replayed": n}}. 503 when the queue cannot be reached.
  */
 public final class DeadLetterHandler implements HttpHandler {
   public static final String PATH = "/api/v1/dead-letters";

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peregrine.common.event.InProcessAlertQueue;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * The dead letters of all-in-one's in-process queue (its newest 1,000, kept in memory). That queue keeps only the
- * events, not why they failed: the reasons are in the log. It cannot replay.
+ * The dead letters of all-in-one's in-process queue: its newest 1,000, kept in memory with their reasons, in the
+ * same JSON shape as the Redis dead-letter list.
  */
 public final class InProcessDeadLetters implements DeadLetters {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,17 +23,18 @@ public final class InProcessDeadLetters implements DeadLetters {
 
   @Override
   public List<String> list(int max) {
-    List<String> all = new ArrayList<>(queue.deadLetters());
+    List<InProcessAlertQueue.DeadLetter> all = new ArrayList<>(queue.deadLetterEntries());
     Collections.reverse(all);
     List<String> out = new ArrayList<>();
-    for (String raw : all.subList(0, Math.min(Math.max(max, 0), all.size()))) {
+    for (InProcessAlertQueue.DeadLetter d : all.subList(0, Math.min(Math.max(max, 0), all.size()))) {
       ObjectNode w = JSON.createObjectNode();
       try {
-        w.set("event", JSON.readTree(raw));
+        w.set("event", JSON.readTree(d.raw()));
       } catch (IOException e) {
-        w.put("event", raw);
+        w.put("event", d.raw());
       }
-      w.putNull("reason");
+      w.put("reason", d.reason());
+      w.put("failedAt", Instant.ofEpochMilli(d.failedAtMillis()).toString());
       out.add(w.toString());
     }
     return out;
@@ -40,6 +42,6 @@ public final class InProcessDeadLetters implements DeadLetters {
 
   @Override
   public int replayAll() {
-    throw new UnsupportedOperationException("the in-process queue cannot replay dead letters; use Redis for that");
+    return queue.replayDeadLetters();
   }
 }
