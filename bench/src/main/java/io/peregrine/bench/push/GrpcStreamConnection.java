@@ -69,6 +69,7 @@ final class GrpcStreamConnection implements PushConnection {
 
   /** One stream's calls; callbacks arrive on the channel's event loop. */
   private final class Stream implements ClientResponseObserver<SampleBatch, PushResponse> {
+    /** At most --window entries: the connection takes a window permit before each send. */
     private final Queue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile ClientCallStreamObserver<SampleBatch> requests;
