@@ -123,7 +123,7 @@ class AgentServerTest {
     assertThat(Http.json(health).get("checks").get("queue_not_full").asText()).isEqualTo("UP");
     Http.post(base + "/v1/push", "[" + Http.item("h", "m.x", now, "1", "") + "]");
     String metrics = Http.get(base + "/metrics").body();
-    assertThat(metrics).contains("peregrine_agent_push_accepted_samples_total", "peregrine_agent_queue_capacity_samples",
-        "peregrine_agent_collected_samples_total{collector=\"agent\"", "peregrine_agent_spool_bytes");
+    assertThat(metrics).contains("agent_push_accepted_samples_total", "agent_queue_capacity_samples",
+        "agent_collected_samples_total{collector=\"agent\"", "agent_spool_bytes");
   }
 }

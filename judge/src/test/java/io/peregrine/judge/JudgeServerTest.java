@@ -179,7 +179,7 @@ class JudgeServerTest {
     assertThat(metrics).contains("judge_samples_judged_total{component=\"judge\"} 2.0");
     assertThat(metrics).contains("judge_samples_dropped_total{component=\"judge\",reason=\"not_newer\"} 1.0");
     assertThat(metrics).contains("judge_strategy_version{component=\"judge\"} 1.0");
-    assertThat(metrics).contains("alerts_dropped_total{component=\"judge\",reason=\"pending_full\"} 0.0");
+    assertThat(metrics).contains("judge_alerts_dropped_total{component=\"judge\",reason=\"pending_full\"} 0.0");
     assertThat(metrics).contains("judge_alerts_pending{component=\"judge\"}");
   }
 

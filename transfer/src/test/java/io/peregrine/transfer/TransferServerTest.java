@@ -205,6 +205,6 @@ class TransferServerTest {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + t.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
 
-    assertThat(r.body()).containsPattern("peregrine_transfer_rejected_samples_total\\{[^}]*code=\"BAD_STEP\"[^}]*\\} 1");
+    assertThat(r.body()).containsPattern("transfer_rejected_samples_total\\{[^}]*code=\"BAD_STEP\"[^}]*\\} 1");
   }
 }

@@ -57,20 +57,20 @@ public final class CollectLoop implements Component {
     this.clock = clock;
     this.sink = sink;
     for (Collector c : collectors) {
-      collected.put(c.name(), Counter.builder("peregrine_agent_collected_samples").tag("collector", c.name())
+      collected.put(c.name(), Counter.builder("agent_collected_samples").tag("collector", c.name())
           .description("samples produced by a built-in collector").register(registry));
-      failures.put(c.name(), Counter.builder("peregrine_agent_collector_failures").tag("collector", c.name())
+      failures.put(c.name(), Counter.builder("agent_collector_failures").tag("collector", c.name())
           .description("collector rounds that failed").register(registry));
       failureLogs.put(c.name(), new ThrottledLog(log, FAILURE_LOG_INTERVAL));
     }
     this.queueFull = dropped(registry, "queue_full");
     this.invalid = dropped(registry, "invalid");
-    this.skipped = Counter.builder("peregrine_agent_collect_rounds_skipped")
+    this.skipped = Counter.builder("agent_collect_rounds_skipped")
         .description("rounds skipped because the previous one was still running").register(registry);
   }
 
   static Counter dropped(MeterRegistry registry, String reason) {
-    return Counter.builder("peregrine_agent_dropped_samples").tag("reason", reason)
+    return Counter.builder("agent_dropped_samples").tag("reason", reason)
         .description("samples that will not reach transfer, by reason").register(registry);
   }
 

@@ -60,9 +60,9 @@ public final class Heartbeat implements Component {
     // a heartbeat must not outlast its interval, or calls would queue behind each other
     this.timeout = timeout.compareTo(interval) < 0 ? timeout : interval;
     this.trustedIps = trustedIps;
-    this.sentOk = Counter.builder("peregrine_agent_heartbeats").description("heartbeats hbs answered")
+    this.sentOk = Counter.builder("agent_heartbeats").description("heartbeats hbs answered")
         .register(registry);
-    this.failures = Counter.builder("peregrine_agent_heartbeat_failures").description("heartbeats that failed")
+    this.failures = Counter.builder("agent_heartbeat_failures").description("heartbeats that failed")
         .register(registry);
   }
 

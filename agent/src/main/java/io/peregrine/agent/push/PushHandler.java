@@ -42,14 +42,14 @@ public final class PushHandler implements HttpHandler {
     this.queue = queue;
     this.trusted = trusted;
     this.registry = registry;
-    this.accepted = Counter.builder("peregrine_agent_push_accepted_samples")
+    this.accepted = Counter.builder("agent_push_accepted_samples")
         .description("samples accepted by POST /v1/push").register(registry);
   }
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
     if (!trusted.allows(ex.getRemoteAddress().getAddress())) {
-      Counter.builder("peregrine_agent_push_forbidden_requests").description("push requests from untrusted callers")
+      Counter.builder("agent_push_forbidden_requests").description("push requests from untrusted callers")
           .register(registry).increment();
       HttpExchanges.json(ex, 403, PushSummaryJson.error("caller " + ex.getRemoteAddress().getAddress()
           .getHostAddress() + " is not trusted: only loopback, agent.trustedIps and the IPs hbs lists may push"));
@@ -84,7 +84,7 @@ public final class PushHandler implements HttpHandler {
     accepted.increment(taken);
     Map<RejectCode, Integer> byCode = new EnumMap<>(RejectCode.class);
     rejects.forEach(r -> byCode.merge(r.getCode(), 1, Integer::sum));
-    byCode.forEach((code, n) -> Counter.builder("peregrine_agent_push_rejected_samples").tag("code", code.name())
+    byCode.forEach((code, n) -> Counter.builder("agent_push_rejected_samples").tag("code", code.name())
         .description("samples refused by POST /v1/push, by reason").register(registry).increment(n));
     rejects.sort(Comparator.comparingInt(Reject::getIndex));
     int status = taken > 0 || batch.total() == 0 ? 200 : overloaded > 0 ? 503 : 400;

@@ -57,14 +57,14 @@ final class DiskSpool {
   DiskSpool(Path dir, long maxBytes, MeterRegistry registry) {
     this.dir = dir;
     this.maxBytes = maxBytes;
-    Gauge.builder("peregrine_agent_spool_files", files, AtomicLong::get).description("batches in the disk spool")
+    Gauge.builder("agent_spool_files", files, AtomicLong::get).description("batches in the disk spool")
         .register(registry);
-    Gauge.builder("peregrine_agent_spool_bytes", bytes, AtomicLong::get).description("disk used by the spool")
+    Gauge.builder("agent_spool_bytes", bytes, AtomicLong::get).description("disk used by the spool")
         .register(registry);
-    Gauge.builder("peregrine_agent_spool_samples", samples, AtomicLong::get).description("samples in the spool")
+    Gauge.builder("agent_spool_samples", samples, AtomicLong::get).description("samples in the spool")
         .register(registry);
-    Gauge.builder("peregrine_agent_spool_max_bytes", () -> maxBytes).register(registry);
-    this.spooled = Counter.builder("peregrine_agent_spooled_samples")
+    Gauge.builder("agent_spool_max_bytes", () -> maxBytes).register(registry);
+    this.spooled = Counter.builder("agent_spooled_samples")
         .description("samples written to the spool because transfer could not take them").register(registry);
     this.full = Shipper.dropped(registry, "spool_full");
     this.writeErrors = Shipper.dropped(registry, "spool_error");

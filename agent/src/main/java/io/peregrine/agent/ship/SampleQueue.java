@@ -20,9 +20,9 @@ public final class SampleQueue {
   public SampleQueue(int capacity, MeterRegistry registry) {
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
-    Gauge.builder("peregrine_agent_queue_samples", queue, ArrayBlockingQueue::size)
+    Gauge.builder("agent_queue_samples", queue, ArrayBlockingQueue::size)
         .description("samples waiting for the shipper").register(registry);
-    Gauge.builder("peregrine_agent_queue_capacity_samples", () -> capacity)
+    Gauge.builder("agent_queue_capacity_samples", () -> capacity)
         .description("the most samples the queue holds").register(registry);
   }
 

@@ -82,16 +82,16 @@ public final class Shipper implements Component {
     this.flushDeadline = sendTimeout.multipliedBy(2);
     this.registry = registry;
     this.spool = new DiskSpool(spoolDir, spoolMaxBytes, registry);
-    this.sent = Counter.builder("peregrine_agent_sent_samples").description("samples transfer accepted")
+    this.sent = Counter.builder("agent_sent_samples").description("samples transfer accepted")
         .register(registry);
-    this.replayed = Counter.builder("peregrine_agent_replayed_samples")
+    this.replayed = Counter.builder("agent_replayed_samples")
         .description("samples sent from the spool (included in sent)").register(registry);
     this.rejectedBatch = dropped(registry, "rejected_batch");
     this.shutdownLost = dropped(registry, "shutdown");
   }
 
   static Counter dropped(MeterRegistry registry, String reason) {
-    return Counter.builder("peregrine_agent_dropped_samples").tag("reason", reason)
+    return Counter.builder("agent_dropped_samples").tag("reason", reason)
         .description("samples that will not reach transfer, by reason").register(registry);
   }
 

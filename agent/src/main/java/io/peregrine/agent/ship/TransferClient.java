@@ -43,7 +43,7 @@ final class TransferClient implements AutoCloseable {
       ManagedChannel channel = GrpcChannels.forAddress(a);
       channels.add(channel);
       stubs.add(TransferGrpc.newBlockingStub(channel));
-      failures.add(Counter.builder("peregrine_agent_send_failures").tag("address", a)
+      failures.add(Counter.builder("agent_send_failures").tag("address", a)
           .description("calls to a transfer address that failed (the batch moved on)").register(registry));
     }
   }

@@ -57,9 +57,9 @@ class CollectLoopTest {
       assertThat(s.getStep()).isEqualTo(15);
       assertThat(s.getTimestamp()).isEqualTo(1_700_000_123L);
     });
-    assertThat(registry.get("peregrine_agent_collector_failures").tag("collector", "broken").counter().count())
+    assertThat(registry.get("agent_collector_failures").tag("collector", "broken").counter().count())
         .isEqualTo(1);
-    assertThat(registry.get("peregrine_agent_collected_samples").tag("collector", "a").counter().count())
+    assertThat(registry.get("agent_collected_samples").tag("collector", "a").counter().count())
         .isEqualTo(1);
   }
 
@@ -68,7 +68,7 @@ class CollectLoopTest {
     CollectLoop loop = new CollectLoop(List.of(constant("a", "x"), constant("b", "y")), "n", Duration.ofSeconds(10),
         clock, s -> false, registry);
     loop.runOnce();
-    assertThat(registry.get("peregrine_agent_dropped_samples").tag("reason", "queue_full").counter().count())
+    assertThat(registry.get("agent_dropped_samples").tag("reason", "queue_full").counter().count())
         .isEqualTo(2);
   }
 
@@ -96,7 +96,7 @@ class CollectLoopTest {
       assertThat(loop.runOnce()).isFalse();
       release.countDown();
       assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(registry.get("peregrine_agent_collect_rounds_skipped").counter().count()).isEqualTo(1);
+      assertThat(registry.get("agent_collect_rounds_skipped").counter().count()).isEqualTo(1);
     } finally {
       other.shutdownNow();
     }

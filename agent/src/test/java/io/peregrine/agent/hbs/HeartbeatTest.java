@@ -82,13 +82,13 @@ class HeartbeatTest {
       port = s.getLocalPort();
     }
     heartbeat = heartbeat(port);
-    await().atMost(WAIT).until(() -> registry.get("peregrine_agent_heartbeat_failures").counter().count() >= 2);
+    await().atMost(WAIT).until(() -> registry.get("agent_heartbeat_failures").counter().count() >= 2);
     assertThat(heartbeat.healthy()).isFalse();
     assertThat(heartbeat.lastConfig()).isNull();
 
     StubHbs stub = new StubHbs();
     hbs = serve(stub, port);
     await().atMost(WAIT).until(() -> heartbeat.healthy() && heartbeat.lastConfig() != null);
-    assertThat(registry.get("peregrine_agent_heartbeats").counter().count()).isPositive();
+    assertThat(registry.get("agent_heartbeats").counter().count()).isPositive();
   }
 }

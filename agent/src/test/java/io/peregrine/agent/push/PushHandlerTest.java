@@ -59,7 +59,7 @@ class PushHandlerTest {
     HttpResponse<String> full = Http.post(url, Http.items(2, now));
     assertThat(full.statusCode()).isEqualTo(503);
     assertThat(Http.json(full).get("accepted").asInt()).isZero();
-    assertThat(registry.get("peregrine_agent_push_rejected_samples").tag("code", "OVERLOADED").counter().count())
+    assertThat(registry.get("agent_push_rejected_samples").tag("code", "OVERLOADED").counter().count())
         .isEqualTo(5);
   }
 

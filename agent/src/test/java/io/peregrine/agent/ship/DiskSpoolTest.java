@@ -36,7 +36,7 @@ class DiskSpoolTest {
     assertThat(spool.files()).isEqualTo(2);
     assertThat(spool.samples()).isEqualTo(200);
     assertThat(spool.bytes()).isLessThanOrEqualTo(oneBatch * 2 + oneBatch / 2);
-    assertThat(registry.get("peregrine_agent_dropped_samples").tag("reason", "spool_full").counter().count())
+    assertThat(registry.get("agent_dropped_samples").tag("reason", "spool_full").counter().count())
         .isEqualTo(100);
     SampleBatch oldest = spool.read(spool.oldest());
     assertThat(oldest.getSamples(0).getTags()).startsWith("b=b");
@@ -75,7 +75,7 @@ class DiskSpoolTest {
     Files.write(e.path(), new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
     assertThat(spool.read(e)).isNull();
     assertThat(spool.isEmpty()).isTrue();
-    assertThat(registry.get("peregrine_agent_dropped_samples").tag("reason", "spool_corrupt").counter().count())
+    assertThat(registry.get("agent_dropped_samples").tag("reason", "spool_corrupt").counter().count())
         .isEqualTo(3);
   }
 }

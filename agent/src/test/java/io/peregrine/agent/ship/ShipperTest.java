@@ -87,7 +87,7 @@ class ShipperTest {
     await().atMost(WAIT).until(() -> transfer.received.size() >= 2_500);
     assertThat(keys(transfer.received)).isEqualTo(keys(sent));
     assertThat(transfer.calls.get()).isGreaterThanOrEqualTo(25); // batchSize 100
-    assertThat(registry.get("peregrine_agent_sent_samples").counter().count()).isEqualTo(2_500);
+    assertThat(registry.get("agent_sent_samples").counter().count()).isEqualTo(2_500);
     assertThat(spoolFilesOnDisk()).isZero();
   }
 
@@ -100,7 +100,7 @@ class ShipperTest {
     whileDown.forEach(queue::offer);
     await().atMost(WAIT).until(() -> shipper.spooledSamples() == 1_000 && queue.size() == 0);
     assertThat(spoolFilesOnDisk()).isEqualTo(shipper.spooledFiles()).isPositive();
-    assertThat(registry.get("peregrine_agent_send_failures").counter().count()).isPositive();
+    assertThat(registry.get("agent_send_failures").counter().count()).isPositive();
 
     RecordingTransfer transfer = new RecordingTransfer();
     closeLater(transfer.serve(port));
@@ -110,11 +110,11 @@ class ShipperTest {
     await().atMost(WAIT).until(() -> shipper.spooledSamples() == 0);
     assertThat(spoolFilesOnDisk()).isZero();
     // at least once: nothing lost; a duplicate only where a call timed out after transfer took its batch
-    double failedCalls = registry.get("peregrine_agent_send_failures").counter().count();
+    double failedCalls = registry.get("agent_send_failures").counter().count();
     assertThat(transfer.received.size() - 1_300).isLessThanOrEqualTo((int) failedCalls * 100);
     // spooled data went first: the first samples transfer saw are the oldest ones
     assertThat(transfer.received.peek().getTags()).isEqualTo("n=0");
-    assertThat(registry.get("peregrine_agent_replayed_samples").counter().count()).isGreaterThanOrEqualTo(1_000);
+    assertThat(registry.get("agent_replayed_samples").counter().count()).isGreaterThanOrEqualTo(1_000);
   }
 
   @Test
@@ -135,7 +135,7 @@ class ShipperTest {
     samples(10, 0).forEach(queue::offer);
     await().atMost(WAIT).until(() -> keys(transfer.received).size() == 9);
     assertThat(keys(transfer.received)).contains("n=3").doesNotContain("n=7");
-    assertThat(registry.get("peregrine_agent_dropped_samples").tag("reason", "rejected_bad_value").counter()
+    assertThat(registry.get("agent_dropped_samples").tag("reason", "rejected_bad_value").counter()
         .count()).isEqualTo(1);
     await().atMost(WAIT).until(() -> shipper.spooledSamples() == 0);
   }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ERROR naming the target, and retries with capped exponential backoff.
  *
  * <p>The buffer holds at most {@code capacity} events. When it is full, the new event is dropped, counted as
- * {@code alerts_dropped_total{reason="pending_full"}} and logged at ERROR: the evaluator then does not remember it,
+ * {@code judge_alerts_dropped_total{reason="pending_full"}} and logged at ERROR: the evaluator then does not remember it,
  * so the condition raises it again on a later sample. {@link #close()} stops intake, keeps publishing until the
  * buffer is empty or the flush deadline passes, and counts and logs what remained ({@code reason="shutdown"}).
  */
@@ -85,7 +85,7 @@ public final class PendingAlerts implements Component, EventSink {
 
   private static Counter dropped(MeterRegistry registry, String reason) {
     // named as the rest of the pipeline names lost alerts, not judge_..., so one query covers every component
-    return Counter.builder("alerts.dropped").tag("reason", reason)
+    return Counter.builder("judge.alerts.dropped").tag("reason", reason)
         .description("alert events lost, by reason").register(registry);
   }
 

@@ -73,7 +73,7 @@ class PendingAlertsTest {
     assertThat(pending.offer(Events.problem("a", 1))).isTrue();
     assertThat(pending.offer(Events.problem("b", 1))).isTrue();
     assertThat(pending.offer(Events.problem("c", 1))).isFalse();
-    assertThat(count("alerts.dropped", "pending_full")).isEqualTo(1);
+    assertThat(count("judge.alerts.dropped", "pending_full")).isEqualTo(1);
     assertThat(pending.size()).isEqualTo(2);
   }
 
@@ -86,9 +86,9 @@ class PendingAlertsTest {
     pending.offer(Events.problem("b", 1));
     await().atMost(Duration.ofSeconds(10)).until(() -> count("judge.alerts.publish.failures", null) >= 1);
     pending.close();
-    assertThat(count("alerts.dropped", "shutdown")).isEqualTo(2);
+    assertThat(count("judge.alerts.dropped", "shutdown")).isEqualTo(2);
     assertThat(pending.offer(Events.problem("late", 1))).isFalse();
-    assertThat(count("alerts.dropped", "closed")).isEqualTo(1);
+    assertThat(count("judge.alerts.dropped", "closed")).isEqualTo(1);
   }
 
   @Test
@@ -100,7 +100,7 @@ class PendingAlertsTest {
     pending.start();
     pending.close();
     assertThat(publisher.published).containsExactly("e0", "e1", "e2");
-    assertThat(count("alerts.dropped", "shutdown")).isZero();
+    assertThat(count("judge.alerts.dropped", "shutdown")).isZero();
   }
 
   @Test

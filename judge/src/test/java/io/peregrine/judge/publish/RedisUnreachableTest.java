@@ -60,7 +60,7 @@ class RedisUnreachableTest {
         await().atMost(Duration.ofSeconds(20))
             .until(() -> registry.counter("judge.alerts.publish.failures").count() >= 2);
         assertThat(pending.size()).isEqualTo(1);
-        assertThat(registry.counter("alerts.dropped", "reason", "pending_full").count()).isZero();
+        assertThat(registry.counter("judge.alerts.dropped", "reason", "pending_full").count()).isZero();
 
         InProcessAlertQueue queue = new InProcessAlertQueue(10);
         publisher.current = queue;

@@ -30,14 +30,14 @@ public final class Ingest {
     this.receivedHttp = received("http");
     for (RejectCode code : RejectCode.values()) {
       if (code != RejectCode.UNRECOGNIZED && code != RejectCode.REJECT_CODE_UNSPECIFIED) {
-        rejected.put(code, Counter.builder("peregrine_transfer_rejected_samples").tag("code", code.name())
+        rejected.put(code, Counter.builder("transfer_rejected_samples").tag("code", code.name())
             .description("samples refused at ingest, by reason").register(registry));
       }
     }
   }
 
   private Counter received(String ingress) {
-    return Counter.builder("peregrine_transfer_received_samples").tag("ingress", ingress)
+    return Counter.builder("transfer_received_samples").tag("ingress", ingress)
         .description("samples received, before validation").register(registry);
   }
 

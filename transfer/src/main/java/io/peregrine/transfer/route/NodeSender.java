@@ -69,15 +69,15 @@ public final class NodeSender implements Component {
     this.callTimeout = callTimeout;
     this.registry = registry;
     this.failures = new ThrottledLog(log, Duration.ofSeconds(30));
-    this.sent = Counter.builder("peregrine_transfer_sent_samples").tag("cluster", cluster).tag("node", node)
+    this.sent = Counter.builder("transfer_sent_samples").tag("cluster", cluster).tag("node", node)
         .description("samples delivered to a node").register(registry);
-    this.sendFailures = Counter.builder("peregrine_transfer_send_failures").tag("cluster", cluster)
+    this.sendFailures = Counter.builder("transfer_send_failures").tag("cluster", cluster)
         .tag("node", node).description("failed forwarding calls (retried)").register(registry);
-    this.callTimer = Timer.builder("peregrine_transfer_send_duration").tag("cluster", cluster).tag("node", node)
+    this.callTimer = Timer.builder("transfer_send_duration").tag("cluster", cluster).tag("node", node)
         .description("forwarding call latency").register(registry);
-    Gauge.builder("peregrine_transfer_queue_samples", queue, ArrayBlockingQueue::size).tag("cluster", cluster)
+    Gauge.builder("transfer_queue_samples", queue, ArrayBlockingQueue::size).tag("cluster", cluster)
         .tag("node", node).description("samples waiting for a node").register(registry);
-    Gauge.builder("peregrine_transfer_queue_capacity_samples", () -> capacity).tag("cluster", cluster)
+    Gauge.builder("transfer_queue_capacity_samples", () -> capacity).tag("cluster", cluster)
         .tag("node", node).register(registry);
   }
 
@@ -178,7 +178,7 @@ public final class NodeSender implements Component {
   }
 
   private void dropped(String reason, int n) {
-    Counter.builder("peregrine_transfer_dropped_samples").tag("cluster", cluster).tag("node", node)
+    Counter.builder("transfer_dropped_samples").tag("cluster", cluster).tag("node", node)
         .tag("reason", reason).description("samples that did not reach a node, by reason").register(registry)
         .increment(n);
   }
