@@ -1,5 +1,6 @@
 package io.peregrine.dist;
 
+import io.peregrine.common.config.ConfigException;
 import io.peregrine.common.config.ConfigLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,9 +26,14 @@ final class ConfigCommand implements Callable<Integer> {
     ConfigLoader loader = new ConfigLoader();
     if (env) {
       loader.environmentNames(defaults).forEach(System.out::println);
-    } else {
-      System.out.print(loader.toYaml(options.load(defaults)));
+      return 0;
     }
-    return 0;
+    try {
+      System.out.print(loader.toYaml(options.load(defaults)));
+      return 0;
+    } catch (ConfigException e) {
+      System.err.println("peregrine config: " + e.getMessage());
+      return 2;
+    }
   }
 }

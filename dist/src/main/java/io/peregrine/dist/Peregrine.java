@@ -1,6 +1,7 @@
 package io.peregrine.dist;
 
 import io.peregrine.bench.BenchCommand;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,9 @@ public final class Peregrine implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // gRPC and Netty log through java.util.logging: route them into logback so one config and one format rule
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(new CommandLine(new Peregrine()).execute(args));
   }
 
