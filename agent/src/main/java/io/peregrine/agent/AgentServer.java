@@ -18,7 +18,6 @@ import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,6 @@ public final class AgentServer implements Component {
   private final String hostname;
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent");
   private final Lifecycle lifecycle = new Lifecycle("agent");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final SampleQueue queue;
   private final TrustedCallers trusted;
   private volatile HttpServerHost http;
@@ -113,9 +111,6 @@ public final class AgentServer implements Component {
 
   @Override
   public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
-    lifecycle.close();
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
   }
 }

@@ -14,7 +14,6 @@ import io.peregrine.graph.store.Drops;
 import io.peregrine.graph.store.GraphStore;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Graph: the embedded round-robin store behind the Graph gRPC service (Push from transfer, Query, Last, ListSeries)
@@ -30,7 +29,6 @@ public final class GraphServer implements Component {
   private final Drops drops = new Drops(registry);
   private final GraphStore store;
   private final Lifecycle lifecycle = new Lifecycle("graph");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile GrpcServerHost grpc;
   private volatile HttpServerHost http;
 
@@ -82,9 +80,6 @@ public final class GraphServer implements Component {
 
   @Override
   public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
-    lifecycle.close();
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
   }
 }

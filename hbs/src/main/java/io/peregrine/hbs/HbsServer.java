@@ -18,7 +18,6 @@ import io.peregrine.hbs.store.Database;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * hbs: the SQL config store (Open-Falcon's portal and uic tables), agent heartbeats, the resolved strategy set
@@ -33,7 +32,6 @@ public final class HbsServer implements Component {
 
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("hbs");
   private final Lifecycle lifecycle = new Lifecycle("hbs");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final Database db;
   private final ConfigRefresher refresher;
   private final GrpcServerHost grpc;
@@ -92,8 +90,6 @@ public final class HbsServer implements Component {
 
   @Override
   public void close() {
-    if (!closed.getAndSet(true)) {
-      lifecycle.close();
-    }
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
   }
 }

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The judge: receives samples from transfer ({@code Judge.Push}), keeps the newest points of each watched series,
@@ -36,7 +35,6 @@ public final class JudgeServer implements Component {
 
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("judge");
   private final Lifecycle lifecycle = new Lifecycle("judge");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final StrategySource strategies;
   private final HistoryStore history;
   private final PendingAlerts pending;
@@ -117,9 +115,6 @@ public final class JudgeServer implements Component {
 
   @Override
   public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
-    lifecycle.close();
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
   }
 }

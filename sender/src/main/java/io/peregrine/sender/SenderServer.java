@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,6 @@ public final class SenderServer implements Component {
   private final SenderConfig config;
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("sender");
   private final Lifecycle lifecycle = new Lifecycle("sender");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final AlertSource source;
   private final List<Channel> channels;
   private final ThreadPoolExecutor httpClientExecutor;
@@ -147,10 +145,7 @@ public final class SenderServer implements Component {
 
   @Override
   public void close() {
-    if (closed.getAndSet(true)) {
-      return;
-    }
-    lifecycle.close();
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
     NamedExecutors.shutdown(httpClientExecutor, "sender-http-client", Duration.ofSeconds(2));
   }
 }

@@ -19,7 +19,6 @@ import io.peregrine.transfer.route.Router;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -30,7 +29,6 @@ public final class TransferServer implements Component {
   private final TransferConfig config;
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("transfer");
   private final Lifecycle lifecycle = new Lifecycle("transfer");
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final GrpcServerHost grpc;
   private final HttpServerHost http;
 
@@ -86,8 +84,6 @@ public final class TransferServer implements Component {
 
   @Override
   public void close() {
-    if (!closed.getAndSet(true)) {
-      lifecycle.close();
-    }
+    lifecycle.close(); // idempotent: the lifecycle closes its parts once
   }
 }
