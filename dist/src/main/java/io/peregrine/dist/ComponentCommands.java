@@ -1,6 +1,7 @@
 package io.peregrine.dist;
 
 import io.peregrine.agent.AgentServer;
+import io.peregrine.common.lifecycle.Component;
 import io.peregrine.graph.GraphServer;
 import io.peregrine.hbs.HbsServer;
 import io.peregrine.judge.JudgeServer;
@@ -15,80 +16,94 @@ import picocli.CommandLine.Mixin;
 final class ComponentCommands {
   private ComponentCommands() {}
 
-  @Command(name = "agent", mixinStandardHelpOptions = true,
-      description = "Run the agent: collects this host's metrics, serves POST /v1/push on 127.0.0.1:1988, "
-          + "ships batches to transfer, heartbeats to hbs.")
-  static final class Agent implements Callable<Integer> {
+  /** Loads the config (defaults, file, environment) and runs the one component built from it. */
+  abstract static class Single implements Callable<Integer> {
     @Mixin ConfigOptions options;
+
+    abstract String component();
+
+    abstract Component create(PeregrineConfig config);
 
     @Override
     public Integer call() {
-      return Runner.run("agent", l -> l.start(new AgentServer(options.load(PeregrineConfig.defaults()).agent(),
-          Clock.systemUTC())));
+      return Runner.run(component(), l -> l.start(create(options.load(PeregrineConfig.defaults()))));
+    }
+  }
+
+  @Command(name = "agent", mixinStandardHelpOptions = true,
+      description = "Run the agent: collects this host's metrics, serves POST /v1/push on 127.0.0.1:1988, "
+          + "ships batches to transfer, heartbeats to hbs.")
+  static final class Agent extends Single {
+    String component() {
+      return "agent";
+    }
+
+    Component create(PeregrineConfig c) {
+      return new AgentServer(c.agent(), Clock.systemUTC());
     }
   }
 
   @Command(name = "transfer", mixinStandardHelpOptions = true,
       description = "Run transfer: gRPC ingest on 8434, Open-Falcon POST /api/push on 6060; shards samples to "
           + "graph and judge nodes.")
-  static final class Transfer implements Callable<Integer> {
-    @Mixin ConfigOptions options;
+  static final class Transfer extends Single {
+    String component() {
+      return "transfer";
+    }
 
-    @Override
-    public Integer call() {
-      return Runner.run("transfer", l -> l.start(new TransferServer(
-          options.load(PeregrineConfig.defaults()).transfer(), Clock.systemUTC())));
+    Component create(PeregrineConfig c) {
+      return new TransferServer(c.transfer(), Clock.systemUTC());
     }
   }
 
   @Command(name = "graph", mixinStandardHelpOptions = true,
       description = "Run graph: the round-robin store (gRPC 6070) and query API (HTTP 6071).")
-  static final class Graph implements Callable<Integer> {
-    @Mixin ConfigOptions options;
+  static final class Graph extends Single {
+    String component() {
+      return "graph";
+    }
 
-    @Override
-    public Integer call() {
-      return Runner.run("graph", l -> l.start(new GraphServer(options.load(PeregrineConfig.defaults()).graph(),
-          Clock.systemUTC())));
+    Component create(PeregrineConfig c) {
+      return new GraphServer(c.graph(), Clock.systemUTC());
     }
   }
 
   @Command(name = "judge", mixinStandardHelpOptions = true,
       description = "Run judge: evaluates strategies from hbs (gRPC 6080, HTTP 6081) and LPUSHes alert events "
           + "to Redis event:p0..p6 (judge.redisUrl is required).")
-  static final class Judge implements Callable<Integer> {
-    @Mixin ConfigOptions options;
+  static final class Judge extends Single {
+    String component() {
+      return "judge";
+    }
 
-    @Override
-    public Integer call() {
-      return Runner.run("judge", l -> l.start(new JudgeServer(options.load(PeregrineConfig.defaults()).judge(),
-          null, Clock.systemUTC())));
+    Component create(PeregrineConfig c) {
+      return new JudgeServer(c.judge(), null, Clock.systemUTC());
     }
   }
 
   @Command(name = "sender", mixinStandardHelpOptions = true,
       description = "Run sender: takes alert events from Redis (sender.redisUrl is required), resolves receivers "
           + "through hbs and delivers them (HTTP 6066).")
-  static final class Sender implements Callable<Integer> {
-    @Mixin ConfigOptions options;
+  static final class Sender extends Single {
+    String component() {
+      return "sender";
+    }
 
-    @Override
-    public Integer call() {
-      return Runner.run("sender", l -> l.start(new SenderServer(options.load(PeregrineConfig.defaults()).sender(),
-          null, System.out)));
+    Component create(PeregrineConfig c) {
+      return new SenderServer(c.sender(), null, System.out);
     }
   }
 
   @Command(name = "hbs", mixinStandardHelpOptions = true,
       description = "Run hbs: agent heartbeats and config (gRPC 6030), the SQL config store and admin API "
           + "(HTTP 6031).")
-  static final class Hbs implements Callable<Integer> {
-    @Mixin ConfigOptions options;
+  static final class Hbs extends Single {
+    String component() {
+      return "hbs";
+    }
 
-    @Override
-    public Integer call() {
-      return Runner.run("hbs", l -> l.start(new HbsServer(options.load(PeregrineConfig.defaults()).hbs(),
-          Clock.systemUTC())));
+    Component create(PeregrineConfig c) {
+      return new HbsServer(c.hbs(), Clock.systemUTC());
     }
   }
 }
