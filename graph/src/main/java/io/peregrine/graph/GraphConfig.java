@@ -7,17 +7,19 @@ import java.time.Duration;
  * Graph's settings (section {@code graph}).
  *
  * @param grpcListen the Graph gRPC service (Push from transfer, Query, Last, ListSeries)
- * @param httpListen the JSON query API, {@code /metrics}, {@code /health}
- * @param dataDir where the series index and one RRD file per series live; one graph process per directory
+ * @param httpListen the JSON query API, the Prometheus read API, {@code /metrics}, {@code /health}
+ * @param dataDir where the series log and the segment files live; one graph process per directory
  * @param grpcThreads threads running gRPC calls
  * @param httpThreads threads running HTTP requests
- * @param writeQueueCapacity samples accepted but not yet written; when full, Push answers OVERLOADED for the rest of
+ * @param writeQueueCapacity samples accepted but not yet applied; when full, Push answers OVERLOADED for the rest of
  *     the batch so that transfer retries them
- * @param maxOpenFiles RRD files the writer keeps open (memory-mapped) between batches; beyond it the least recently
- *     written file is closed. Writing is several times faster when every active series fits; at start it is
- *     lowered to half the process's file descriptor limit if that is smaller
+ * @param maxSeries most series this node holds; samples of further new series are dropped (counted as
+ *     {@code series_limit}). Bounds the heap (the index) and the disk
  * @param maxQueryPoints most points one Query may return
  * @param shutdownTimeout longest close() waits for the writer to drain the queue before counting the rest as dropped
+ * @param flushInterval how often the segment files are forced to disk: an operating system crash or power loss loses
+ *     at most this much of what was applied (a killed process loses only its write queue)
+ * @param retention a series with no sample for this long is deleted from the index and its slot freed
  */
 public record GraphConfig(
     String grpcListen,
@@ -26,9 +28,11 @@ public record GraphConfig(
     int grpcThreads,
     int httpThreads,
     int writeQueueCapacity,
-    int maxOpenFiles,
+    int maxSeries,
     int maxQueryPoints,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration flushInterval,
+    Duration retention) {
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
@@ -37,15 +41,18 @@ public record GraphConfig(
    */
   public static final int DEFAULT_WRITE_QUEUE_CAPACITY = 200_000;
   /**
-   * Each open file is one file descriptor and a 68 KiB mapping (a few pages of it resident): 8,192 keep the series of
-   * about 50 hosts open, well inside the kernel's 65,530 mappings; the start-up clamp keeps it inside the
-   * descriptor limit.
+   * Two million series: about 1 GiB of heap for the index (about 500 bytes per series) and 68 GB of segment files
+   * when every archive is full (34 KB per series), a fleet of 10,000 hosts at 200 series each.
    */
-  public static final int DEFAULT_MAX_OPEN_FILES = 8_192;
+  public static final int DEFAULT_MAX_SERIES = 2_000_000;
   /** A year at the coarsest archive (12 h) is 730 points; 10,000 points is about 200 KB on the wire. */
   public static final int DEFAULT_MAX_QUERY_POINTS = 10_000;
-  /** A full default queue drains in a few seconds on a local disk; 30 s leaves room for a slow one. */
+  /** A full default queue drains in about a second; 30 s leaves room for a slow disk. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  /** The kernel writes dirty pages back within about 30 s anyway; forcing as often bounds what a power loss costs. */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(30);
+  /** Open-Falcon never forgets a series; a month keeps a host that is down for maintenance. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   public GraphConfig {
     Checks.address("graph.grpcListen", grpcListen);
@@ -54,29 +61,42 @@ public record GraphConfig(
     Checks.positive("graph.grpcThreads", grpcThreads);
     Checks.positive("graph.httpThreads", httpThreads);
     Checks.positive("graph.writeQueueCapacity", writeQueueCapacity);
-    Checks.inRange("graph.maxOpenFiles", maxOpenFiles, 1, 60_000);
+    Checks.inRange("graph.maxSeries", maxSeries, 1, 100_000_000);
     Checks.inRange("graph.maxQueryPoints", maxQueryPoints, 100, 1_000_000);
     Checks.positive("graph.shutdownTimeout", shutdownTimeout);
+    Checks.positive("graph.flushInterval", flushInterval);
+    Checks.positive("graph.retention", retention);
   }
 
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
-        DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT);
+        DEFAULT_MAX_SERIES, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
+        DEFAULT_RETENTION);
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
-    return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxOpenFiles,
-        maxQueryPoints, shutdownTimeout);
+    return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withDataDir(String dir) {
-    return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxOpenFiles,
-        maxQueryPoints, shutdownTimeout);
+    return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
-    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxOpenFiles,
-        maxQueryPoints, shutdownTimeout);
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
+        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+  }
+
+  public GraphConfig withMaxSeries(int max) {
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
+        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+  }
+
+  public GraphConfig withRetention(Duration r) {
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        maxQueryPoints, shutdownTimeout, flushInterval, r);
   }
 }

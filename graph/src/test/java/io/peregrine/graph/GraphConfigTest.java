@@ -18,6 +18,9 @@ class GraphConfigTest {
     assertThat(c.grpcThreads()).isEqualTo(4);
     assertThat(c.writeQueueCapacity()).isEqualTo(200_000);
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.maxSeries()).isEqualTo(2_000_000);
+    assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.retention()).isEqualTo(Duration.ofDays(30));
   }
 
   @Test
@@ -27,10 +30,12 @@ class GraphConfigTest {
     assertThatThrownBy(() -> d.withDataDir(" ")).hasMessageContaining("graph.dataDir");
     assertThatThrownBy(() -> d.withWriteQueueCapacity(0)).hasMessageContaining("graph.writeQueueCapacity")
         .hasMessageContaining("0");
-    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 0, 10_000,
-        Duration.ofSeconds(30))).hasMessageContaining("graph.maxOpenFiles");
+    assertThatThrownBy(() -> d.withMaxSeries(0)).hasMessageContaining("graph.maxSeries");
+    assertThatThrownBy(() -> d.withRetention(Duration.ZERO)).hasMessageContaining("graph.retention");
     assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 10_000,
-        Duration.ZERO)).hasMessageContaining("graph.shutdownTimeout");
+        Duration.ZERO, d.flushInterval(), d.retention())).hasMessageContaining("graph.shutdownTimeout");
+    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 10_000,
+        d.shutdownTimeout(), Duration.ZERO, d.retention())).hasMessageContaining("graph.flushInterval");
   }
 
   @Test

@@ -56,11 +56,11 @@ final class GraphFixture implements AutoCloseable {
   }
 
   double stored() {
-    return server.registry().get("graph.samples.stored").counter().count();
+    return server.registry().get("graph_stored_samples").counter().count();
   }
 
   double dropped(String reason) {
-    Counter c = server.registry().find("graph.samples.dropped").tag("reason", reason).counter();
+    Counter c = server.registry().find("graph_dropped_samples").tag("reason", reason).counter();
     return c == null ? 0 : c.count();
   }
 

@@ -163,11 +163,11 @@ class GraphServerTest {
 
     assertThat(late.getAccepted()).isEqualTo(3);
     assertThat(late.getRejected()).isZero();
-    assertThat(graph.dropped("out_of_order")).isEqualTo(3.0);
+    assertThat(graph.dropped("out_of_order")).as("the older step and the duplicate").isEqualTo(2.0);
     QueryResponse r = query(ref("h", "m", ""), HOUR + 60, HOUR + 120, Consolidation.AVERAGE, 0);
     assertThat(r.getPoints(0).getValue()).isNaN();
-    assertThat(r.getPoints(1).getValue()).isEqualTo(1.0);
-    assertThat(graph.server.store().last("h/m/").orElseThrow().value()).isEqualTo(1.0);
+    assertThat(r.getPoints(1).getValue()).as("1 for 30 s, then 4 for 30 s").isEqualTo(2.5);
+    assertThat(graph.server.store().last("h/m/").orElseThrow().value()).isEqualTo(4.0);
   }
 
   @Test
@@ -329,8 +329,8 @@ class GraphServerTest {
     query(ref("h", "m", ""), HOUR, HOUR, Consolidation.AVERAGE, 0);
 
     String metrics = graph.get("/metrics").body();
-    assertThat(metrics).contains("graph_samples_received_total{component=\"graph\"} 1.0")
-        .contains("graph_samples_stored_total{component=\"graph\"} 1.0")
+    assertThat(metrics).contains("graph_received_samples_total{component=\"graph\"} 1.0")
+        .contains("graph_stored_samples_total{component=\"graph\"} 1.0")
         .contains("graph_series{component=\"graph\"} 1.0")
         .contains("graph_write_queue_capacity{component=\"graph\"} 200000.0")
         .contains("graph_write_queue_size")

@@ -31,7 +31,6 @@ import io.peregrine.proto.v1.Sample;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.SeriesInfo;
 import io.peregrine.proto.v1.SeriesRef;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,7 @@ public final class GraphServiceImpl extends GraphGrpc.GraphImplBase {
     this.validator = new SampleValidator(clock);
     this.drops = drops;
     this.metrics = metrics;
-    this.received = Counter.builder("graph.samples.received").description("samples received by Push")
+    this.received = Counter.builder("graph_received_samples").description("samples received by Push")
         .register(registry);
   }
 
@@ -155,7 +154,7 @@ public final class GraphServiceImpl extends GraphGrpc.GraphImplBase {
     } catch (IllegalArgumentException e) {
       outcome = "invalid";
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException | InternalError e) {
       log.warn("graph: Query of {} failed", request.getSeries(), e);
       out.onError(Status.INTERNAL.withDescription("reading the series failed: " + e).asRuntimeException());
     } finally {
@@ -191,7 +190,7 @@ public final class GraphServiceImpl extends GraphGrpc.GraphImplBase {
     } catch (IllegalArgumentException e) {
       outcome = "invalid";
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException | InternalError e) {
       log.warn("graph: Last failed", e);
       out.onError(Status.INTERNAL.withDescription("reading last values failed: " + e).asRuntimeException());
     } finally {

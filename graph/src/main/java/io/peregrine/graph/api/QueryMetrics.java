@@ -18,7 +18,7 @@ public final class QueryMetrics {
    * @param outcome ok, not_found, invalid or error
    */
   void record(String api, String transport, String outcome, long startNanos) {
-    Timer.builder("graph.query").description("reads of the store: count and latency")
+    Timer.builder("graph_query").description("reads of the store: count and latency")
         .tags("api", api, "transport", transport, "outcome", outcome)
         .register(registry)
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

@@ -27,7 +27,7 @@ public final class Drops {
     if (count <= 0) {
       return;
     }
-    Reason r = reasons.computeIfAbsent(reason, k -> new Reason(Counter.builder("graph.samples.dropped")
+    Reason r = reasons.computeIfAbsent(reason, k -> new Reason(Counter.builder("graph_dropped_samples")
         .description("samples graph did not store, by reason").tag("reason", k).register(registry)));
     r.counter.increment(count);
     r.sinceLog.addAndGet(count);

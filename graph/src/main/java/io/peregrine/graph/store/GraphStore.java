@@ -3,72 +3,100 @@ package io.peregrine.graph.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.graph.GraphConfig;
 import io.peregrine.proto.v1.Consolidation;
 import io.peregrine.proto.v1.Sample;
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Graph's embedded store: one RRD file per series under the data directory, a persisted series index, and a bounded
- * write queue drained by one writer thread.
+ * Graph's embedded store: series in fixed slots of shared, memory-mapped segment files (see {@link Segment}), a
+ * persisted series index, and a bounded write queue drained by one writer thread.
  *
  * <p>Write path: {@link #offer} queues a validated sample, or refuses it when the queue is full
  * ({@link Admission#QUEUE_FULL}: the sender retries) or when its step or counter type contradict the stored series.
- * The writer aligns each timestamp down to its step (as Open-Falcon's transfer does) and drops, counting it as
- * {@code out_of_order}, a sample whose step is not after the series' last stored one.
+ * The writer consolidates it into its slot ({@link Consolidator}).
  *
- * <p>Reads ({@link #query}, {@link #last}, {@link #list}) run on the caller's thread and see what the writer has
- * stored; samples still queued are not visible yet.
+ * <p>Reads ({@link #query}, {@link #last}, {@link #list} and the index lookups) run on the caller's thread and see
+ * every sample the writer has applied, the step in progress included.
+ *
+ * <p>Durability: applied samples are in the page cache at once, so a killed process loses only what is still
+ * queued; the segments are forced to disk every {@code flushInterval} (and at close), so an operating system crash
+ * or power loss loses at most that interval.
  */
 public final class GraphStore implements Component {
   private static final Logger log = LoggerFactory.getLogger(GraphStore.class);
   /** The year 5138: far beyond any real range, small enough that step arithmetic never overflows. */
   static final long MAX_TIMESTAMP = 100_000_000_000L;
+  /** How often the retention sweep runs; a series outlives its retention by at most this much. */
+  static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
   private final GraphConfig config;
+  private final Clock clock;
   private final Path dataDir;
   private final Drops drops;
+  private final MeterRegistry registry;
   private final ArrayBlockingQueue<StoreWriter.Pending> queue;
   private final SeriesIndex index;
+  private final SegmentFiles files;
+  private final ReentrantLock mutations = new ReentrantLock();
   private final Counter stored;
+  private final Counter created;
+  private final Timer flushTimer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean running;
   private volatile boolean stopping;
   private volatile boolean writerAlive;
   private DataDirLock lock;
-  private RrdFiles files;
   private ThreadPoolExecutor writerExecutor;
+  private ScheduledExecutorService scheduler;
 
   public GraphStore(GraphConfig config, MeterRegistry registry, Drops drops) {
+    this(config, registry, drops, Clock.systemUTC());
+  }
+
+  /** @param clock the retention sweep's notion of now */
+  public GraphStore(GraphConfig config, MeterRegistry registry, Drops drops, Clock clock) {
     this.config = config;
+    this.clock = clock;
+    this.registry = registry;
     this.dataDir = Path.of(config.dataDir());
     this.drops = drops;
     this.queue = new ArrayBlockingQueue<>(config.writeQueueCapacity());
     this.index = new SeriesIndex(dataDir);
-    this.stored = Counter.builder("graph.samples.stored").description("samples written to RRD files")
+    this.files = new SegmentFiles(dataDir, Counter.builder("graph_corrupt_files")
+        .description("segment files found damaged at start, moved aside and replaced").register(registry));
+    this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
-    Gauge.builder("graph.series", index, SeriesIndex::size).description("series in the index").register(registry);
-    Gauge.builder("graph.write.queue.size", queue, ArrayBlockingQueue::size)
+    this.created = Counter.builder("graph_created_series").description("series created").register(registry);
+    this.flushTimer = Timer.builder("graph_flush").description("forcing the segment files to disk")
+        .register(registry);
+    Gauge.builder("graph_series", index, SeriesIndex::size).description("series in the index").register(registry);
+    Gauge.builder("graph_write_queue_size", queue, ArrayBlockingQueue::size)
         .description("samples accepted and waiting for the writer").register(registry);
-    Gauge.builder("graph.write.queue.capacity", config, GraphConfig::writeQueueCapacity)
+    Gauge.builder("graph_write_queue_capacity", config, GraphConfig::writeQueueCapacity)
         .description("most samples the write queue holds").register(registry);
-    Gauge.builder("graph.rrd.open.files", this, s -> s.files == null ? 0 : s.files.openForWriting())
-        .description("RRD files the writer holds open").register(registry);
+    Gauge.builder("graph_segments", files, SegmentFiles::count).description("segment files open")
+        .register(registry);
   }
 
   @Override
@@ -85,13 +113,15 @@ public final class GraphStore implements Component {
   void open(boolean withWriter) throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(dataDir);
+    refuseOldLayout();
     lock = DataDirLock.acquire(dataDir);
     try {
       int loaded = index.load();
-      files = new RrdFiles(openFileLimit(config.maxOpenFiles()));
+      int corrupt = files.open();
       if (withWriter) {
         writerExecutor = NamedExecutors.fixed("graph-writer", 1, 1, new ThreadPoolExecutor.AbortPolicy());
-        StoreWriter writer = new StoreWriter(queue, index, files, drops, stored, () -> stopping);
+        StoreWriter writer = new StoreWriter(queue, index, files, mutations, config.maxSeries(), drops, stored,
+            created, () -> stopping);
         writerAlive = true;
         writerExecutor.execute(() -> {
           try {
@@ -100,32 +130,34 @@ public final class GraphStore implements Component {
             writerAlive = false;
           }
         });
+        scheduler = NamedExecutors.scheduled("graph-store-schedule");
+        long flushMs = config.flushInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
+        long sweepMs = Math.min(SWEEP_INTERVAL.toMillis(), config.retention().toMillis());
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
       }
       running = true;
-      log.info("graph-store: opened {} with {} series in {} ms (write queue {} samples, up to {} open files)",
-          dataDir.toAbsolutePath(), loaded, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(),
-          config.maxOpenFiles());
+      log.info("graph-store: opened {} with {} series in {} segments ({} moved aside as corrupt) in {} ms (write "
+              + "queue {} samples, flush every {}, retention {})", dataDir.toAbsolutePath(), loaded, files.count(),
+          corrupt, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(), config.flushInterval(),
+          config.retention());
     } catch (IOException | RuntimeException e) {
-      if (files != null) {
-        files.close();
-      }
+      files.close();
+      index.close();
       lock.close();
       lock = null;
       throw e;
     }
   }
 
-  /** Half the descriptor limit at most: the other half is for sockets, readers and the JVM. */
-  private static int openFileLimit(int configured) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
-      long half = os.getMaxFileDescriptorCount() / 2;
-      if (half > 0 && configured > half) {
-        log.warn("graph-store: graph.maxOpenFiles {} is more than half the process's file descriptor limit {}; "
-            + "using {} (raise ulimit -n to keep more series open)", configured, os.getMaxFileDescriptorCount(), half);
-        return (int) Math.max(1, half);
-      }
+  /** Data directories of the rrd4j builds (one file per series) are refused rather than half read. */
+  private void refuseOldLayout() throws IOException {
+    if (Files.exists(dataDir.resolve("series.idx")) || Files.isDirectory(dataDir.resolve("rrd"))) {
+      throw new IOException("graph data directory " + dataDir.toAbsolutePath() + " holds the one-file-per-series "
+          + "rrd4j layout of earlier Peregrine builds (series.idx, rrd/); this build keeps series in shared segment "
+          + "files and does not convert it. Move that directory away (or set graph.dataDir to an empty one) to "
+          + "start afresh; read what you still need from it with the earlier build first");
     }
-    return configured;
   }
 
   /**
@@ -133,12 +165,12 @@ public final class GraphStore implements Component {
    */
   public Admission offer(Sample sample) {
     String key = SeriesKey.of(sample);
-    SeriesState known = index.get(key);
+    SeriesMeta known = index.get(key);
     if (known != null) {
-      if (known.meta.step() != sample.getStep()) {
+      if (known.step() != sample.getStep()) {
         return Admission.STEP_MISMATCH;
       }
-      if (known.meta.counterType() != sample.getCounterType()) {
+      if (known.counterType() != sample.getCounterType()) {
         return Admission.TYPE_MISMATCH;
       }
     }
@@ -149,8 +181,7 @@ public final class GraphStore implements Component {
   }
 
   public Optional<SeriesMeta> series(String key) {
-    SeriesState s = index.get(key);
-    return s == null ? Optional.empty() : Optional.of(s.meta);
+    return Optional.ofNullable(index.get(key));
   }
 
   /**
@@ -162,8 +193,33 @@ public final class GraphStore implements Component {
    * @throws IllegalArgumentException for a bad range or one that needs more than maxQueryPoints points; the
    *     message names the argument
    */
-  public Optional<QueryResult> query(String key, Consolidation cf, long start, long end, int resolution)
-      throws IOException {
+  public Optional<QueryResult> query(String key, Consolidation cf, long start, long end, int resolution) {
+    checkRange(start, end, resolution);
+    SeriesMeta meta = index.get(key);
+    if (meta == null) {
+      return Optional.empty();
+    }
+    Segment seg = files.forRead(meta.slot());
+    if (seg == null) {
+      return Optional.of(new QueryResult(meta, meta.step(), meta.counterType(), new long[0], new double[0]));
+    }
+    synchronized (files.lock(meta.slot())) {
+      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, start, end, resolution,
+          config.maxQueryPoints()));
+    }
+  }
+
+  /** {@link #query} for many series at once; unknown ones are left out. The point limit applies to each. */
+  public List<QueryResult> query(List<String> keys, Consolidation cf, long start, long end, int resolution) {
+    checkRange(start, end, resolution);
+    List<QueryResult> out = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      query(key, cf, start, end, resolution).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  static void checkRange(long start, long end, int resolution) {
     if (start < 0 || end < 0 || start > MAX_TIMESTAMP || end > MAX_TIMESTAMP) {
       throw new IllegalArgumentException("start and end must be unix seconds within 0.." + MAX_TIMESTAMP
           + ", got start " + start + ", end " + end);
@@ -174,51 +230,149 @@ public final class GraphStore implements Component {
     if (resolution < 0) {
       throw new IllegalArgumentException("resolution must be 0 (finest) or seconds per point, got " + resolution);
     }
-    SeriesState state = index.get(key);
-    if (state == null) {
-      return Optional.empty();
-    }
-    SeriesMeta meta = state.meta;
-    Path path = index.path(meta);
-    if (!Files.exists(path)) {
-      // registered, first sample not written yet
-      return Optional.of(new QueryResult(meta, meta.step(), meta.counterType(), new long[0], new double[0]));
-    }
-    return Optional.of(files.read(path,
-        db -> ArchiveReader.fetch(db, meta, RrdLayout.consolFun(cf), start, end, resolution, config.maxQueryPoints())));
   }
 
-  /**
-   * The newest raw sample of a series: kept in memory as it is written; after a restart read back once from the
-   * file (then its timestamp is the start of its step).
-   */
-  public Optional<LastPoint> last(String key) throws IOException {
-    SeriesState state = index.get(key);
-    if (state == null) {
+  /** The newest raw sample of a series (a counter's reading, not its rate), exactly as pushed. */
+  public Optional<LastPoint> last(String key) {
+    SeriesMeta meta = index.get(key);
+    if (meta == null) {
       return Optional.empty();
     }
-    LastPoint last = state.last.get();
-    if (last != null) {
-      return Optional.of(last);
-    }
-    Path path = index.path(state.meta);
-    if (!Files.exists(path)) {
+    Segment seg = files.forRead(meta.slot());
+    if (seg == null) {
       return Optional.empty();
     }
-    LastPoint fromFile = files.read(path, db -> {
-      double value = db.getLastDatasourceValues()[0];
-      return Double.isNaN(value) ? null : new LastPoint(db.getLastUpdateTime(), value);
-    });
-    if (fromFile == null) {
-      return Optional.empty();
+    long at = seg.state(SegmentFiles.local(meta.slot()));
+    synchronized (files.lock(meta.slot())) {
+      long t = SlotState.getLong(seg.buffer(), at, SlotState.LAST_T);
+      if (!SlotState.used(seg.buffer(), at) || t == SlotState.NONE) {
+        return Optional.empty();
+      }
+      return Optional.of(new LastPoint(t, SlotState.getDouble(seg.buffer(), at, SlotState.LAST_V)));
     }
-    // the writer may have stored a newer sample meanwhile: its value wins
-    return state.last.compareAndSet(null, fromFile) ? Optional.of(fromFile) : Optional.of(state.last.get());
   }
 
   /** Series sorted by key; see {@link SeriesIndex#list}. */
   public SeriesPage list(String endpoint, String metricPrefix, int limit) {
     return index.list(endpoint, metricPrefix, limit);
+  }
+
+  /** Read access to the index's lookups (endpoints, counters, Prometheus names and labels). */
+  public IndexView index() {
+    return new IndexView(index);
+  }
+
+  /**
+   * Deletes the series matching: every series of {@code endpoint} (metric empty), one counter of an endpoint
+   * (metric, and tags when {@code exactTags}), or a counter on every endpoint (endpoint empty). Counted on
+   * {@code graph_series_deleted_total{reason="api"}} and logged.
+   *
+   * @return how many series were deleted
+   */
+  public int delete(String endpoint, String metric, String tags, boolean exactTags) throws IOException {
+    if (endpoint.isEmpty() && metric.isEmpty()) {
+      throw new IllegalArgumentException("endpoint or metric is required: graph does not delete every series");
+    }
+    Iterable<SeriesMeta> candidates = endpoint.isEmpty() ? index.all() : index.ofEndpoint(endpoint);
+    Predicate<SeriesMeta> match = m -> (endpoint.isEmpty() || m.endpoint().equals(endpoint))
+        && (metric.isEmpty() || m.metric().equals(metric)) && (!exactTags || m.tags().equals(tags));
+    int n = deleteWhere(candidates, match, "api");
+    log.info("graph-store: deleted {} series on request (endpoint '{}', metric '{}'{})", n, endpoint, metric,
+        exactTags ? ", tags '" + tags + "'" : "");
+    return n;
+  }
+
+  /**
+   * Deletes every series whose newest sample is older than the retention, by the store's clock. Runs every
+   * {@link #SWEEP_INTERVAL}; public for tests with an injected clock.
+   *
+   * @return how many series were deleted
+   */
+  public int sweepRetention() throws IOException {
+    long cutoff = clock.instant().getEpochSecond() - config.retention().toSeconds();
+    int n = deleteWhere(index.all(), m -> {
+      long t = lastTimestamp(m);
+      return t != SlotState.NONE && t < cutoff;
+    }, "retention");
+    if (n > 0) {
+      log.info("graph-store: retention deleted {} series without a sample since {} ({} ago)", n,
+          java.time.Instant.ofEpochSecond(cutoff), config.retention());
+    }
+    return n;
+  }
+
+  private long lastTimestamp(SeriesMeta m) {
+    Segment seg = files.forRead(m.slot());
+    if (seg == null) {
+      return SlotState.NONE;
+    }
+    synchronized (files.lock(m.slot())) {
+      return SlotState.getLong(seg.buffer(), seg.state(SegmentFiles.local(m.slot())), SlotState.LAST_T);
+    }
+  }
+
+  private int deleteWhere(Iterable<SeriesMeta> candidates, Predicate<SeriesMeta> match, String reason)
+      throws IOException {
+    List<SeriesMeta> doomed = new ArrayList<>();
+    for (SeriesMeta m : candidates) {
+      if (match.test(m)) {
+        doomed.add(m);
+      }
+    }
+    if (doomed.isEmpty()) {
+      return 0;
+    }
+    mutations.lock();
+    try {
+      int n = 0;
+      for (SeriesMeta m : doomed) {
+        if (index.get(m.key()) != m) {
+          continue; // deleted meanwhile
+        }
+        Segment seg = files.forRead(m.slot());
+        if (seg != null) {
+          synchronized (files.lock(m.slot())) {
+            SlotState.free(seg.buffer(), seg.state(SegmentFiles.local(m.slot())));
+          }
+        }
+        index.delete(m);
+        n++;
+      }
+      index.sync();
+      Counter.builder("graph_deleted_series").description("series deleted, by reason").tag("reason", reason)
+          .register(registry).increment(n);
+      return n;
+    } finally {
+      mutations.unlock();
+    }
+  }
+
+  /** Forces every segment to disk now and returns how long it took. */
+  public Duration flush() {
+    long t0 = System.nanoTime();
+    files.force();
+    long took = System.nanoTime() - t0;
+    flushTimer.record(took, TimeUnit.NANOSECONDS);
+    return Duration.ofNanos(took);
+  }
+
+  private void flushQuietly() {
+    try {
+      Duration took = flush();
+      if (took.toMillis() > 5_000) {
+        log.warn("graph-store: forcing {} segments to disk took {} ms", files.count(), took.toMillis());
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("graph-store: flush failed", e);
+    }
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweepRetention();
+    } catch (IOException | RuntimeException e) {
+      log.error("graph-store: retention sweep failed", e);
+    }
   }
 
   public int seriesCount() {
@@ -235,8 +389,30 @@ public final class GraphStore implements Component {
   }
 
   /**
-   * Stops taking samples, lets the writer store what is queued (up to the shutdown timeout, then counts the rest as
-   * dropped with reason {@code shutdown}), then closes every file (syncing it) and the index.
+   * What a killed process leaves behind, for tests: the writer and the schedule stop at once, nothing is forced
+   * or closed, the directory lock is released. What the writer applied stays in the page cache, as after kill -9.
+   */
+  void abandon() throws IOException {
+    closed.set(true);
+    running = false;
+    stopping = true;
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (writerExecutor != null) {
+      writerExecutor.shutdownNow();
+      try {
+        writerExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    lock.close();
+  }
+
+  /**
+   * Stops taking samples, lets the writer apply what is queued (up to the shutdown timeout, then counts the rest as
+   * dropped with reason {@code shutdown}), then forces and closes every segment and the index.
    */
   @Override
   public void close() {
@@ -247,6 +423,9 @@ public final class GraphStore implements Component {
     stopping = true;
     int queued = queue.size();
     long t0 = System.nanoTime();
+    if (scheduler != null) {
+      NamedExecutors.shutdown(scheduler, "graph-store-schedule", Duration.ofSeconds(5));
+    }
     if (writerExecutor != null) {
       writerExecutor.shutdown();
       try {
@@ -262,14 +441,19 @@ public final class GraphStore implements Component {
     int left = queue.size();
     queue.clear();
     drops.record("shutdown", left, left + " samples still queued when the store closed");
-    files.close();
-    index.close();
+    mutations.lock();
+    try {
+      files.close();
+      index.close();
+    } finally {
+      mutations.unlock();
+    }
     try {
       lock.close();
     } catch (IOException e) {
       log.warn("graph-store: releasing the data directory lock failed", e);
     }
-    log.info("graph-store: closed {} ({} queued samples flushed, {} dropped) in {} ms", dataDir.toAbsolutePath(),
+    log.info("graph-store: closed {} ({} queued samples applied, {} dropped) in {} ms", dataDir.toAbsolutePath(),
         queued - left, left, (System.nanoTime() - t0) / 1_000_000);
   }
 }

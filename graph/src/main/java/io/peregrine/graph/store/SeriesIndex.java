@@ -1,59 +1,71 @@
 package io.peregrine.graph.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peregrine.common.model.SeriesKey;
-import io.peregrine.proto.v1.Sample;
+import io.peregrine.common.model.Tags;
+import io.peregrine.proto.v1.CounterType;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every series graph has stored: series key to endpoint, metric, tags, step, counter type and RRD file. Kept in
- * memory, sorted by key (listing by endpoint is a range scan), and persisted as an append-only file of JSON lines,
- * {@code series.idx}: a series is written there before its RRD file is created, so after a crash a file never
- * exists without its entry. A torn last line (a crash mid-append) is cut off at load.
+ * Every series graph holds: key to endpoint, metric, tags, step, counter type and slot, with the lookups the query
+ * APIs need (by key; sorted for listing by endpoint; endpoints; counters; Prometheus metric names and label values).
+ * Kept in memory and persisted as an append-only log of JSON lines, {@code series.log}: {@code {"op":"add",...}}
+ * when a series is created (made durable before its first sample is applied), {@code {"op":"del","slot":N}} when one
+ * is deleted. A torn last line (a crash mid-append) is cut off at load; the log is rewritten without deleted entries
+ * at start when they outnumber the live ones.
  *
- * <p>File names are the MD5 of the series key (keys hold '/', ':' and any text), fanned out over 256 directories;
- * in the never-seen case of two keys with the same hash the second gets a suffix. Only the writer thread adds
- * series; readers see the map concurrently.
+ * <p>Mutations (create, delete) come from one thread at a time (the store serialises them); readers see the maps
+ * concurrently.
  */
 final class SeriesIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SeriesIndex.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String FILE_NAME = "series.idx";
+  static final String FILE_NAME = "series.log";
 
-  private final Path dataDir;
   private final Path file;
-  private final ConcurrentSkipListMap<String, SeriesState> series = new ConcurrentSkipListMap<>();
-  /** Touched by the writer thread only (and by load before it starts). */
-  private final Set<String> usedFiles = new HashSet<>();
-  /** The map's size() walks every entry; metrics read this often. */
+  private final ConcurrentHashMap<String, SeriesMeta> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, SeriesMeta> sorted = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, AtomicInteger> endpoints = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, AtomicInteger> counters = new ConcurrentSkipListMap<>();
+  /** Prometheus metric name to the keys of its series. */
+  private final ConcurrentHashMap<String, Set<String>> byPromName = new ConcurrentHashMap<>();
+  /** Prometheus label name to its values with how many series carry each. */
+  private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, AtomicInteger>> labels =
+      new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  private final BitSet usedSlots = new BitSet();
+  private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
+  private int nextSlot;
   private FileChannel out;
   private boolean dirty;
 
   SeriesIndex(Path dataDir) {
-    this.dataDir = dataDir;
     this.file = dataDir.resolve(FILE_NAME);
   }
 
-  /** Reads the index and opens it for appending; returns how many series it holds. */
+  /** Reads the log and opens it for appending; returns how many series it holds. */
   int load() throws IOException {
+    int lines = 0;
     if (Files.exists(file)) {
       byte[] bytes = Files.readAllBytes(file);
       int end = bytes.length;
@@ -61,73 +73,195 @@ final class SeriesIndex implements AutoCloseable {
         end--;
       }
       if (end < bytes.length) {
-        log.warn("graph: {} ends with {} bytes of an unfinished entry (a crash while adding a series); cutting them off",
-            file, bytes.length - end);
+        log.warn("graph-store: {} ends with {} bytes of an unfinished entry (a crash while adding a series); "
+            + "cutting them off", file, bytes.length - end);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
           ch.truncate(end);
         }
       }
+      Map<Integer, SeriesMeta> bySlot = new java.util.HashMap<>();
       int lineNo = 0;
       for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
         lineNo++;
         if (line.isBlank()) {
           continue;
         }
+        lines++;
         try {
-          SeriesMeta meta = JSON.readValue(line, SeriesMeta.class);
-          if (series.put(meta.key(), new SeriesState(meta)) == null) {
-            count.incrementAndGet();
+          JsonNode n = JSON.readTree(line);
+          int slot = n.get("slot").asInt();
+          if ("del".equals(n.path("op").asText())) {
+            SeriesMeta gone = bySlot.remove(slot);
+            if (gone != null) {
+              remove(gone);
+            }
+            continue;
           }
-          usedFiles.add(meta.file());
-        } catch (JsonProcessingException e) {
-          log.warn("graph: skipping unreadable line {} of {}: {}", lineNo, file, e.getOriginalMessage());
+          String endpoint = n.get("endpoint").asText();
+          String metric = n.get("metric").asText();
+          String tags = n.get("tags").asText();
+          SeriesMeta meta = new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags,
+              n.get("step").asInt(), CounterType.valueOf(n.get("counterType").asText()), slot);
+          SeriesMeta before = bySlot.put(slot, meta);
+          if (before != null) {
+            remove(before);
+          }
+          SeriesMeta sameKey = byKey.get(meta.key());
+          if (sameKey != null) { // re-created after a delete whose line was lost: the newer entry wins
+            bySlot.remove(sameKey.slot());
+            remove(sameKey);
+          }
+          add(meta);
+        } catch (IOException | RuntimeException e) {
+          log.warn("graph-store: skipping unreadable line {} of {}: {}", lineNo, file, e.getMessage());
         }
       }
+    }
+    for (int s = 0; s < nextSlot; s++) {
+      if (!usedSlots.get(s)) {
+        freeSlots.add(s);
+      }
+    }
+    if (lines > 2 * count.get() + 1_000) {
+      compact();
     }
     out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     return count.get();
   }
 
-  SeriesState get(String key) {
-    return series.get(key);
+  /** Rewrites the log with the live entries only: write a temporary file, sync it, rename it over the log. */
+  private void compact() throws IOException {
+    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      for (SeriesMeta m : sorted.values()) {
+        w.write(addLine(m));
+      }
+    }
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    log.info("graph-store: rewrote {} with its {} live series", file, count.get());
+  }
+
+  private static String addLine(SeriesMeta m) {
+    ObjectNode n = JSON.createObjectNode().put("op", "add").put("slot", m.slot()).put("endpoint", m.endpoint())
+        .put("metric", m.metric()).put("tags", m.tags()).put("step", m.step())
+        .put("counterType", m.counterType().name());
+    return n.toString() + "\n";
+  }
+
+  SeriesMeta get(String key) {
+    return byKey.get(key);
   }
 
   int size() {
     return count.get();
   }
 
-  /** Adds a series for its first sample and appends it to the file (made durable by {@link #sync()}). */
-  SeriesState create(String key, Sample first) throws IOException {
-    String hash = SeriesKey.md5Hex(key);
-    String name = "rrd/" + hash.substring(0, 2) + "/" + hash;
-    String fileName = name + ".rrd";
-    for (int n = 2; usedFiles.contains(fileName); n++) {
-      fileName = name + "-" + n + ".rrd";
-    }
-    SeriesMeta meta = new SeriesMeta(key, first.getEndpoint(), first.getMetric(), first.getTags(), first.getStep(),
-        first.getCounterType(), fileName);
-    ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8));
-    while (line.hasRemaining()) {
-      out.write(line);
-    }
-    dirty = true;
-    usedFiles.add(fileName);
-    SeriesState state = new SeriesState(meta);
-    series.put(key, state);
-    count.incrementAndGet();
-    return state;
+  /** Slots ever allocated (the highest plus one). */
+  int slotsAllocated() {
+    return nextSlot;
   }
 
-  /** Forces added entries to disk; called once per writer batch that created series. */
+  /** Adds a series for its first sample and appends it to the log (made durable by {@link #sync()}). */
+  SeriesMeta create(String key, String endpoint, String metric, String tags, int step, CounterType type)
+      throws IOException {
+    Integer free = freeSlots.poll();
+    int slot = free != null ? free : nextSlot;
+    SeriesMeta meta = new SeriesMeta(key, endpoint, metric, tags, step, type, slot);
+    write(addLine(meta));
+    add(meta);
+    return meta;
+  }
+
+  /** Removes a series and logs it; its slot is free for a new series. */
+  void delete(SeriesMeta meta) throws IOException {
+    if (byKey.get(meta.key()) != meta) {
+      return;
+    }
+    write("{\"op\":\"del\",\"slot\":" + meta.slot() + "}\n");
+    remove(meta);
+    freeSlots.add(meta.slot());
+  }
+
+  private void write(String line) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+    while (buf.hasRemaining()) {
+      out.write(buf);
+    }
+    dirty = true;
+  }
+
+  private void add(SeriesMeta m) {
+    byKey.put(m.key(), m);
+    sorted.put(m.key(), m);
+    usedSlots.set(m.slot());
+    nextSlot = Math.max(nextSlot, m.slot() + 1);
+    count.incrementAndGet();
+    endpoints.computeIfAbsent(m.endpoint(), k -> new AtomicInteger()).incrementAndGet();
+    counters.computeIfAbsent(m.counter(), k -> new AtomicInteger()).incrementAndGet();
+    String prom = PromNames.metric(m.metric());
+    byPromName.computeIfAbsent(prom, k -> ConcurrentHashMap.newKeySet()).add(m.key());
+    addLabel("__name__", prom);
+    addLabel("endpoint", m.endpoint());
+    for (Map.Entry<String, String> t : Tags.toMap(m.tags()).entrySet()) {
+      addLabel(PromNames.label(t.getKey()), t.getValue());
+    }
+  }
+
+  private void remove(SeriesMeta m) {
+    if (!byKey.remove(m.key(), m)) {
+      return;
+    }
+    sorted.remove(m.key(), m);
+    usedSlots.clear(m.slot());
+    count.decrementAndGet();
+    decrement(endpoints, m.endpoint());
+    decrement(counters, m.counter());
+    String prom = PromNames.metric(m.metric());
+    Set<String> keys = byPromName.get(prom);
+    if (keys != null) {
+      keys.remove(m.key());
+      if (keys.isEmpty()) {
+        byPromName.remove(prom, keys);
+      }
+    }
+    removeLabel("__name__", prom);
+    removeLabel("endpoint", m.endpoint());
+    for (Map.Entry<String, String> t : Tags.toMap(m.tags()).entrySet()) {
+      removeLabel(PromNames.label(t.getKey()), t.getValue());
+    }
+  }
+
+  private void addLabel(String name, String value) {
+    labels.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>())
+        .computeIfAbsent(value, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private void removeLabel(String name, String value) {
+    ConcurrentSkipListMap<String, AtomicInteger> values = labels.get(name);
+    if (values != null) {
+      decrement(values, value);
+      if (values.isEmpty()) {
+        labels.remove(name, values);
+      }
+    }
+  }
+
+  private static void decrement(ConcurrentSkipListMap<String, AtomicInteger> map, String k) {
+    AtomicInteger n = map.get(k);
+    if (n != null && n.decrementAndGet() <= 0) {
+      map.remove(k, n);
+    }
+  }
+
+  /** Forces appended entries to disk; called once per writer batch that created series, and by deletes. */
   void sync() throws IOException {
     if (dirty) {
       out.force(false);
       dirty = false;
     }
-  }
-
-  Path path(SeriesMeta meta) {
-    return dataDir.resolve(meta.file());
   }
 
   /**
@@ -136,15 +270,9 @@ final class SeriesIndex implements AutoCloseable {
    */
   SeriesPage list(String endpoint, String metricPrefix, int limit) {
     List<SeriesMeta> found = new ArrayList<>(Math.min(limit, 1024));
-    // with an endpoint, the matches sit together from "endpoint/prefix" on
-    String from = endpoint.isEmpty() ? "" : SeriesKey.of(endpoint, metricPrefix, "");
-    from = from.isEmpty() ? "" : from.substring(0, from.length() - 1);
-    NavigableMap<String, SeriesState> range = series.tailMap(from, true);
-    for (Map.Entry<String, SeriesState> e : range.entrySet()) {
-      if (!from.isEmpty() && !e.getKey().startsWith(from)) {
-        break;
-      }
-      SeriesMeta m = e.getValue().meta;
+    Iterable<SeriesMeta> range = endpoint.isEmpty() ? sorted.values()
+        : sorted.subMap(endpoint + "/" + metricPrefix, true, endpoint + "0", false).values(); // '0' follows '/'
+    for (SeriesMeta m : range) {
       if ((endpoint.isEmpty() || m.endpoint().equals(endpoint)) && m.metric().startsWith(metricPrefix)) {
         if (found.size() == limit) {
           return new SeriesPage(found, true);
@@ -153,6 +281,43 @@ final class SeriesIndex implements AutoCloseable {
       }
     }
     return new SeriesPage(found, false);
+  }
+
+  /** Every series (a weakly consistent view: for sweeps). */
+  Iterable<SeriesMeta> all() {
+    return byKey.values();
+  }
+
+  /** The series of one endpoint, in key order. */
+  Iterable<SeriesMeta> ofEndpoint(String endpoint) {
+    return sorted.subMap(endpoint + "/", true, endpoint + "0", false).values();
+  }
+
+  Set<String> endpointNames() {
+    return endpoints.keySet();
+  }
+
+  Set<String> counterNames() {
+    return counters.keySet();
+  }
+
+  /** Keys of the series whose Prometheus metric name is {@code name}. */
+  Set<String> byPromName(String name) {
+    Set<String> keys = byPromName.get(name);
+    return keys == null ? Set.of() : keys;
+  }
+
+  Set<String> promNames() {
+    return byPromName.keySet();
+  }
+
+  Set<String> labelNames() {
+    return labels.keySet();
+  }
+
+  Set<String> labelValues(String name) {
+    ConcurrentSkipListMap<String, AtomicInteger> values = labels.get(name);
+    return values == null ? Set.of() : values.keySet();
   }
 
   @Override
@@ -164,7 +329,7 @@ final class SeriesIndex implements AutoCloseable {
       out.force(false);
       out.close();
     } catch (IOException e) {
-      log.warn("graph: closing {} failed", file, e);
+      log.warn("graph-store: closing {} failed", file, e);
     }
   }
 }

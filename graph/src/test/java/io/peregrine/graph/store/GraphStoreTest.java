@@ -32,7 +32,7 @@ class GraphStoreTest {
   }
 
   double stored() {
-    return registry.get("graph.samples.stored").counter().count();
+    return registry.get("graph_stored_samples").counter().count();
   }
 
   @Test
@@ -44,7 +44,7 @@ class GraphStoreTest {
       assertThat(store.offer(TestSamples.gauge("h", "m", "", 2, T + 60))).isEqualTo(Admission.ACCEPTED);
       assertThat(store.offer(TestSamples.gauge("h", "m", "", 3, T + 120))).isEqualTo(Admission.QUEUE_FULL);
       assertThat(store.queueSize()).isEqualTo(2);
-      assertThat(registry.get("graph.write.queue.size").gauge().value()).isEqualTo(2.0);
+      assertThat(registry.get("graph_write_queue_size").gauge().value()).isEqualTo(2.0);
     } finally {
       store.close();
     }
@@ -92,8 +92,7 @@ class GraphStoreTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> stored() == 1);
 
       SeriesMeta meta = store.series(SeriesKey.of(odd)).orElseThrow();
-      assertThat(meta.file()).matches("rrd/[0-9a-f]{2}/[0-9a-f]{32}\\.rrd");
-      assertThat(Files.exists(dir.resolve(meta.file()))).isTrue();
+      assertThat(meta.slot()).isZero();
       assertThat(store.list("10.0.0.1:8080/../x", "", 10).series()).containsExactly(meta);
       assertThat(store.query(SeriesKey.of(odd), Consolidation.AVERAGE, T, T, 0).orElseThrow().values())
           .containsExactly(1.0);
@@ -110,7 +109,7 @@ class GraphStoreTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> stored() == 1);
     store.close();
     Path index = dir.resolve(SeriesIndex.FILE_NAME);
-    Files.writeString(index, "{\"key\":\"h/torn/\",\"endp", StandardCharsets.UTF_8,
+    Files.writeString(index, "{\"op\":\"add\",\"slot\":9,\"endp", StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
 
     GraphStore reopened = store(10);
@@ -122,28 +121,22 @@ class GraphStoreTest {
     } finally {
       reopened.close();
     }
-    assertThat(Files.readAllLines(index)).hasSize(2).allMatch(l -> l.startsWith("{\"key\":\"h/"));
+    assertThat(Files.readAllLines(index)).hasSize(2).allMatch(l -> l.startsWith("{\"op\":\"add\""));
   }
 
   @Test
-  void filesClosedToStayUnderTheOpenLimitReopenWithTheirData() throws IOException {
-    GraphConfig d = GraphConfig.defaults();
-    GraphStore store = new GraphStore(new GraphConfig(d.grpcListen(), d.httpListen(), dir.toString(), 1, 1, 1_000, 1,
-        d.maxQueryPoints(), d.shutdownTimeout()), registry, drops);
+  void seriesBeyondMaxSeriesAreDroppedAndCounted() throws IOException {
+    GraphStore store = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()).withMaxSeries(2), registry,
+        drops);
     store.start();
     try {
-      for (int round = 0; round < 3; round++) {
-        for (String host : List.of("a", "b", "c")) {
-          store.offer(TestSamples.gauge(host, "m", "", round, T + 60L * round));
-        }
-      }
-      await().atMost(Duration.ofSeconds(10)).until(() -> stored() == 9);
-
       for (String host : List.of("a", "b", "c")) {
-        assertThat(store.query(host + "/m/", Consolidation.AVERAGE, T, T + 120, 0).orElseThrow().values())
-            .containsExactly(0.0, 1.0, 2.0);
+        store.offer(TestSamples.gauge(host, "m", "", 1, T));
       }
-      assertThat(registry.get("graph.rrd.open.files").gauge().value()).isEqualTo(1.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> stored() + drops.total("series_limit") == 3);
+      assertThat(store.seriesCount()).isEqualTo(2);
+      assertThat(drops.total("series_limit")).isEqualTo(1);
+      assertThat(store.last("c/m/")).isEmpty();
     } finally {
       store.close();
     }
