@@ -347,10 +347,15 @@ public final class GraphStore implements Component {
     }
   }
 
-  /** Forces every segment to disk now and returns how long it took. */
+  /** Forces every segment and the series log to disk now and returns how long it took. */
   public Duration flush() {
     long t0 = System.nanoTime();
     files.force();
+    try {
+      index.force();
+    } catch (IOException e) {
+      log.error("graph-store: forcing the series log to disk failed", e);
+    }
     long took = System.nanoTime() - t0;
     flushTimer.record(took, TimeUnit.NANOSECONDS);
     return Duration.ofNanos(took);

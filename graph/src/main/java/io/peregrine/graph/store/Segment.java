@@ -96,8 +96,7 @@ final class Segment implements AutoCloseable {
     buf.put(0, MAGIC);
     buf.putInt(8, ArchiveLayout.fingerprint());
     buf.putInt(12, SLOTS);
-    buf.putInt(16, SlotState.BYTES);
-    map.force();
+    buf.putInt(16, SlotState.BYTES); // forced with the rest on the flush schedule
   }
 
   private void checkHeader() throws CorruptSegmentException {

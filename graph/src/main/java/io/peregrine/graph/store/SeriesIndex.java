@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Every series graph holds: key to endpoint, metric, tags, step, counter type and slot, with the lookups the query
  * APIs need (by key; sorted for listing by endpoint; endpoints; counters; Prometheus metric names and label values).
  * Kept in memory and persisted as an append-only log of JSON lines, {@code series.log}: {@code {"op":"add",...}}
- * when a series is created (made durable before its first sample is applied), {@code {"op":"del","slot":N}} when one
+ * when a series is created (written with the writer's batch, forced to disk on the flush schedule), {@code {"op":"del","slot":N}} when one
  * is deleted. A torn last line (a crash mid-append) is cut off at load; the log is rewritten without deleted entries
  * at start when they outnumber the live ones.
  *
@@ -57,6 +57,7 @@ final class SeriesIndex implements AutoCloseable {
   private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
   private int nextSlot;
   private FileChannel out;
+  private final StringBuilder pending = new StringBuilder();
   private boolean dirty;
 
   SeriesIndex(Path dataDir) {
@@ -165,8 +166,7 @@ final class SeriesIndex implements AutoCloseable {
   }
 
   /** Adds a series for its first sample and appends it to the log (made durable by {@link #sync()}). */
-  SeriesMeta create(String key, String endpoint, String metric, String tags, int step, CounterType type)
-      throws IOException {
+  SeriesMeta create(String key, String endpoint, String metric, String tags, int step, CounterType type) {
     Integer free = freeSlots.poll();
     int slot = free != null ? free : nextSlot;
     SeriesMeta meta = new SeriesMeta(key, endpoint, metric, tags, step, type, slot);
@@ -176,7 +176,7 @@ final class SeriesIndex implements AutoCloseable {
   }
 
   /** Removes a series and logs it; its slot is free for a new series. */
-  void delete(SeriesMeta meta) throws IOException {
+  void delete(SeriesMeta meta) {
     if (byKey.get(meta.key()) != meta) {
       return;
     }
@@ -185,11 +185,9 @@ final class SeriesIndex implements AutoCloseable {
     freeSlots.add(meta.slot());
   }
 
-  private void write(String line) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-    while (buf.hasRemaining()) {
-      out.write(buf);
-    }
+  /** Buffered until {@link #sync()}: one write and one fsync per writer batch, not per series. */
+  private void write(String line) {
+    pending.append(line);
     dirty = true;
   }
 
@@ -256,11 +254,25 @@ final class SeriesIndex implements AutoCloseable {
     }
   }
 
-  /** Forces appended entries to disk; called once per writer batch that created series, and by deletes. */
+  /**
+   * Writes the buffered entries to the log (the page cache: a killed process loses none of them); called once per
+   * writer batch that created series, and by deletes. {@link #force()} makes them durable.
+   */
   void sync() throws IOException {
     if (dirty) {
-      out.force(false);
+      ByteBuffer buf = ByteBuffer.wrap(pending.toString().getBytes(StandardCharsets.UTF_8));
+      pending.setLength(0);
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
       dirty = false;
+    }
+  }
+
+  /** Forces what {@link #sync()} wrote to the disk; on the store's flush schedule. Safe from any thread. */
+  void force() throws IOException {
+    if (out != null && out.isOpen()) {
+      out.force(false);
     }
   }
 
@@ -326,6 +338,7 @@ final class SeriesIndex implements AutoCloseable {
       return;
     }
     try {
+      sync();
       out.force(false);
       out.close();
     } catch (IOException e) {

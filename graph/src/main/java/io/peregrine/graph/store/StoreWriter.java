@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that applies samples. It takes what the queue holds (up to {@link #BATCH} samples) and, holding the
  * store's mutation lock (deletes and the retention sweep take it too), creates the series it does not know (index
- * entry appended, slot initialised) and applies each sample to its slot in arrival order; the index is synced once
- * per batch that created series. A sample that cannot be stored is counted with its reason and the batch goes on;
+ * entry appended, slot initialised) and applies each sample to its slot in arrival order; new index entries are
+ * written once per batch (and forced to disk on the store's flush schedule). A sample that cannot be stored is counted with its reason and the batch goes on;
  * the loop ends when the store is stopping and the queue is empty.
  */
 final class StoreWriter implements Runnable {
@@ -127,7 +127,7 @@ final class StoreWriter implements Runnable {
       try {
         index.sync();
       } catch (IOException ex) {
-        log.error("graph-store: cannot sync the series log; new series may be missing from it after a crash", ex);
+        log.error("graph-store: cannot write the series log; new series may be missing from it after a crash", ex);
       }
       created.increment(newSeries);
     }

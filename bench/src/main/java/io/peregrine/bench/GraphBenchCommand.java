@@ -1,0 +1,93 @@
+package io.peregrine.bench;
+
+import io.peregrine.bench.graph.GraphLoad;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peregrine bench graph}: graph's store under load in this JVM. */
+@Command(
+    name = "graph",
+    sortOptions = false,
+    description = {
+        "Load graph's real store in this JVM (no network): create N series, ingest rounds of one sample per series "
+            + "as fast as the store takes them, then query while ingesting at half that rate.",
+        "Reports series/s, points/s, CPU us/point, flush latency, query latency percentiles, RSS, heap and disk "
+            + "bytes per series."},
+    footer = {"", "Example (the figures in docs/BENCHMARKS.md):",
+        "  peregrine bench graph --series 100000 --duration 60s --query-duration 30s"})
+final class GraphBenchCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--series", paramLabel = "N", defaultValue = "100000",
+      description = "Active series. Default: ${DEFAULT-VALUE}.")
+  int series;
+
+  @Option(names = "--step", paramLabel = "SECONDS", defaultValue = "60",
+      description = "The series' step. Default: ${DEFAULT-VALUE}.")
+  int step;
+
+  @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "60",
+      description = "Sample time between two samples of a series; the step closes a step with every sample, less "
+          + "puts several samples in a step. Default: ${DEFAULT-VALUE}.")
+  int interval;
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Length of the sustained phase. Default: ${DEFAULT-VALUE}.")
+  Duration duration;
+
+  @Option(names = "--query-duration", paramLabel = "DURATION", defaultValue = "20s",
+      converter = DurationConverter.class,
+      description = "Length of the query phase (ingest at half rate). Default: ${DEFAULT-VALUE}.")
+  Duration queryDuration;
+
+  @Option(names = "--query-series", paramLabel = "N", defaultValue = "100",
+      description = "Series given two days of history for the queries. Default: ${DEFAULT-VALUE}.")
+  int querySeries;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where the store writes; default a new temporary directory, deleted at the end.")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (series < 1 || step < 1 || interval < 1 || querySeries < 1 || duration.isNegative()
+        || queryDuration.isNegative()) {
+      err.println("bench graph: --series, --step, --interval and --query-series must be positive, durations at "
+          + "least 0");
+      return 2;
+    }
+    boolean temporary = dataDir == null;
+    Path dir = temporary ? Files.createTempDirectory("peregrine-bench-graph") : dataDir;
+    try {
+      new GraphLoad(new GraphLoad.Options(dir, series, step, interval, duration, queryDuration, querySeries),
+          spec.commandLine().getOut()).run();
+      return 0;
+    } finally {
+      if (temporary) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
