@@ -188,6 +188,9 @@ public final class GraphLoad {
         raw.recordValue((System.nanoTime() - s0) / 1_000);
       }
     });
+    var check = store.query(keys.get(0), Consolidation.AVERAGE, t0 - 86_400, t0, 60).orElseThrow();
+    long known = java.util.Arrays.stream(check.values()).filter(v -> !Double.isNaN(v)).count();
+    out.printf("query:     a day of %s: %d points at %d s, %d known%n", keys.get(0), check.size(), check.step(), known);
     double applied0 = applied();
     long start = System.nanoTime();
     reader.start();

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.peregrine.common.server.HttpExchanges;
 import io.peregrine.common.server.HttpServerHost;
+import io.peregrine.graph.prom.PromApi;
 import io.peregrine.graph.store.GraphStore;
 import io.peregrine.graph.store.LastPoint;
 import io.peregrine.graph.store.QueryResult;
@@ -27,6 +28,12 @@ import java.util.Optional;
  *       finest archive holding start. Points with no data have {@code "value": null}.
  *   <li>{@code GET /api/v1/last?endpoint=&metric=&tags=}: the newest raw sample.
  *   <li>{@code GET /api/v1/series?endpoint=&metric_prefix=&limit=}: known series, sorted by key.
+ *   <li>{@code DELETE /api/v1/series?endpoint=&metric=&tags=}: deletes an endpoint's series, or a counter's.
+ *   <li>{@code POST /api/v1/history}, {@code POST /api/v1/last}, {@code GET /api/v1/endpoints},
+ *       {@code GET /api/v1/counters}: many series at once and the index ({@link BulkApi}).
+ *   <li>The Prometheus read API for Grafana ({@link PromApi}): {@code /api/v1/query} and {@code /api/v1/series}
+ *       when they carry {@code query} or {@code match[]} (or are form POSTs), {@code /api/v1/query_range},
+ *       {@code /api/v1/labels}, {@code /api/v1/label/<name>/values}.
  * </ul>
  * Tags may be given in any order. A bad parameter answers 400 with {@code {"error": "..."}} naming it; an unknown
  * series 404 with {@code {"series": key, "found": false}}.
@@ -38,31 +45,111 @@ public final class GraphHttpApi {
   private final GraphStore store;
   private final Clock clock;
   private final QueryMetrics metrics;
+  private final PromApi prom;
+  private final BulkApi bulk;
 
   public GraphHttpApi(GraphStore store, Clock clock, QueryMetrics metrics) {
     this.store = store;
     this.clock = clock;
     this.metrics = metrics;
+    this.prom = new PromApi(store, clock);
+    this.bulk = new BulkApi(store, clock);
   }
 
   public void addTo(HttpServerHost http) {
-    http.route("/api/v1/query", exact("/api/v1/query", "query", this::query));
-    http.route("/api/v1/last", exact("/api/v1/last", "last", this::last));
-    http.route("/api/v1/series", exact("/api/v1/series", "series", this::series));
+    HttpHandler nativeQuery = exact("/api/v1/query", "query", "GET", this::query);
+    HttpHandler nativeSeries = exact("/api/v1/series", "series", "GET", this::series);
+    HttpHandler deleteSeries = exact("/api/v1/series", "delete", "DELETE", this::delete);
+    // Prometheus and graph's own API share /api/v1/query and /api/v1/series: a Prometheus request names a query
+    // or match[] (or is a form POST, which graph's own routes never take)
+    http.route("/api/v1/query", ex -> {
+      if (isProm(ex, "query")) {
+        prom(ex, "query");
+      } else {
+        nativeQuery.handle(ex);
+      }
+    });
+    http.route("/api/v1/series", ex -> {
+      if ("DELETE".equalsIgnoreCase(ex.getRequestMethod())) {
+        deleteSeries.handle(ex);
+      } else if (isProm(ex, "match[]")) {
+        prom(ex, "series");
+      } else {
+        nativeSeries.handle(ex);
+      }
+    });
+    http.route("/api/v1/query_range", ex -> prom(ex, "query_range"));
+    http.route("/api/v1/labels", ex -> prom(ex, "labels"));
+    http.route("/api/v1/label/", ex -> prom(ex, ex.getRequestURI().getPath().substring("/api/v1/".length())));
+    HttpHandler lastOne = exact("/api/v1/last", "last", "GET", this::last);
+    HttpHandler lastMany = exact("/api/v1/last", "last", "POST", bulk::last);
+    http.route("/api/v1/last", ex -> ("POST".equalsIgnoreCase(ex.getRequestMethod()) ? lastMany : lastOne)
+        .handle(ex));
+    http.route("/api/v1/history", exact("/api/v1/history", "history", "POST", bulk::history));
+    http.route("/api/v1/endpoints", exact("/api/v1/endpoints", "endpoints", "GET", bulk::endpoints));
+    http.route("/api/v1/counters", exact("/api/v1/counters", "counters", "GET", bulk::counters));
+  }
+
+  private static boolean isProm(HttpExchange ex, String param) {
+    return "POST".equalsIgnoreCase(ex.getRequestMethod()) || hasParam(ex, param);
+  }
+
+  private static boolean hasParam(HttpExchange ex, String param) {
+    String raw = ex.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return false;
+    }
+    for (String pair : raw.split("&")) {
+      String k = java.net.URLDecoder.decode(pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair,
+          java.nio.charset.StandardCharsets.UTF_8);
+      if (k.equals(param)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void prom(HttpExchange ex, String path) throws IOException {
+    long t0 = System.nanoTime();
+    try {
+      prom.handle(ex, path);
+    } finally {
+      metrics.record("prom_" + (path.startsWith("label/") ? "label_values" : path), "http", "ok", t0);
+    }
+  }
+
+  private String delete(HttpExchange ex, Map<String, String> q) throws IOException {
+    String endpoint = q.getOrDefault("endpoint", "");
+    String metric = q.getOrDefault("metric", "");
+    boolean exactTags = q.containsKey("tags");
+    String tags = "";
+    if (exactTags) {
+      try {
+        tags = io.peregrine.common.model.Tags.canonical(q.get("tags"));
+      } catch (io.peregrine.common.model.Tags.InvalidTagsException e) {
+        throw new IllegalArgumentException("tags: " + e.getMessage());
+      }
+      if (metric.isEmpty()) {
+        throw new IllegalArgumentException("tags needs metric: a counter is a metric with its tags");
+      }
+    }
+    int n = store.delete(endpoint, metric, tags, exactTags);
+    HttpExchanges.json(ex, 200, JSON.createObjectNode().put("deleted", n).toString());
+    return "ok";
   }
 
   /** A read answering JSON; returns the outcome for the metrics. */
-  private interface Read {
+  interface Read {
     String handle(HttpExchange ex, Map<String, String> params) throws IOException;
   }
 
-  private HttpHandler exact(String path, String api, Read read) {
+  private HttpHandler exact(String path, String api, String method, Read read) {
     return ex -> {
       if (!ex.getRequestURI().getPath().equals(path)) {
         error(ex, 404, "no such path: " + ex.getRequestURI().getPath());
         return;
       }
-      if (!HttpExchanges.method(ex, "GET")) {
+      if (!HttpExchanges.method(ex, method)) {
         return;
       }
       long t0 = System.nanoTime();
@@ -72,6 +159,11 @@ public final class GraphHttpApi {
       } catch (IllegalArgumentException e) {
         outcome = "invalid";
         error(ex, 400, e.getMessage());
+      } catch (HttpExchanges.BodyTooLargeException e) {
+        outcome = "invalid";
+        error(ex, 413, e.getMessage());
+      } catch (RuntimeException | InternalError e) {
+        error(ex, 500, "reading the store failed: " + e);
       } finally {
         metrics.record(api, "http", outcome, t0);
       }
@@ -149,7 +241,7 @@ public final class GraphHttpApi {
     return "not_found";
   }
 
-  private static long longParam(Map<String, String> q, String name, long fallback) {
+  static long longParam(Map<String, String> q, String name, long fallback) {
     String v = q.get(name);
     if (v == null || v.isBlank()) {
       return fallback;
@@ -162,7 +254,7 @@ public final class GraphHttpApi {
     }
   }
 
-  private static Consolidation consolidation(String cf) {
+  static Consolidation consolidation(String cf) {
     return switch (cf.trim().toUpperCase(Locale.ROOT)) {
       case "", "AVERAGE", "AVG" -> Consolidation.AVERAGE;
       case "MAX" -> Consolidation.MAX;
@@ -171,7 +263,7 @@ public final class GraphHttpApi {
     };
   }
 
-  private static void error(HttpExchange ex, int status, String message) throws IOException {
+  static void error(HttpExchange ex, int status, String message) throws IOException {
     HttpExchanges.json(ex, status, JSON.createObjectNode().put("error", message).toString());
   }
 }
