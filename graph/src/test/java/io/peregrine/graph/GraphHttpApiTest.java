@@ -136,9 +136,9 @@ class GraphHttpApiTest {
   }
 
   @Test
-  void onlyGetIsAllowed() throws Exception {
+  void otherMethodsAre405() throws Exception {
     HttpResponse<String> r = graph.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-        "http://127.0.0.1:" + graph.server.httpPort() + "/api/v1/series")).POST(
+        "http://127.0.0.1:" + graph.server.httpPort() + "/api/v1/series")).PUT(
         java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(r.statusCode()).isEqualTo(405);
