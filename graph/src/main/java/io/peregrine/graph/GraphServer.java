@@ -35,7 +35,7 @@ public final class GraphServer implements Component {
   public GraphServer(GraphConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
-    this.store = new GraphStore(config, registry, drops);
+    this.store = new GraphStore(config, registry, drops, clock);
   }
 
   @Override
