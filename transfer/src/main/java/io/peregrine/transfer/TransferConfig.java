@@ -28,6 +28,9 @@ import java.util.List;
  * @param shutdownTimeout one deadline for all destinations to hand on what they hold at shutdown
  * @param remoteWriteUrls Prometheus remote-write receivers, each its own destination
  * @param upstreamNodes upstream transfers ({@code name=host:port}) that get everything (chaining)
+ * @param jsonRpcListen Open-Falcon's JSON-RPC {@code Transfer.Update} (TCP); empty = off
+ * @param jsonRpcMaxConnections JSON-RPC connections open at once (one thread each)
+ * @param jsonRpcIdleTimeout a JSON-RPC connection silent this long is closed
  */
 public record TransferConfig(
     String grpcListen,
@@ -47,7 +50,10 @@ public record TransferConfig(
     int lanesPerNode,
     Duration shutdownTimeout,
     List<String> remoteWriteUrls,
-    List<String> upstreamNodes) {
+    List<String> upstreamNodes,
+    String jsonRpcListen,
+    int jsonRpcMaxConnections,
+    Duration jsonRpcIdleTimeout) {
 
   /** Big enough to amortise a gRPC call (~50 us) over >= 1,000 samples, small enough to stay well under 1 MiB. */
   public static final int DEFAULT_BATCH_SIZE = 2_000;
@@ -68,6 +74,10 @@ public record TransferConfig(
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
   public static final String DEFAULT_QUEUE_DIR = "./data/transfer/queue";
+  /** Open-Falcon agents keep one connection each to a transfer; proxies a few. */
+  public static final int DEFAULT_RPC_CONNECTIONS = 256;
+  /** Open-Falcon agents push every 60 s on a kept connection: longer than that, plus slack. */
+  public static final Duration DEFAULT_RPC_IDLE = Duration.ofSeconds(150);
 
   public TransferConfig {
     Checks.address("transfer.grpcListen", grpcListen);
@@ -94,6 +104,12 @@ public record TransferConfig(
     Checks.positive("transfer.fsyncInterval", fsyncInterval);
     Checks.inRange("transfer.lanesPerNode", lanesPerNode, 1, 64);
     Checks.positive("transfer.shutdownTimeout", shutdownTimeout);
+    jsonRpcListen = jsonRpcListen == null ? "" : jsonRpcListen.trim();
+    if (!jsonRpcListen.isEmpty()) {
+      Checks.address("transfer.jsonRpcListen", jsonRpcListen);
+    }
+    Checks.inRange("transfer.jsonRpcMaxConnections", jsonRpcMaxConnections, 1, 10_000);
+    Checks.positive("transfer.jsonRpcIdleTimeout", jsonRpcIdleTimeout);
     if (segmentBytes < (1 << 20) || segmentBytes > (1L << 30)) {
       throw new IllegalArgumentException("transfer.segmentBytes must be 1 MiB .. 1 GiB, got " + segmentBytes);
     }
@@ -107,43 +123,56 @@ public record TransferConfig(
     return new TransferConfig("127.0.0.1:8434", "127.0.0.1:6060", List.of("graph-0=127.0.0.1:6070"),
         List.of("judge-0=127.0.0.1:6080"), DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL, DEFAULT_MEMORY_BUDGET,
         DEFAULT_CALL_TIMEOUT, 4, 4, DEFAULT_QUEUE_DIR, DEFAULT_DISK_BUDGET, DEFAULT_SEGMENT_BYTES,
-        DEFAULT_FSYNC_INTERVAL, DEFAULT_LANES, DEFAULT_SHUTDOWN_TIMEOUT, List.of(), List.of());
+        DEFAULT_FSYNC_INTERVAL, DEFAULT_LANES, DEFAULT_SHUTDOWN_TIMEOUT, List.of(), List.of(), "127.0.0.1:8433",
+        DEFAULT_RPC_CONNECTIONS, DEFAULT_RPC_IDLE);
   }
 
   public TransferConfig withNodes(List<String> graph, List<String> judge) {
     return new TransferConfig(grpcListen, httpListen, graph, judge, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
-        shutdownTimeout, remoteWriteUrls, upstreamNodes);
+        shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+  }
+
+  public TransferConfig withJsonRpc(String listen, int maxConnections, Duration idle) {
+    return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
+        memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
+        lanesPerNode, shutdownTimeout, remoteWriteUrls, upstreamNodes, listen, maxConnections, idle);
   }
 
   public TransferConfig withListen(String grpc, String http) {
     return new TransferConfig(grpc, http, graphNodes, judgeNodes, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
-        shutdownTimeout, remoteWriteUrls, upstreamNodes);
+        shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
   }
 
   /** The disk queues under {@code dir} ("" = memory only), with {@code memory} bytes in memory per destination. */
   public TransferConfig withQueue(String dir, long memory, long disk) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval, memory,
         callTimeout, grpcThreads, httpThreads, dir, disk, segmentBytes, fsyncInterval, lanesPerNode,
-        shutdownTimeout, remoteWriteUrls, upstreamNodes);
+        shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
   }
 
   public TransferConfig withRemoteWrite(List<String> urls) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
-        lanesPerNode, shutdownTimeout, urls, upstreamNodes);
+        lanesPerNode, shutdownTimeout, urls, upstreamNodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
   }
 
   public TransferConfig withUpstream(List<String> nodes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
-        lanesPerNode, shutdownTimeout, remoteWriteUrls, nodes);
+        lanesPerNode, shutdownTimeout, remoteWriteUrls, nodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
   }
 
   public TransferConfig withBatching(int size, Duration flush, int lanes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, size, flush, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanes,
-        shutdownTimeout, remoteWriteUrls, upstreamNodes);
+        shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
+        jsonRpcMaxConnections, jsonRpcIdleTimeout);
   }
 }

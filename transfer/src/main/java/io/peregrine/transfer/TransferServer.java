@@ -16,6 +16,9 @@ import io.peregrine.transfer.receive.TransferServiceImpl;
 import io.peregrine.transfer.route.Destination;
 import io.peregrine.transfer.route.Destinations;
 import io.peregrine.transfer.route.Router;
+import io.peregrine.transfer.rpc.JsonRpcServer;
+import io.peregrine.transfer.rpc.TransferRpc;
+import io.peregrine.common.model.Limits;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,6 +33,7 @@ public final class TransferServer implements Component {
   private final Destinations destinations;
   private final GrpcServerHost grpc;
   private final HttpServerHost http;
+  private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
     this.destinations = new Destinations(config, registry);
@@ -48,12 +52,19 @@ public final class TransferServer implements Component {
           .description("how long the oldest failing call of this destination has been failing (0 = fine)")
           .register(registry);
     }
+    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
     this.http = new HttpServerHost("transfer-http", config.httpListen(), config.httpThreads(), registry, health)
-        .route("/api/push", new HttpPushHandler(new OpenFalconJson(new SampleValidator(clock)), ingest));
+        .route("/api/push", new HttpPushHandler(json, ingest));
+    this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
+        new TransferRpc(json, ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
+        Limits.MAX_MESSAGE_BYTES);
     // destinations start first and stop last: on shutdown the receivers stop taking samples, then every
     // destination flushes, all in parallel within one deadline
     lifecycle.add(destinations);
     lifecycle.add(grpc);
+    if (rpc != null) {
+      lifecycle.add(rpc);
+    }
     lifecycle.add(http);
   }
 
@@ -69,6 +80,11 @@ public final class TransferServer implements Component {
 
   public int grpcPort() {
     return grpc.port();
+  }
+
+  /** The JSON-RPC port, or -1 when it is off. */
+  public int jsonRpcPort() {
+    return rpc == null ? -1 : rpc.port();
   }
 
   public int httpPort() {

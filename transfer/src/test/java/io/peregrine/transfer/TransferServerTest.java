@@ -63,7 +63,8 @@ class TransferServerTest {
 
   static TransferConfig config(List<String> graph, List<String> judge) {
     return TransferConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0").withNodes(graph, judge)
-        .withBatching(100, Duration.ofMillis(20), 2).withQueue("", 1 << 20, 0);
+        .withBatching(100, Duration.ofMillis(20), 2).withQueue("", 1 << 20, 0)
+        .withJsonRpc("", 4, Duration.ofSeconds(10));
   }
 
   private TransferServer start(TransferConfig config) throws Exception {

@@ -185,13 +185,20 @@ public final class LaneQueue implements AutoCloseable {
     if (disk == null) {
       return;
     }
+    java.nio.channels.FileChannel[] channels;
     lock.lock();
     try {
-      disk.sync();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      channels = disk.toSync();
     } finally {
       lock.unlock();
+    }
+    if (channels == null) {
+      return;
+    }
+    try {
+      SegmentLog.force(channels); // outside the lock: appends go on while the device catches up
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -353,10 +353,31 @@ final class SegmentLog implements AutoCloseable {
 
   /** Forces written records and the ack position to the device (what a power loss could otherwise take). */
   void sync() throws IOException {
-    if (dirty) {
-      dirty = false;
-      writer.force(false);
-      ackChannel.force(false);
+    FileChannel[] channels = toSync();
+    if (channels != null) {
+      force(channels);
+    }
+  }
+
+  /**
+   * The channels to force, or null when nothing was written since the last sync. The owner calls this under its
+   * lock and {@link #force} outside it: an fsync can take tens of milliseconds, and appends must not wait for it.
+   */
+  FileChannel[] toSync() {
+    if (!dirty) {
+      return null;
+    }
+    dirty = false;
+    return new FileChannel[] {writer, ackChannel};
+  }
+
+  static void force(FileChannel[] channels) throws IOException {
+    for (FileChannel c : channels) {
+      try {
+        c.force(false);
+      } catch (java.nio.channels.ClosedChannelException e) {
+        // a segment finished meanwhile; roll() forced it before closing
+      }
     }
   }
 

@@ -117,6 +117,7 @@ class RemoteWriteIT {
   void samplesArriveInPrometheusWithMappedNamesAndTagsAsLabels() throws Exception {
     String base = startPrometheus();
     TransferConfig config = TransferConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0")
+        .withJsonRpc("", 4, Duration.ofSeconds(10))
         .withNodes(List.of(), List.of()).withQueue(dir.resolve("queue").toString(), 1 << 20, 16L << 20)
         .withRemoteWrite(List.of(base + "/api/v1/write"));
     transfer = new TransferServer(config, Clock.systemUTC());
@@ -144,6 +145,7 @@ class RemoteWriteIT {
   void aBatchPrometheusRefusesWith4xxIsNotRetriedAndIsCounted() throws Exception {
     String base = startPrometheus();
     TransferConfig config = TransferConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0")
+        .withJsonRpc("", 4, Duration.ofSeconds(10))
         .withNodes(List.of(), List.of()).withQueue("", 1 << 20, 0)
         .withRemoteWrite(List.of(base + "/api/v1/write"));
     transfer = new TransferServer(config, Clock.systemUTC());
