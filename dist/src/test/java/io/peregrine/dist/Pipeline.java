@@ -32,6 +32,7 @@ final class Pipeline {
       o.put(c + ".httpListen", "127.0.0.1:0");
     }
     o.put("sender.httpListen", "127.0.0.1:0");
+    o.put("transfer.jsonRpcListen", "127.0.0.1:0");
     o.put("agent.listen", "127.0.0.1:0");
     o.put("agent.hostname", hostname);
     o.put("agent.collectInterval", "1s");

@@ -1,5 +1,6 @@
 package io.peregrine.transfer;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.lifecycle.Component;
@@ -12,52 +13,59 @@ import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.transfer.receive.HttpPushHandler;
 import io.peregrine.transfer.receive.Ingest;
 import io.peregrine.transfer.receive.TransferServiceImpl;
-import io.peregrine.transfer.route.BatchClient;
-import io.peregrine.transfer.route.Cluster;
-import io.peregrine.transfer.route.GrpcBatchClients;
+import io.peregrine.transfer.route.Destination;
+import io.peregrine.transfer.route.Destinations;
 import io.peregrine.transfer.route.Router;
+import io.peregrine.transfer.rpc.JsonRpcServer;
+import io.peregrine.transfer.rpc.TransferRpc;
+import io.peregrine.common.model.Limits;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * Transfer: takes batches over gRPC and HTTP, validates each sample, and forwards it to its graph node and its
- * judge node. Stateless apart from its bounded queues, so it scales by adding instances.
+ * Transfer: takes batches over gRPC and HTTP, validates each sample, and forwards it to every destination: the
+ * graph node and the judge node that own its series, each remote-write URL, the upstream transfers. Each destination
+ * has its own queues (memory, then disk), so one that is slow or away never holds up another.
  */
 public final class TransferServer implements Component {
-  private final TransferConfig config;
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("transfer");
   private final Lifecycle lifecycle = new Lifecycle("transfer");
+  private final Destinations destinations;
   private final GrpcServerHost grpc;
   private final HttpServerHost http;
+  private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
-    this.config = config;
-    List<Cluster> clusters = new ArrayList<>();
-    if (!config.graphNodes().isEmpty()) {
-      clusters.add(cluster("graph", config.graphNodes(), GrpcBatchClients::graph));
-    }
-    if (!config.judgeNodes().isEmpty()) {
-      clusters.add(cluster("judge", config.judgeNodes(), GrpcBatchClients::judge));
-    }
-    SampleValidator validator = new SampleValidator(clock);
-    Ingest ingest = new Ingest(validator, new Router(clusters), registry);
+    this.destinations = new Destinations(config, registry);
+    Router router = new Router(destinations.all(), registry);
+    Ingest ingest = new Ingest(clock, router, registry);
     HealthChecks health = new HealthChecks();
     this.grpc = new GrpcServerHost("transfer-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new TransferServiceImpl(ingest)));
     health.add("grpc", grpc::serving);
+    for (Destination d : destinations.all()) {
+      // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers
+      // other transfers; a destination that is away but absorbed by the queue is reported, not failed
+      health.add("destination." + d.name(), () -> !destinations.full(d));
+      health.detail("destination." + d.name(), () -> destinations.describe(d));
+      Gauge.builder("transfer_destination_stuck_seconds", d, destinations::stuckSeconds).tag("cluster", d.name())
+          .description("how long the oldest failing call of this destination has been failing (0 = fine)")
+          .register(registry);
+    }
+    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
     this.http = new HttpServerHost("transfer-http", config.httpListen(), config.httpThreads(), registry, health)
-        .route("/api/push", new HttpPushHandler(new OpenFalconJson(validator), ingest));
-    // senders start first and stop last: on shutdown the receivers stop taking samples, then the queues flush
-    clusters.forEach(lifecycle::add);
+        .route("/api/push", new HttpPushHandler(json, ingest));
+    this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
+        new TransferRpc(json, ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
+        Limits.MAX_MESSAGE_BYTES);
+    // destinations start first and stop last: on shutdown the receivers stop taking samples, then every
+    // destination flushes, all in parallel within one deadline
+    lifecycle.add(destinations);
     lifecycle.add(grpc);
+    if (rpc != null) {
+      lifecycle.add(rpc);
+    }
     lifecycle.add(http);
-  }
-
-  private Cluster cluster(String kind, List<String> nodes, Function<String, BatchClient> clients) {
-    return new Cluster(kind, NodeSpec.parseAll("transfer." + kind + "Nodes", nodes), clients,
-        config.queueCapacity(), config.batchSize(), config.flushInterval(), config.callTimeout(), registry);
   }
 
   @Override
@@ -72,6 +80,11 @@ public final class TransferServer implements Component {
 
   public int grpcPort() {
     return grpc.port();
+  }
+
+  /** The JSON-RPC port, or -1 when it is off. */
+  public int jsonRpcPort() {
+    return rpc == null ? -1 : rpc.port();
   }
 
   public int httpPort() {

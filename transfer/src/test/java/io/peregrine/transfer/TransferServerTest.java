@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 
 class TransferServerTest {
   private static final long NOW = 1_800_000_000L;
@@ -49,9 +53,21 @@ class TransferServerTest {
     return t;
   }
 
-  private TransferServer transfer(List<String> graph, List<String> judge, int queueCapacity) throws Exception {
-    TransferConfig config = new TransferConfig("127.0.0.1:0", "127.0.0.1:0", graph, judge, 100,
-        Duration.ofMillis(20), queueCapacity, Duration.ofSeconds(2), 2, 2);
+  @TempDir
+  Path queues;
+
+  /** A transfer with disk queues under the test's temp dir. */
+  private TransferServer transfer(List<String> graph, List<String> judge, int unused) throws Exception {
+    return start(config(graph, judge).withQueue(queues.toString(), 1 << 20, 8L << 20));
+  }
+
+  static TransferConfig config(List<String> graph, List<String> judge) {
+    return TransferConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0").withNodes(graph, judge)
+        .withBatching(100, Duration.ofMillis(20), 2).withQueue("", 1 << 20, 0)
+        .withJsonRpc("", 4, Duration.ofSeconds(10));
+  }
+
+  private TransferServer start(TransferConfig config) throws Exception {
     TransferServer t = closeLater(new TransferServer(config, clock));
     t.start();
     return t;
@@ -124,19 +140,33 @@ class TransferServerTest {
   }
 
   @Test
-  void fullQueueAnswersOverloadedInsteadOfDroppingSilently() throws Exception {
+  void fullQueueRefusesTheWholeBatchWithResourceExhaustedAndTheOtherDestinationGetsNoDuplicates()
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    TransferServer t = transfer(List.of("g0=127.0.0.1:" + port), List.of(), 100);
-
-    PushResponse r = client(t).push(batchWithOneBad(500, -1));
-
-    // the worker may hold one batch of up to 100 in hand besides the 100 queued
-    assertThat(r.getAccepted()).isBetween(100, 200);
-    assertThat(r.getRejectsList()).allMatch(x -> x.getCode() == RejectCode.OVERLOADED);
-    assertThat(r.getAccepted() + r.getRejected()).isEqualTo(500);
+    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
+    // judge away, memory only, 20 KiB: a few batches of 100 samples fill judge's queue
+    TransferServer t = start(config(List.of("g0=" + graph.address()), List.of("j0=127.0.0.1:" + port))
+        .withQueue("", 20 << 10, 0));
+    TransferGrpc.TransferBlockingStub stub = client(t);
+    int accepted = 0;
+    StatusRuntimeException refused = null;
+    for (int i = 0; i < 100 && refused == null; i++) {
+      try {
+        accepted += stub.push(batchWithOneBad(100, -1)).getAccepted();
+      } catch (StatusRuntimeException e) {
+        refused = e;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.getStatus().getDescription()).contains("judge").contains("retry later");
+    int taken = accepted;
+    await().atMost(Duration.ofSeconds(10)).until(() -> graph.graph.size() == taken);
+    // graph kept its pace while judge was away, and got nothing of the refused batch
+    assertThat(graph.graph).hasSize(taken);
   }
 
   @Test

@@ -1,10 +1,12 @@
 package io.peregrine.common.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.peregrine.common.model.CounterTypes;
 import io.peregrine.common.model.Limits;
@@ -28,8 +30,11 @@ import java.util.Map;
  * a value as a numeric string (as Open-Falcon's transfer does), and a single object instead of an array.
  */
 public final class OpenFalconJson {
+  static final int MAX_STRING = 64 * 1024;
+  static final int MAX_DEPTH = 8;
   private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024).maxNestingDepth(8).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(MAX_DEPTH)
+          .build())
       .build();
 
   private final SampleValidator validator;
@@ -75,24 +80,53 @@ public final class OpenFalconJson {
       if (array && t == null) {
         throw new MalformedBatchException("JSON array is not closed", false, null);
       }
+      rejectTrailing(p, array);
+    } catch (StreamConstraintsException e) {
+      throw new MalformedBatchException("the body breaks a JSON limit (strings at most " + MAX_STRING
+          + " characters, nesting at most " + MAX_DEPTH + " levels): " + e.getOriginalMessage(), true, e);
     } catch (JsonEOFException e) {
       // Jackson's own text here quotes a redacted source location; say plainly what is wrong
-      throw new MalformedBatchException("malformed JSON: the body ends at line " + e.getLocation().getLineNr()
-          + " column " + e.getLocation().getColumnNr() + " with an array or object not closed", false, e);
+      throw new MalformedBatchException("malformed JSON: the body ends" + where(e)
+          + " with an array or object not closed", false, e);
     } catch (JsonProcessingException e) {
-      throw new MalformedBatchException("malformed JSON: " + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr(), false, e);
+      throw new MalformedBatchException("malformed JSON: " + e.getOriginalMessage() + where(e), false, e);
     } catch (IOException e) {
       throw new MalformedBatchException("could not read the body: " + e.getMessage(), false, e);
     }
     return new ParsedBatch(samples, positions.stream().mapToInt(Integer::intValue).toArray(), rejects, index);
   }
 
+  /** Only whitespace may follow the array (or the single object): anything else means the body is not what it seems. */
+  private static void rejectTrailing(JsonParser p, boolean array) throws MalformedBatchException, IOException {
+    JsonToken after;
+    try {
+      after = p.nextToken();
+    } catch (StreamConstraintsException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      throw new MalformedBatchException("unexpected content after the JSON " + (array ? "array" : "object")
+          + where(e) + ": " + e.getOriginalMessage(), false, e);
+    }
+    if (after != null) {
+      throw new MalformedBatchException("unexpected content after the JSON " + (array ? "array" : "object")
+          + where(p) + ": send one JSON array of samples per request", false, null);
+    }
+  }
+
+  private static String where(JsonProcessingException e) {
+    JsonLocation l = e.getLocation();
+    return l == null ? "" : " at line " + l.getLineNr() + " column " + l.getColumnNr();
+  }
+
+  private static String where(JsonParser p) {
+    JsonLocation l = p.currentLocation();
+    return l == null ? "" : " at line " + l.getLineNr() + " column " + l.getColumnNr();
+  }
+
   /** @return true when the item was accepted */
   private boolean readItem(JsonParser p, int index, List<Sample> samples, List<Reject> rejects) throws IOException {
     Sample.Builder b = Sample.newBuilder();
-    String problem = null;
-    RejectCode code = null;
+    Problem problem = new Problem();
     String counterType = null;
     boolean hasType = false;
     boolean hasValue = false;
@@ -100,27 +134,37 @@ public final class OpenFalconJson {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "endpoint" -> b.setEndpoint(text(p, v));
-        case "metric" -> b.setMetric(text(p, v));
+        case "endpoint" -> b.setEndpoint(string(p, v, "endpoint", RejectCode.MISSING_FIELD, problem));
+        case "metric" -> b.setMetric(string(p, v, "metric", RejectCode.MISSING_FIELD, problem));
         case "tags" -> {
           if (v == JsonToken.START_OBJECT) {
             Map<String, String> map = new LinkedHashMap<>();
             for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
               String key = p.currentName();
               JsonToken tv = p.nextToken();
-              map.put(key, tv == JsonToken.VALUE_NULL ? "" : p.getValueAsString(""));
-              if (tv.isStructStart()) {
+              if (tv == JsonToken.VALUE_NULL) {
+                map.put(key, "");
+              } else if (tv == JsonToken.VALUE_STRING || tv.isNumeric()) {
+                map.put(key, p.getText()); // "port": 80 is a natural tag; true or [..] is not
+              } else {
+                problem.set(RejectCode.BAD_TAGS, "tag '" + Tags.printable(key)
+                    + "' must have a string or number value, got " + describe(tv));
                 p.skipChildren();
               }
             }
-            try {
-              b.setTags(Tags.fromMap(map));
-            } catch (Tags.InvalidTagsException e) {
-              problem = "tags: " + e.getMessage();
-              code = e.code();
+            for (Map.Entry<String, String> e : map.entrySet()) {
+              surrogates("tag key", e.getKey(), problem);
+              surrogates("tag value", e.getValue(), problem);
+            }
+            if (problem.code == null) {
+              try {
+                b.setTags(Tags.fromMap(map));
+              } catch (Tags.InvalidTagsException e) {
+                problem.set(e.code(), "tags: " + e.getMessage());
+              }
             }
           } else {
-            b.setTags(text(p, v));
+            b.setTags(string(p, v, "tags", RejectCode.BAD_TAGS, problem));
           }
         }
         case "value" -> {
@@ -131,12 +175,10 @@ public final class OpenFalconJson {
             try {
               b.setValue(Double.parseDouble(p.getText().trim()));
             } catch (NumberFormatException e) {
-              problem = "value '" + p.getText() + "' is not a number";
-              code = RejectCode.BAD_VALUE;
+              problem.set(RejectCode.BAD_VALUE, "value '" + Tags.printable(p.getText()) + "' is not a number");
             }
           } else {
-            problem = "value is " + v + ", not a number";
-            code = RejectCode.BAD_VALUE;
+            problem.set(RejectCode.BAD_VALUE, "value is " + v + ", not a number");
             p.skipChildren();
           }
         }
@@ -147,24 +189,22 @@ public final class OpenFalconJson {
         }
         case "counterType" -> {
           hasType = true;
-          counterType = text(p, v);
+          counterType = string(p, v, "counterType", RejectCode.BAD_COUNTER_TYPE, problem);
           b.setCounterType(CounterTypes.parse(counterType));
         }
         default -> p.skipChildren();
       }
     }
-    if (problem == null && !hasValue) {
+    if (problem.code == null && !hasValue) {
       // as Open-Falcon's transfer: no value is invalid, not a zero that was never measured
-      problem = "value is missing";
-      code = RejectCode.BAD_VALUE;
+      problem.set(RejectCode.BAD_VALUE, "value is missing");
     }
-    if (problem == null && b.getCounterType() == CounterType.COUNTER_TYPE_UNSPECIFIED) {
-      problem = hasType ? "counterType must be GAUGE, COUNTER or DERIVE, got '" + counterType + "'"
-          : "counterType is missing: GAUGE, COUNTER or DERIVE";
-      code = RejectCode.BAD_COUNTER_TYPE;
+    if (problem.code == null && b.getCounterType() == CounterType.COUNTER_TYPE_UNSPECIFIED) {
+      problem.set(RejectCode.BAD_COUNTER_TYPE, hasType ? "counterType must be GAUGE, COUNTER or DERIVE, got '"
+          + Tags.printable(counterType) + "'" : "counterType is missing: GAUGE, COUNTER or DERIVE");
     }
-    if (problem != null) {
-      rejects.add(reject(index, code, problem));
+    if (problem.code != null) {
+      rejects.add(reject(index, problem.code, problem.reason));
       return false;
     }
     Sample s = validator.normalise(b.build(), index, (i, c, reason) -> rejects.add(reject(i, c, reason)));
@@ -172,6 +212,65 @@ public final class OpenFalconJson {
       samples.add(s);
     }
     return s != null;
+  }
+
+  /** The first thing wrong with an item: later findings do not overwrite it. */
+  private static final class Problem {
+    RejectCode code;
+    String reason;
+
+    void set(RejectCode c, String r) {
+      if (code == null) {
+        code = c;
+        reason = r;
+      }
+    }
+  }
+
+  /**
+   * A field that must be a JSON string (null counts as empty). Anything else is refused, not coerced: {@code true}
+   * is not an endpoint called "true".
+   */
+  private static String string(JsonParser p, JsonToken v, String field, RejectCode code, Problem problem)
+      throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return "";
+    }
+    if (v != JsonToken.VALUE_STRING) {
+      problem.set(code, field + " must be a JSON string, got " + describe(v));
+      p.skipChildren();
+      return "";
+    }
+    String text = p.getText();
+    surrogates(field, text, problem);
+    return text;
+  }
+
+  /** JSON's \\u escapes (and lax UTF-8 decoding) can produce half a UTF-16 pair, which no UTF-8 text can carry. */
+  private static void surrogates(String field, String text, Problem problem) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        problem.set(RejectCode.BAD_CHARACTER, field + " contains an unpaired UTF-16 surrogate "
+            + String.format("U+%04X", (int) c) + " at position " + i);
+        return;
+      }
+    }
+  }
+
+  private static String describe(JsonToken t) {
+    return switch (t) {
+      case VALUE_TRUE -> "true";
+      case VALUE_FALSE -> "false";
+      case VALUE_NULL -> "null";
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_STRING -> "a string";
+      default -> String.valueOf(t);
+    };
   }
 
   private static String text(JsonParser p, JsonToken v) throws IOException {

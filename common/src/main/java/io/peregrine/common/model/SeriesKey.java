@@ -68,7 +68,7 @@ public final class SeriesKey {
     return h;
   }
 
-  private static long fmix64(long k) {
+  static long fmix64(long k) {
     k ^= k >>> 33;
     k *= 0xff51afd7ed558ccdL;
     k ^= k >>> 33;

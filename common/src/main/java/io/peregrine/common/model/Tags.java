@@ -47,7 +47,7 @@ public final class Tags {
       return tags;
     }
     for (String item : text.split(",", -1)) {
-      String pair = item.trim();
+      String pair = blanks(item);
       if (pair.isEmpty()) {
         continue; // "a=1,,b=2" and a trailing comma are harmless
       }
@@ -55,8 +55,8 @@ public final class Tags {
       if (eq < 0) {
         throw new InvalidTagsException("tag '" + pair + "' has no '=': write tags as k=v,k2=v2", RejectCode.BAD_TAGS);
       }
-      String key = pair.substring(0, eq).trim();
-      String value = pair.substring(eq + 1).trim();
+      String key = blanks(pair.substring(0, eq));
+      String value = blanks(pair.substring(eq + 1));
       put(tags, key, value);
     }
     return tags;
@@ -66,7 +66,7 @@ public final class Tags {
   public static String fromMap(Map<String, String> map) {
     TreeMap<String, String> tags = new TreeMap<>();
     for (Map.Entry<String, String> e : map.entrySet()) {
-      put(tags, e.getKey() == null ? "" : e.getKey().trim(), e.getValue() == null ? "" : e.getValue().trim());
+      put(tags, e.getKey() == null ? "" : blanks(e.getKey()), e.getValue() == null ? "" : blanks(e.getValue()));
     }
     return format(tags);
   }
@@ -88,6 +88,22 @@ public final class Tags {
       }
     }
     return true;
+  }
+
+  /**
+   * Trims spaces and tabs only: String.trim() would also cut NUL and other control characters at the ends, silently
+   * accepting a tag the rules refuse.
+   */
+  private static String blanks(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return start == 0 && end == s.length() ? s : s.substring(start, end);
   }
 
   private static void put(TreeMap<String, String> tags, String key, String value) {
@@ -121,7 +137,7 @@ public final class Tags {
     return Character.isISOControl(c) ? String.format("U+%04X", (int) c) : "'" + c + "'";
   }
 
-  static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder out = new StringBuilder(Math.min(s.length(), 64));
     for (int i = 0; i < s.length() && i < 64; i++) {
       char c = s.charAt(i);

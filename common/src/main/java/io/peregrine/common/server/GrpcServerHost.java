@@ -2,6 +2,7 @@ package io.peregrine.common.server;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A component's gRPC side: Netty on a fixed, bounded, named executor (the default cached pool grows without limit
- * under load), the standard gRPC health service, 16 MiB messages. Shutdown stops accepting calls, lets running
- * calls finish within a grace period, then cancels the rest.
+ * A component's gRPC side: handlers on a fixed, bounded, named pool (the default cached pool grows without limit
+ * under load; a full pool answers RESOURCE_EXHAUSTED and never runs a handler on the Netty event loop), the standard
+ * gRPC health service, 16 MiB messages. Shutdown stops accepting calls, lets running calls finish within a grace
+ * period, then cancels the rest.
  */
 public final class GrpcServerHost implements Component {
   private static final Logger log = LoggerFactory.getLogger(GrpcServerHost.class);
@@ -51,16 +53,18 @@ public final class GrpcServerHost implements Component {
   @Override
   public void start() throws IOException {
     HostPort hp = HostPort.parse(name + ".listen", listen);
-    // CallerRuns: when every worker is busy the Netty event loop runs the call itself, which stops it reading
-    // more requests: backpressure to the clients instead of an unbounded queue or dropped calls
-    executor = NamedExecutors.fixed(name, threads, threads * 64, new ThreadPoolExecutor.CallerRunsPolicy());
+    // handlers never run on a Netty event loop (one blocked handler would stall every connection of that loop):
+    // the server's own executor is direct, and the interceptor hands each call to this bounded pool, answering
+    // RESOURCE_EXHAUSTED when its queue is full
+    executor = NamedExecutors.fixed(name, threads, threads * 64, new ThreadPoolExecutor.AbortPolicy());
+    OffloadingInterceptor offload = new OffloadingInterceptor(name, executor);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(hp.host(), hp.port()))
-        .executor(executor)
+        .directExecutor()
         .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(health.getHealthService());
-    services.forEach(builder::addService);
+        .addService(ServerInterceptors.intercept(health.getHealthService(), offload));
+    services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, offload)));
     server = builder.build().start();
     health.setStatus("", ServingStatus.SERVING);
     log.info("{}: gRPC listening on {}", name, address());

@@ -119,6 +119,11 @@ public final class HttpServerHost implements Component {
     ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("component", name);
     ObjectNode checks = body.putObject("checks");
     results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
+    Map<String, String> details = health.details();
+    if (!details.isEmpty()) {
+      ObjectNode d = body.putObject("details");
+      details.forEach(d::put);
+    }
     HttpExchanges.json(ex, up ? 200 : 503, body.toString());
   }
 

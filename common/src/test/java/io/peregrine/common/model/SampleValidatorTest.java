@@ -19,18 +19,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SampleValidatorTest {
-  private static final long NOW = 1_700_000_000L;
+  static final long NOW = 1_700_000_000L;
   private static final int INDEX = 7;
 
   private final SampleValidator validator =
       new SampleValidator(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
-  private final List<Reject> rejects = new ArrayList<>();
+  final List<Reject> rejects = new ArrayList<>();
 
   private static Sample valid() {
     return TestSamples.gauge("host1", "cpu.idle", "core=a,cpu=0", 12.5, NOW - 60);
   }
 
-  private Sample normalise(Sample s) {
+  /** Overridden by the wire validator's test, which runs this same suite on the byte-level rules. */
+  Sample normalise(Sample s) {
     return validator.normalise(s, INDEX, (i, code, reason) ->
         rejects.add(Reject.newBuilder().setIndex(i).setCode(code).setReason(reason).build()));
   }

@@ -123,4 +123,50 @@ class GrpcServerHostTest {
     assertThatThrownBy(bad::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("judge-grpc.listen").hasMessageContaining("'nowhere'");
   }
+
+  @Test
+  void aSaturatedPoolAnswersResourceExhaustedAndHandlersNeverRunOnTheEventLoop() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.Set<String> handlerThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    host = new GrpcServerHost("busy-grpc", "127.0.0.1:0", 1, List.of(new TransferGrpc.TransferImplBase() {
+      @Override
+      public void push(SampleBatch request, StreamObserver<PushResponse> response) {
+        handlerThreads.add(Thread.currentThread().getName());
+        try {
+          release.await(20, TimeUnit.SECONDS); // a handler stuck on something slow
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        response.onNext(PushResponse.getDefaultInstance());
+        response.onCompleted();
+      }
+    }));
+    host.start();
+    channel = GrpcChannels.forAddress("127.0.0.1:" + host.port());
+    TransferGrpc.TransferStub stub = TransferGrpc.newStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    java.util.List<Status.Code> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // 1 worker, 64 queued: of 200 calls most must be refused, none may run on the event loop
+    for (int i = 0; i < 200; i++) {
+      stub.push(SampleBatch.getDefaultInstance(), new StreamObserver<>() {
+        @Override
+        public void onNext(PushResponse value) {}
+
+        @Override
+        public void onError(Throwable t) {
+          codes.add(Status.fromThrowable(t).getCode());
+        }
+
+        @Override
+        public void onCompleted() {
+          codes.add(Status.Code.OK);
+        }
+      });
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> codes.stream().filter(c -> c == Status.Code.RESOURCE_EXHAUSTED).count() >= 100);
+    release.countDown();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> codes.size() == 200);
+    assertThat(codes).containsOnly(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(handlerThreads).allMatch(n -> n.startsWith("busy-grpc-"));
+  }
 }

@@ -1,33 +1,60 @@
 package io.peregrine.transfer.receive;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import io.grpc.Status;
+import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
-import io.peregrine.common.model.SampleValidator;
+import io.peregrine.common.model.SeriesKey;
+import io.peregrine.common.model.WireSampleValidator;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
 import io.peregrine.transfer.route.Router;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** What every ingress does with a batch: validate each sample, route the good ones, say why for the others. */
+/**
+ * What every ingress does with a request: validate each sample, route the good ones to every destination (all or
+ * none of the request, see {@link Router}), say why for the others. The gRPC path works on the request's bytes: no
+ * {@code Sample} object per sample, and the samples travel on as the bytes they came in (rewritten only when the
+ * timestamp or the tags needed normalising). Counters are incremented once per request.
+ */
 public final class Ingest {
-  private final SampleValidator validator;
+  private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+
+  /** Every queue of a destination the request touches is full (memory and disk budget): retry later. */
+  public static final class Refused extends Exception {
+    public Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private final Router router;
-  private final MeterRegistry registry;
   private final Map<RejectCode, Counter> rejected = new EnumMap<>(RejectCode.class);
   private final Counter receivedGrpc;
   private final Counter receivedHttp;
+  private final Counter receivedRpc;
+  private final ThreadLocal<WireSampleValidator> validators;
+  private final ThreadLocal<Rejects> rejects = ThreadLocal.withInitial(Rejects::new);
+  private final ThreadLocal<WireSampleValidator.Accepted> accepted =
+      ThreadLocal.withInitial(WireSampleValidator.Accepted::new);
 
-  public Ingest(SampleValidator validator, Router router, MeterRegistry registry) {
-    this.validator = validator;
+  public Ingest(Clock clock, Router router, MeterRegistry registry) {
     this.router = router;
-    this.registry = registry;
-    this.receivedGrpc = received("grpc");
-    this.receivedHttp = received("http");
+    this.validators = ThreadLocal.withInitial(() -> new WireSampleValidator(clock));
+    this.receivedGrpc = received(registry, "grpc");
+    this.receivedHttp = received(registry, "http");
+    this.receivedRpc = received(registry, "jsonrpc");
     for (RejectCode code : RejectCode.values()) {
       if (code != RejectCode.UNRECOGNIZED && code != RejectCode.REJECT_CODE_UNSPECIFIED) {
         rejected.put(code, Counter.builder("transfer_rejected_samples").tag("code", code.name())
@@ -36,56 +63,124 @@ public final class Ingest {
     }
   }
 
-  private Counter received(String ingress) {
+  private static Counter received(MeterRegistry registry, String ingress) {
     return Counter.builder("transfer_received_samples").tag("ingress", ingress)
         .description("samples received, before validation").register(registry);
   }
 
-  /** Validates and routes a gRPC batch. */
-  public PushResponse push(List<Sample> samples) {
-    receivedGrpc.increment(samples.size());
-    PushResponse.Builder response = PushResponse.newBuilder();
-    RejectSink sink = (i, code, reason) -> addReject(response, i, code, reason);
-    int accepted = 0;
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      Sample s = validator.normalise(samples.get(i), i, sink);
-      if (s != null && routeOne(s, i, sink)) {
-        accepted++;
+  /**
+   * Validates and routes an encoded {@code SampleBatch}.
+   *
+   * @throws StatusException INVALID_ARGUMENT (not a SampleBatch, too many samples), RESOURCE_EXHAUSTED (a
+   *     destination's queues are full: nothing of the batch was taken), UNAVAILABLE (a disk queue failed)
+   */
+  public PushResponse pushWire(byte[] request) throws StatusException {
+    Router.Routing routing = router.begin();
+    WireSampleValidator validator = validators.get();
+    WireSampleValidator.Accepted out = accepted.get();
+    Rejects sink = rejects.get();
+    sink.response = null;
+    int total = 0;
+    int bad = 0;
+    CodedInputStream in = CodedInputStream.newInstance(request);
+    try {
+      while (true) {
+        int tag = in.readTag();
+        if (tag == 0) {
+          break;
+        }
+        if (tag != 10) {
+          in.skipField(tag);
+          continue;
+        }
+        int len = in.readRawVarint32();
+        int off = in.getTotalBytesRead();
+        in.skipRawBytes(len);
+        if (total >= Limits.MAX_BATCH_SAMPLES) {
+          throw Status.INVALID_ARGUMENT.withDescription("batch has more than " + Limits.MAX_BATCH_SAMPLES
+              + " samples: split it").asException();
+        }
+        int index = total++;
+        if (validator.normalise(request, off, len, index, sink, out)) {
+          routing.add(out.hash, out.bytes, out.offset, out.length);
+        } else {
+          bad++;
+        }
       }
+    } catch (IOException e) {
+      throw Status.INVALID_ARGUMENT.withDescription("request is not a valid SampleBatch: " + e.getMessage())
+          .asException();
     }
-    return response.setAccepted(accepted).setRejected(samples.size() - accepted).build();
+    receivedGrpc.increment(total);
+    commit(routing);
+    PushResponse.Builder response = sink.response;
+    sink.response = null;
+    if (response == null) {
+      return PushResponse.newBuilder().setAccepted(total).build();
+    }
+    for (Reject r : response.getRejectsList()) {
+      count(r.getCode());
+    }
+    return response.setAccepted(total - bad).setRejected(bad).build();
   }
 
-  /** Routes samples the JSON reader already validated; {@code indexes} are their positions in the request. */
-  public int routeValidated(List<Sample> samples, int[] indexes, List<Reject> rejects) {
-    receivedHttp.increment(samples.size() + rejects.size());
+  private void commit(Router.Routing routing) throws StatusException {
+    try {
+      String full = routing.commit();
+      if (full != null) {
+        throw Status.RESOURCE_EXHAUSTED.withDescription("transfer's queue for destination " + full
+            + " is full (memory and disk budget): nothing of this batch was taken; retry later").asException();
+      }
+    } catch (IOException e) {
+      log.error("transfer: writing a disk queue failed", e);
+      throw Status.UNAVAILABLE.withDescription("transfer could not write its disk queue: " + e.getMessage())
+          .asException();
+    }
+  }
+
+  /**
+   * Routes samples a JSON reader already validated and normalised; {@code rejects} are the reader's.
+   *
+   * @return how many were taken
+   * @throws Refused when a destination's queues are full (nothing was taken)
+   * @throws IOException when a disk queue failed to write
+   */
+  public int routeValidated(List<Sample> samples, List<Reject> rejects, boolean jsonRpc)
+      throws Refused, IOException {
+    (jsonRpc ? receivedRpc : receivedHttp).increment(samples.size() + rejects.size());
     for (Reject r : rejects) {
       count(r.getCode());
     }
-    int accepted = 0;
-    for (int i = 0, n = samples.size(); i < n; i++) {
-      int index = indexes[i];
-      if (routeOne(samples.get(i), index, (idx, code, reason) -> {
-        count(code);
-        rejects.add(Reject.newBuilder().setIndex(idx).setCode(code).setReason(reason).build());
-      })) {
-        accepted++;
+    Router.Routing routing = router.begin();
+    byte[] scratch = new byte[512];
+    for (Sample s : samples) {
+      int size = s.getSerializedSize();
+      if (size > scratch.length) {
+        scratch = new byte[Math.max(size, scratch.length * 2)];
       }
+      CodedOutputStream o = CodedOutputStream.newInstance(scratch, 0, size);
+      s.writeTo(o);
+      routing.add(SeriesKey.hash(s), scratch, 0, size);
     }
-    return accepted;
+    String full = routing.commit();
+    if (full != null) {
+      throw new Refused("transfer's queue for destination " + full
+          + " is full (memory and disk budget): nothing of this batch was taken; retry later");
+    }
+    return samples.size();
   }
 
-  private boolean routeOne(Sample s, int index, RejectSink sink) {
-    if (router.route(s)) {
-      return true;
-    }
-    sink.reject(index, RejectCode.OVERLOADED, "transfer's queue to a graph or judge node is full: retry later");
-    return false;
-  }
+  /** Collects a request's rejects; the answer's builder is made only when something is refused. */
+  private static final class Rejects implements RejectSink {
+    PushResponse.Builder response;
 
-  private void addReject(PushResponse.Builder response, int index, RejectCode code, String reason) {
-    count(code);
-    response.addRejects(Reject.newBuilder().setIndex(index).setCode(code).setReason(reason));
+    @Override
+    public void reject(int index, RejectCode code, String reason) {
+      if (response == null) {
+        response = PushResponse.newBuilder();
+      }
+      response.addRejects(Reject.newBuilder().setIndex(index).setCode(code).setReason(reason));
+    }
   }
 
   private void count(RejectCode code) {

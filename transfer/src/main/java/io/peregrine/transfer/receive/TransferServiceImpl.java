@@ -1,17 +1,46 @@
 package io.peregrine.transfer.receive;
 
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.peregrine.common.model.Limits;
 import io.peregrine.proto.v1.PushResponse;
-import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The gRPC ingest: unary batches and a stream of batches answered one by one, in order. */
-public final class TransferServiceImpl extends TransferGrpc.TransferImplBase {
+/**
+ * The gRPC ingest, {@code peregrine.v1.Transfer}, bound with a byte-array request marshaller: the request's bytes go
+ * to {@link Ingest#pushWire} as they came. {@code Push} answers one batch; {@code PushStream} answers each batch in
+ * order and asks for the next batch only while the client reads the answers ({@code isReady}), so a client that
+ * stops reading stops being read instead of piling answers up in transfer's memory.
+ */
+public final class TransferServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(TransferServiceImpl.class);
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
 
   private final Ingest ingest;
 
@@ -20,38 +49,65 @@ public final class TransferServiceImpl extends TransferGrpc.TransferImplBase {
   }
 
   @Override
-  public void push(SampleBatch batch, StreamObserver<PushResponse> response) {
-    if (tooLarge(batch, response)) {
-      return;
-    }
+  public ServerServiceDefinition bindService() {
+    MethodDescriptor.Marshaller<PushResponse> answer = ProtoUtils.marshaller(PushResponse.getDefaultInstance());
+    return ServerServiceDefinition.builder(TransferGrpc.SERVICE_NAME)
+        .addMethod(TransferGrpc.getPushMethod().toBuilder(BYTES, answer).build(),
+            ServerCalls.asyncUnaryCall(this::push))
+        .addMethod(TransferGrpc.getPushStreamMethod().toBuilder(BYTES, answer).build(),
+            ServerCalls.asyncBidiStreamingCall(this::pushStream))
+        .build();
+  }
+
+  private void push(byte[] request, StreamObserver<PushResponse> response) {
     try {
-      response.onNext(ingest.push(batch.getSamplesList()));
+      response.onNext(ingest.pushWire(request));
       response.onCompleted();
+    } catch (StatusException e) {
+      response.onError(e);
     } catch (RuntimeException e) {
-      log.error("transfer: push of {} samples failed", batch.getSamplesCount(), e);
+      log.error("transfer: push of {} bytes failed", request.length, e);
       response.onError(Status.INTERNAL.withDescription("transfer failed to take the batch: " + e)
           .asRuntimeException());
     }
   }
 
-  @Override
-  public StreamObserver<SampleBatch> pushStream(StreamObserver<PushResponse> response) {
+  private StreamObserver<byte[]> pushStream(StreamObserver<PushResponse> plain) {
+    ServerCallStreamObserver<PushResponse> response = (ServerCallStreamObserver<PushResponse>) plain;
+    response.disableAutoRequest();
+    boolean[] waiting = {false}; // callbacks of one call never run concurrently
+    response.setOnReadyHandler(() -> {
+      if (waiting[0] && response.isReady()) {
+        waiting[0] = false;
+        response.request(1);
+      }
+    });
+    response.request(1);
     return new StreamObserver<>() {
       private boolean failed;
 
       @Override
-      public void onNext(SampleBatch batch) {
-        if (failed || tooLarge(batch, response)) {
-          failed = true;
+      public void onNext(byte[] batch) {
+        if (failed) {
           return;
         }
         try {
-          response.onNext(ingest.push(batch.getSamplesList()));
+          response.onNext(ingest.pushWire(batch));
+        } catch (StatusException e) {
+          failed = true;
+          response.onError(e);
+          return;
         } catch (RuntimeException e) {
           failed = true;
-          log.error("transfer: stream push of {} samples failed", batch.getSamplesCount(), e);
+          log.error("transfer: stream push of {} bytes failed", batch.length, e);
           response.onError(Status.INTERNAL.withDescription("transfer failed to take the batch: " + e)
               .asRuntimeException());
+          return;
+        }
+        if (response.isReady()) {
+          response.request(1);
+        } else {
+          waiting[0] = true;
         }
       }
 
@@ -67,14 +123,5 @@ public final class TransferServiceImpl extends TransferGrpc.TransferImplBase {
         }
       }
     };
-  }
-
-  private static boolean tooLarge(SampleBatch batch, StreamObserver<PushResponse> response) {
-    if (batch.getSamplesCount() <= Limits.MAX_BATCH_SAMPLES) {
-      return false;
-    }
-    response.onError(Status.INVALID_ARGUMENT.withDescription("batch has " + batch.getSamplesCount()
-        + " samples, more than " + Limits.MAX_BATCH_SAMPLES + ": split it").asRuntimeException());
-    return true;
   }
 }

@@ -1,29 +1,151 @@
 package io.peregrine.transfer.route;
 
-import io.peregrine.common.model.SeriesKey;
-import io.peregrine.proto.v1.Sample;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.transfer.queue.LaneQueue;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Places each sample on its graph node and its judge node (the same series always on the same nodes). A sample
- * counts as accepted only when every cluster took it; if one refused (queue full), the caller answers OVERLOADED
- * and the client retries: a duplicate in the cluster that did take it is then dropped there as out of order,
- * which is harmless, while a missing sample would not be.
+ * Places the samples of one request on every destination: for each destination the lane that owns the series,
+ * appending the sample's bytes (framed as a {@code SampleBatch} field) to a per-request buffer for that lane. Commit
+ * then checks that every lane involved has room and only then appends one chunk per lane: the request is taken by
+ * every destination or by none, so a client's retry never duplicates samples at a destination that had them.
  */
 public final class Router {
-  private final List<Cluster> clusters;
+  private final Destination[] destinations;
+  private final Counter[] refused;
+  private final ThreadLocal<Routing> local;
 
-  public Router(List<Cluster> clusters) {
-    this.clusters = List.copyOf(clusters);
+  public Router(List<Destination> destinations, MeterRegistry registry) {
+    this.destinations = destinations.toArray(Destination[]::new);
+    this.refused = new Counter[this.destinations.length];
+    for (int i = 0; i < refused.length; i++) {
+      refused[i] = Counter.builder("transfer_refused_samples").tag("cluster", this.destinations[i].name())
+          .description("valid samples refused at ingest because this destination's queues were full")
+          .register(registry);
+    }
+    this.local = ThreadLocal.withInitial(Routing::new);
   }
 
-  /** @return true when every cluster queued the sample */
-  public boolean route(Sample sample) {
-    long hash = SeriesKey.hash(sample);
-    boolean all = true;
-    for (int i = 0, n = clusters.size(); i < n; i++) {
-      all &= clusters.get(i).senderFor(hash).offer(sample);
+  public List<Destination> destinations() {
+    return List.of(destinations);
+  }
+
+  /** This thread's routing buffers, emptied. */
+  public Routing begin() {
+    Routing r = local.get();
+    r.reset();
+    return r;
+  }
+
+  /** The lanes one request touches, with the bytes it puts on each. One per thread, reused. */
+  public final class Routing {
+    private final Chunk[][] chunks;
+    private int samples;
+
+    Routing() {
+      chunks = new Chunk[destinations.length][];
+      for (int d = 0; d < destinations.length; d++) {
+        chunks[d] = new Chunk[destinations[d].laneCount()];
+        for (int l = 0; l < chunks[d].length; l++) {
+          chunks[d][l] = new Chunk();
+        }
+      }
     }
-    return all;
+
+    void reset() {
+      samples = 0;
+      for (Chunk[] cs : chunks) {
+        for (Chunk c : cs) {
+          c.reset();
+        }
+      }
+    }
+
+    /** Adds one valid sample (its Sample message bytes) to every destination. */
+    public void add(long seriesHash, byte[] bytes, int offset, int length) {
+      samples++;
+      for (int d = 0; d < chunks.length; d++) {
+        chunks[d][destinations[d].laneFor(seriesHash)].add(bytes, offset, length);
+      }
+    }
+
+    public int samples() {
+      return samples;
+    }
+
+    /**
+     * Appends the request to every lane it touches, or to none.
+     *
+     * @return null when taken; otherwise the name of the destination whose queue is full
+     * @throws IOException when a disk queue failed to write (the request may then be partly queued)
+     */
+    public String commit() throws IOException {
+      if (samples == 0) {
+        return null;
+      }
+      for (int d = 0; d < chunks.length; d++) {
+        for (int l = 0; l < chunks[d].length; l++) {
+          if (chunks[d][l].count > 0 && !destinations[d].lane(l).queue().hasRoom()) {
+            refused[d].increment(samples);
+            return destinations[d].name();
+          }
+        }
+      }
+      for (int d = 0; d < chunks.length; d++) {
+        for (int l = 0; l < chunks[d].length; l++) {
+          Chunk c = chunks[d][l];
+          if (c.count > 0) {
+            LaneQueue q = destinations[d].lane(l).queue();
+            q.append(c.toChunk(), c.count);
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  /** A growing buffer: 4 bytes of sample count, then framed samples. */
+  private static final class Chunk {
+    private static final int SHRINK_ABOVE = 4 << 20;
+    private byte[] buf = new byte[4096];
+    private int size = 4;
+    private int count;
+
+    void reset() {
+      if (buf.length > SHRINK_ABOVE) {
+        buf = new byte[4096]; // one huge request must not pin its buffer on every thread
+      }
+      size = 4;
+      count = 0;
+    }
+
+    void add(byte[] b, int off, int len) {
+      int need = size + 6 + len;
+      if (need > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+      }
+      buf[size++] = 0x0A; // SampleBatch.samples, field 1, length-delimited
+      int v = len;
+      while ((v & ~0x7F) != 0) {
+        buf[size++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[size++] = (byte) v;
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+      count++;
+    }
+
+    byte[] toChunk() {
+      byte[] out = Arrays.copyOf(buf, size);
+      out[0] = (byte) (count >>> 24);
+      out[1] = (byte) (count >>> 16);
+      out[2] = (byte) (count >>> 8);
+      out[3] = (byte) count;
+      return out;
+    }
   }
 }
