@@ -10,6 +10,7 @@ final class DataDirs {
     String base = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
     overrides.put("graph.dataDir", base + "/graph");
     overrides.put("agent.spoolDir", base + "/agent/spool");
+    overrides.put("judge.stateDir", base + "/judge");
     overrides.put("hbs.jdbcUrl", "jdbc:h2:file:" + base + "/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
         + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=VALUE");
   }

@@ -6,6 +6,9 @@ import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertQueues;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
+import io.peregrine.common.server.ThrottledLog;
+import io.peregrine.judge.state.StateStore;
+import io.peregrine.judge.state.StateUnavailableException;
 import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Judges one sample: finds the rules that apply (strategies by endpoint/metric, expressions by metric, both filtered
  * by tags), adds the point to the series' history, runs each rule's function and turns the outcome into events by
  * Open-Falcon's dedup rules. Thread-safe; samples of one series are judged one at a time.
+ *
+ * <p>The last events of a series are read back from the {@link StateStore} on its first sample after start. While
+ * the store cannot be read (Redis down), the series' samples join its history but are not judged, so a restarted
+ * judge never re-raises a PROBLEM it cannot see; the next sample tries again. Events cannot be published while
+ * Redis is down anyway.
  */
 public final class Evaluator {
+  private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
   private final HistoryStore history;
   private final Supplier<? extends RuleLookup> rules;
   private final EventSink sink;
@@ -29,12 +40,22 @@ public final class Evaluator {
   private final Counter judged;
   private final Counter notNewer;
   private final Counter unwatched;
+  private final Counter stateUnavailable;
+  private final Counter stateRestored;
+  private final StateStore store;
+  private final ThrottledLog stateLog = new ThrottledLog(log, Duration.ofSeconds(30));
   /** [status: 0 PROBLEM, 1 OK][priority 0..6] */
   private final Counter[][] events = new Counter[2][AlertQueues.MAX_PRIORITY + 1];
 
   public Evaluator(HistoryStore history, Supplier<? extends RuleLookup> rules, EventSink sink, int historySize,
       Duration minInterval, Clock clock, MeterRegistry registry) {
+    this(history, rules, sink, StateStore.MEMORY, historySize, minInterval, clock, registry);
+  }
+
+  public Evaluator(HistoryStore history, Supplier<? extends RuleLookup> rules, EventSink sink, StateStore store,
+      int historySize, Duration minInterval, Clock clock, MeterRegistry registry) {
     this.history = history;
+    this.store = store;
     this.rules = rules;
     this.sink = sink;
     this.historySize = historySize;
@@ -46,6 +67,10 @@ public final class Evaluator {
         .description("samples not judged, by reason").register(registry);
     this.unwatched = Counter.builder("judge.samples.unwatched")
         .description("samples of series no strategy or expression applies to (not kept)").register(registry);
+    this.stateUnavailable = Counter.builder("judge.samples.dropped").tag("reason", "state_unavailable")
+        .description("samples not judged, by reason").register(registry);
+    this.stateRestored = Counter.builder("judge.state.restored")
+        .description("series whose last events were read back from the state store after start").register(registry);
     for (int p = 0; p <= AlertQueues.MAX_PRIORITY; p++) {
       events[0][p] = eventCounter(registry, AlertEvent.PROBLEM, p);
       events[1][p] = eventCounter(registry, AlertEvent.OK, p);
@@ -64,11 +89,15 @@ public final class Evaluator {
       unwatched.increment();
       return;
     }
-    SeriesState state = history.getOrCreate(SeriesKey.of(s));
+    SeriesState state = history.getOrCreate(SeriesKey.of(s), s.getTags().isEmpty());
     long nowMillis = clock.millis();
     synchronized (state.lock) {
       if (!state.add(s.getTimestamp(), s.getValue(), s.getCounterType(), nowMillis)) {
         notNewer.increment();
+        return;
+      }
+      if (!state.restored() && !restore(state)) {
+        stateUnavailable.increment();
         return;
       }
       judged.increment();
@@ -99,6 +128,22 @@ public final class Evaluator {
           events[d.problem() ? 0 : 1][rule.priority()].increment();
         }
       }
+    }
+  }
+
+  /** Reads the series' last events back; false when the store cannot answer now. */
+  private boolean restore(SeriesState state) {
+    try {
+      Map<String, LastEvent> stored = store.load(state.md5());
+      state.restore(stored);
+      if (!stored.isEmpty()) {
+        stateRestored.increment();
+      }
+      return true;
+    } catch (StateUnavailableException e) {
+      stateLog.error("judge: {}; samples of series without their state are kept but not judged until it answers",
+          e.getMessage());
+      return false;
     }
   }
 

@@ -50,9 +50,10 @@ public final class HistoryStore implements Component {
         TimeUnit.MILLISECONDS);
   }
 
-  SeriesState getOrCreate(String key) {
+  /** @param untagged the series has no tags (its event ids hash {@code endpoint/metric}) */
+  SeriesState getOrCreate(String key, boolean untagged) {
     SeriesState s = series.get(key);
-    return s != null ? s : series.computeIfAbsent(key, k -> new SeriesState(k, capacity));
+    return s != null ? s : series.computeIfAbsent(key, k -> new SeriesState(k, untagged, capacity));
   }
 
   public Optional<HistorySnapshot> snapshot(String key) {

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
  *   <tr><td>pdiff(#n)</td><td>n+1</td><td>as diff, in percent of previous (previous 0 skipped)</td><td>as diff</td></tr>
  *   <tr><td>stddev(#n) = k</td><td>n</td><td>newest outside mean +- k * population stddev; operator ignored</td>
  *       <td>newest</td></tr>
- *   <tr><td>kdiff(#k,n)</td><td>n+k</td><td>each of the newest n minus each of the k before them op right</td>
- *       <td>last difference computed</td></tr>
- *   <tr><td>kpdiff(#k,n)</td><td>n+k</td><td>as kdiff, in percent of the older value (older 0 never fires)</td>
+ *   <tr><td>kdiff(#k,n)</td><td>n+k</td><td>each of the newest n minus each of the k before them op right; a 0
+ *       among the newest k never fires</td><td>first failing difference, else the last computed</td></tr>
+ *   <tr><td>kpdiff(#k,n)</td><td>n+k</td><td>as kdiff, in percent of the newer value of each pair</td>
  *       <td>as kdiff</td></tr>
  * </table>
  *
@@ -165,15 +165,22 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
     return new FunctionResult(true, fired, newest, n);
   }
 
-  /** The newest n points are the sustained change, the k points before them the stable baseline. */
+  /**
+   * falcon-plus' kdiff/kpdiff: the newest n points are the sustained change, the k points before them the stable
+   * baseline. Baseline points are taken from the oldest one forwards; each is compared with the newest n in order
+   * (newest first), so leftValue is the first difference that failed, or the last one computed. As in falcon-plus,
+   * it gives up (not fired) when a value among the newest k is 0, for both functions, and kpdiff is in percent of
+   * the newer point of the pair.
+   */
   private FunctionResult kdiff(double[] vs, Operator op, double right, boolean percent) {
     double left = 0;
-    for (int newer = 0; newer < n; newer++) {
-      for (int older = n; older < n + k; older++) {
-        if (percent && vs[older] == 0) {
-          return new FunctionResult(true, false, left, n + k);
-        }
-        left = percent ? (vs[newer] - vs[older]) / vs[older] * 100.0 : vs[newer] - vs[older];
+    for (int i = 0; i < k; i++) {
+      if (vs[i] == 0) {
+        return new FunctionResult(true, false, left, n + k);
+      }
+      double older = vs[n + k - 1 - i];
+      for (int j = 0; j < n; j++) {
+        left = percent ? (vs[j] - older) / vs[j] * 100.0 : vs[j] - older;
         if (!op.test(left, right)) {
           return new FunctionResult(true, false, left, n + k);
         }

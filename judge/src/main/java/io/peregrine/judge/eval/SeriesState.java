@@ -18,6 +18,9 @@ import java.util.Map;
 final class SeriesState {
   final Object lock = new Object();
   private final String key;
+  private final boolean untagged;
+  /** The last events were read back from the state store (or there is none): judging may begin. */
+  private boolean restored;
   private final long[] times;
   private final double[] values;
   private int newest = -1;
@@ -27,8 +30,9 @@ final class SeriesState {
   private String md5;
   private volatile long lastReceiptMillis;
 
-  SeriesState(String key, int capacity) {
+  SeriesState(String key, boolean untagged, int capacity) {
     this.key = key;
+    this.untagged = untagged;
     this.times = new long[capacity];
     this.values = new double[capacity];
   }
@@ -103,12 +107,31 @@ final class SeriesState {
     lastEvents.put(ruleKey, event);
   }
 
-  /** The MD5 hex of the series key, computed once and only for series that raise events. */
+  /**
+   * The MD5 hex in this series' event ids, computed once. Open-Falcon hashes {@code endpoint/metric} for a series
+   * without tags (no trailing slash) and {@code endpoint/metric/tags} otherwise; the series key keeps its slash.
+   */
   String md5() {
     if (md5 == null) {
-      md5 = SeriesKey.md5Hex(key);
+      md5 = SeriesKey.md5Hex(untagged ? key.substring(0, key.length() - 1) : key);
     }
     return md5;
+  }
+
+  boolean restored() {
+    return restored;
+  }
+
+  /** Takes the last events read back from the state store; the ones judged since start win. */
+  void restore(Map<String, LastEvent> stored) {
+    restored = true;
+    if (stored.isEmpty()) {
+      return;
+    }
+    if (lastEvents == null) {
+      lastEvents = new HashMap<>(Math.max(4, stored.size() * 2));
+    }
+    stored.forEach(lastEvents::putIfAbsent);
   }
 
   String key() {

@@ -14,7 +14,7 @@ class HistoryStoreTest {
 
   @Test
   void keepsOnlyTheNewestPointsNewestFirst() {
-    SeriesState s = store.getOrCreate("h/m/");
+    SeriesState s = store.getOrCreate("h/m/", false);
     for (int i = 1; i <= 5; i++) {
       assertThat(s.add(100 + i, i, CounterType.GAUGE, clock.millis())).isTrue();
     }
@@ -29,9 +29,9 @@ class HistoryStoreTest {
 
   @Test
   void forgetsSeriesIdleForADay() {
-    store.getOrCreate("old/m/").add(1, 1, CounterType.GAUGE, clock.millis());
+    store.getOrCreate("old/m/", false).add(1, 1, CounterType.GAUGE, clock.millis());
     clock.advance(Duration.ofHours(23));
-    store.getOrCreate("new/m/").add(1, 1, CounterType.GAUGE, clock.millis());
+    store.getOrCreate("new/m/", false).add(1, 1, CounterType.GAUGE, clock.millis());
     clock.advance(Duration.ofHours(2));
     assertThat(store.sweep()).isEqualTo(1);
     assertThat(store.snapshot("old/m/")).isEmpty();
