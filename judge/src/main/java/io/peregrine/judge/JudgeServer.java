@@ -88,6 +88,7 @@ public final class JudgeServer implements Component {
         config.historySize(), registry));
     Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
         config.minInterval(), clock, registry);
+    lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new JudgeServiceImpl(evaluator, clock, registry))));
     HealthChecks health = new HealthChecks()

@@ -9,6 +9,8 @@ import io.peregrine.common.model.Tags;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.judge.state.StateStore;
 import io.peregrine.judge.state.StateUnavailableException;
+import io.peregrine.common.model.CounterTypes;
+import io.peregrine.proto.v1.MockConfig;
 import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +45,11 @@ public final class Evaluator {
   private final Counter stateUnavailable;
   private final Counter stateRestored;
   private final StateStore store;
+  private final Counter nodataRaised;
+  private final Counter mocksInjected;
+  private final Deadlines deadlines = new Deadlines();
+  /** Bounds one run of the silence checker; what remains is due already and runs on the next tick. */
+  static final int MAX_CHECKS_PER_RUN = 200_000;
   private final ThrottledLog stateLog = new ThrottledLog(log, Duration.ofSeconds(30));
   /** [status: 0 PROBLEM, 1 OK][priority 0..6] */
   private final Counter[][] events = new Counter[2][AlertQueues.MAX_PRIORITY + 1];
@@ -71,6 +78,13 @@ public final class Evaluator {
         .description("samples not judged, by reason").register(registry);
     this.stateRestored = Counter.builder("judge.state.restored")
         .description("series whose last events were read back from the state store after start").register(registry);
+    this.nodataRaised = Counter.builder("judge.nodata.raised")
+        .description("nodata PROBLEM events raised because a series stayed silent").register(registry);
+    this.mocksInjected = Counter.builder("judge.nodata.mocks.injected")
+        .description("mock values injected for silent series (Open-Falcon's mockcfg)").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("judge.nodata.deadlines", deadlines, Deadlines::size)
+        .description("silence checks queued (one per nodata rule and series, one per mocked series)")
+        .register(registry);
     for (int p = 0; p <= AlertQueues.MAX_PRIORITY; p++) {
       events[0][p] = eventCounter(registry, AlertEvent.PROBLEM, p);
       events[1][p] = eventCounter(registry, AlertEvent.OK, p);
@@ -84,7 +98,13 @@ public final class Evaluator {
 
   /** Judges a validated sample (canonical tags, positive timestamp). */
   public void judge(Sample s) {
-    List<Rule> matched = matchingRules(s);
+    judge(s, true);
+  }
+
+  /** @param real false for an injected mock value: nodata rules ignore it and it does not end the silence */
+  private void judge(Sample s, boolean real) {
+    RuleLookup lookup = rules.get();
+    List<Rule> matched = matchingRules(lookup, s);
     if (matched.isEmpty()) {
       unwatched.increment();
       return;
@@ -92,7 +112,7 @@ public final class Evaluator {
     SeriesState state = history.getOrCreate(SeriesKey.of(s), s.getTags().isEmpty());
     long nowMillis = clock.millis();
     synchronized (state.lock) {
-      if (!state.add(s.getTimestamp(), s.getValue(), s.getCounterType(), nowMillis)) {
+      if (!state.add(s.getTimestamp(), s.getValue(), s.getCounterType(), nowMillis, real)) {
         notNewer.increment();
         return;
       }
@@ -101,11 +121,20 @@ public final class Evaluator {
         return;
       }
       judged.increment();
+      if (real && lookup.hasMocks() && state.mockSource != lookup) {
+        watchMock(state, lookup, s, nowMillis);
+      }
       double[] values = new double[historySize];
       long[] times = new long[historySize];
       int count = state.judgedPoints(values, times);
       Map<String, String> pushedTags = null;
       for (Rule rule : matched) {
+        if (rule.function().kind() == JudgeFunction.Kind.NODATA) {
+          if (!real) {
+            continue; // a mock value is silence, not the series speaking again
+          }
+          armNodata(state, rule, s, nowMillis);
+        }
         if (!rule.window().isActive(clock)) {
           continue;
         }
@@ -131,6 +160,157 @@ public final class Evaluator {
     }
   }
 
+  /** Queues the first silence check of a nodata rule on a series; later checks queue themselves. */
+  private void armNodata(SeriesState state, Rule rule, Sample s, long nowMillis) {
+    SeriesState.Watched w = state.watch(s.getEndpoint(), s.getMetric(), s.getTags());
+    w.step = s.getStep();
+    String key = rule.key();
+    if (w.armedRules.add(key)) {
+      deadlines.add(new Deadlines.Entry(nowMillis + rule.function().nodataSeconds(w.step) * 1000, state, key));
+    }
+  }
+
+  private void watchMock(SeriesState state, RuleLookup lookup, Sample s, long nowMillis) {
+    state.mockSource = lookup;
+    MockConfig mock = lookup.mock(state.key());
+    SeriesState.Watched w = mock == null ? state.watched() : state.watch(s.getEndpoint(), s.getMetric(), s.getTags());
+    if (w == null) {
+      return;
+    }
+    w.mock = mock;
+    if (mock != null && !w.mockArmed) {
+      w.mockArmed = true;
+      deadlines.add(new Deadlines.Entry(nowMillis + mockTimeoutSeconds(mock) * 1000, state, null));
+    }
+  }
+
+  private static io.peregrine.proto.v1.CounterType mockType(MockConfig mock, io.peregrine.proto.v1.CounterType seen) {
+    io.peregrine.proto.v1.CounterType t = CounterTypes.parse(mock.getCounterType());
+    return t == io.peregrine.proto.v1.CounterType.COUNTER_TYPE_UNSPECIFIED ? seen : t;
+  }
+
+  /** Open-Falcon's nodata timeout: three steps, at least three minutes. */
+  static long mockTimeoutSeconds(MockConfig mock) {
+    return Math.max(3L * mockStep(mock), 180);
+  }
+
+  private static int mockStep(MockConfig mock) {
+    return mock.getStep() > 0 ? mock.getStep() : 60;
+  }
+
+  /**
+   * Runs the silence checks that are due: a nodata rule whose series stayed silent past its threshold raises a
+   * PROBLEM (repeated each threshold, at least minInterval apart, up to maxStep), a mocked series silent for its
+   * timeout gets the mock value injected (every step while the silence lasts). Called every second by the judge.
+   *
+   * @return how many checks ran
+   */
+  public int checkSilence() {
+    long now = clock.millis();
+    List<Deadlines.Entry> due = deadlines.pollDue(now, MAX_CHECKS_PER_RUN);
+    for (Deadlines.Entry e : due) {
+      if (!history.isCurrent(e.state())) {
+        continue; // the sweep forgot the series
+      }
+      if (e.ruleKey() == null) {
+        mockDue(e.state(), now);
+      } else {
+        nodataDue(e.state(), e.ruleKey(), now);
+      }
+    }
+    return due.size();
+  }
+
+  /** Deadlines queued (one per nodata rule and series, one per mocked series). */
+  public int pendingSilenceChecks() {
+    return deadlines.size();
+  }
+
+  private void nodataDue(SeriesState state, String ruleKey, long now) {
+    SeriesState.Watched w;
+    synchronized (state.lock) {
+      w = state.watched();
+    }
+    Rule rule = currentRule(w, ruleKey);
+    synchronized (state.lock) {
+      if (rule == null) {
+        w.armedRules.remove(ruleKey); // the strategy set no longer has it; a sample re-arms a new one
+        return;
+      }
+      long threshold = rule.function().nodataSeconds(w.step) * 1000;
+      long silentUntil = state.lastReceiptMillis() + threshold;
+      if (now < silentUntil) {
+        deadlines.add(new Deadlines.Entry(silentUntil, state, ruleKey));
+        return;
+      }
+      deadlines.add(new Deadlines.Entry(now + Math.max(threshold, minIntervalSeconds * 1000), state, ruleKey));
+      if (!rule.window().isActive(clock)) {
+        return;
+      }
+      long nowSeconds = now / 1000;
+      Dedup.Decision d = Dedup.decide(state.lastEvent(ruleKey), true, rule.maxStep(), nowSeconds, nowSeconds,
+          minIntervalSeconds);
+      if (d == null) {
+        return;
+      }
+      double silentSeconds = (now - state.lastReceiptMillis()) / 1000.0;
+      String id = ruleKey + "_" + state.md5();
+      AlertEvent event = new AlertEvent(id, rule.eventStrategy(), rule.eventExpression(), d.status(), w.endpoint,
+          silentSeconds, d.currentStep(), nowSeconds, Tags.toMap(w.tags), rule.priority(), w.metric,
+          AlertEvent.keyOf(id, d.status(), nowSeconds, d.currentStep()), List.of());
+      if (sink.offer(event)) {
+        state.remember(ruleKey, new LastEvent(true, d.currentStep(), nowSeconds));
+        events[0][rule.priority()].increment();
+        nodataRaised.increment();
+      }
+    }
+  }
+
+  /** The rule of this key that applies to the series in the current strategy set, or null. */
+  private Rule currentRule(SeriesState.Watched w, String ruleKey) {
+    RuleLookup lookup = rules.get();
+    Map<String, String> tags = w.tags.isEmpty() ? Map.of() : Tags.parse(w.tags);
+    for (List<Rule> list : List.of(lookup.strategies(w.endpoint, w.metric), lookup.expressions(w.metric))) {
+      for (Rule r : list) {
+        if (r.function().kind() == JudgeFunction.Kind.NODATA && r.key().equals(ruleKey)
+            && r.matches(w.endpoint, tags)) {
+          return r;
+        }
+      }
+    }
+    return null;
+  }
+
+  private void mockDue(SeriesState state, long now) {
+    Sample mockSample;
+    synchronized (state.lock) {
+      SeriesState.Watched w = state.watched();
+      MockConfig mock = w.mock;
+      if (mock == null) {
+        w.mockArmed = false;
+        return;
+      }
+      long silentUntil = state.lastReceiptMillis() + mockTimeoutSeconds(mock) * 1000;
+      if (now < silentUntil) {
+        deadlines.add(new Deadlines.Entry(silentUntil, state, null));
+        return;
+      }
+      int step = mockStep(mock);
+      deadlines.add(new Deadlines.Entry(now + step * 1000L, state, null));
+      long nowSeconds = now / 1000;
+      // as Open-Falcon's nodata: two steps back, so a late real sample is not overwritten
+      long ts = nowSeconds - nowSeconds % step - 2L * step;
+      if (ts <= state.newestTimestamp()) {
+        return;
+      }
+      mockSample = Sample.newBuilder().setEndpoint(w.endpoint).setMetric(w.metric).setTags(w.tags)
+          .setTimestamp(ts).setValue(mock.getMock()).setStep(step)
+          .setCounterType(mockType(mock, state.counterType())).build();
+    }
+    mocksInjected.increment();
+    judge(mockSample, false);
+  }
+
   /** Reads the series' last events back; false when the store cannot answer now. */
   private boolean restore(SeriesState state) {
     try {
@@ -147,8 +327,7 @@ public final class Evaluator {
     }
   }
 
-  private List<Rule> matchingRules(Sample s) {
-    RuleLookup lookup = rules.get();
+  private List<Rule> matchingRules(RuleLookup lookup, Sample s) {
     List<Rule> strategies = lookup.strategies(s.getEndpoint(), s.getMetric());
     List<Rule> expressions = lookup.expressions(s.getMetric());
     if (strategies.isEmpty() && expressions.isEmpty()) {

@@ -56,6 +56,11 @@ public final class HistoryStore implements Component {
     return s != null ? s : series.computeIfAbsent(key, k -> new SeriesState(k, untagged, capacity));
   }
 
+  /** False once the sweep forgot this series (a new sample makes a new state object). */
+  boolean isCurrent(SeriesState state) {
+    return series.get(state.key()) == state;
+  }
+
   public Optional<HistorySnapshot> snapshot(String key) {
     SeriesState s = series.get(key);
     if (s == null) {

@@ -36,12 +36,29 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
   private static final Pattern SYNTAX =
       Pattern.compile("\\s*([a-zA-Z]+)\\s*\\(\\s*#\\s*(\\d{1,9})\\s*(?:,\\s*(\\d{1,9})\\s*)?\\)\\s*");
 
-  public enum Kind { ALL, MAX, MIN, SUM, AVG, LOOKUP, DIFF, PDIFF, STDDEV, KDIFF, KPDIFF }
+  public enum Kind { ALL, MAX, MIN, SUM, AVG, LOOKUP, DIFF, PDIFF, STDDEV, KDIFF, KPDIFF, NODATA }
+
+  /** {@code nodata(10m)}: a fixed silence; {@code nodata(#3)} goes through the common syntax. */
+  private static final Pattern NODATA_DURATION = Pattern.compile("\\s*nodata\\s*\\(\\s*(\\d{1,6})\\s*([smh])\\s*\\)\\s*");
+  /** A day: silence longer than that is beyond what the judge keeps a series for (24 h stale sweep). */
+  public static final int MAX_NODATA_SECONDS = 86_400;
 
   /** @throws IllegalArgumentException with the reason, for text that is not a supported function */
   public static JudgeFunction parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("func is empty");
+    }
+    Matcher d = NODATA_DURATION.matcher(text);
+    if (d.matches()) {
+      long seconds = Long.parseLong(d.group(1)) * switch (d.group(2)) {
+        case "h" -> 3600;
+        case "m" -> 60;
+        default -> 1;
+      };
+      if (seconds < 1 || seconds > MAX_NODATA_SECONDS) {
+        throw new IllegalArgumentException("func '" + text + "': nodata needs 1s..24h");
+      }
+      return new JudgeFunction(Kind.NODATA, (int) seconds, 0, text.trim());
     }
     Matcher m = SYNTAX.matcher(text);
     if (!m.matches()) {
@@ -52,7 +69,7 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
       kind = Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("func '" + text + "': unknown function '" + m.group(1)
-          + "' (all max min sum avg lookup diff pdiff stddev kdiff kpdiff)");
+          + "' (all max min sum avg lookup diff pdiff stddev kdiff kpdiff nodata)");
     }
     int first = Integer.parseInt(m.group(2));
     boolean twoArgs = kind == Kind.LOOKUP || kind == Kind.KDIFF || kind == Kind.KPDIFF;
@@ -71,9 +88,18 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
     return new JudgeFunction(kind, k, n, text.trim());
   }
 
+  /**
+   * For {@code nodata}: the silence after which it fires, in seconds; {@code nodata(#n)} is n times the series'
+   * step (60 s when the sample gave none).
+   */
+  public long nodataSeconds(int seriesStep) {
+    return k > 0 ? k : (long) n * (seriesStep > 0 ? seriesStep : 60);
+  }
+
   /** How many points (after rate conversion for counters) the function needs before it judges. */
   public int pointsNeeded() {
     return switch (kind) {
+      case NODATA -> 1;
       case DIFF, PDIFF -> n + 1;
       case KDIFF, KPDIFF -> n + k;
       default -> n;
@@ -98,6 +124,8 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
       case DIFF, PDIFF -> diff(vs, op, right, kind == Kind.PDIFF);
       case STDDEV -> stddev(vs, right);
       case KDIFF, KPDIFF -> kdiff(vs, op, right, kind == Kind.KPDIFF);
+      // a sample arrived: silence is over (the deadline queue raises the PROBLEM, never a sample)
+      case NODATA -> new FunctionResult(true, false, vs[0], 1);
     };
   }
 

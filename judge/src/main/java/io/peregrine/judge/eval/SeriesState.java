@@ -2,10 +2,13 @@ package io.peregrine.judge.eval;
 
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.proto.v1.CounterType;
+import io.peregrine.proto.v1.MockConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One series' newest points (a ring of raw samples, strictly increasing timestamps) and the last event of each rule
@@ -29,6 +32,29 @@ final class SeriesState {
   private Map<String, LastEvent> lastEvents;
   private String md5;
   private volatile long lastReceiptMillis;
+  /** Only for series a nodata rule or a mock config watches; null for every other series. */
+  private Watched watched;
+  /** The rule lookup whose mock configs were last checked for this series (identity; a new set checks again). */
+  Object mockSource;
+
+  /** What silence checks need of a series: its identity, step, and which deadlines are queued for it. */
+  static final class Watched {
+    final String endpoint;
+    final String metric;
+    final String tags;
+    int step;
+    /** Rule keys with a nodata deadline in the queue (one entry each). */
+    final Set<String> armedRules = new HashSet<>(4);
+    /** The mock config that applies, or null; a deadline is queued while it is set. */
+    MockConfig mock;
+    boolean mockArmed;
+
+    Watched(String endpoint, String metric, String tags) {
+      this.endpoint = endpoint;
+      this.metric = metric;
+      this.tags = tags;
+    }
+  }
 
   SeriesState(String key, boolean untagged, int capacity) {
     this.key = key;
@@ -37,8 +63,17 @@ final class SeriesState {
     this.values = new double[capacity];
   }
 
-  /** Adds a point; false (and nothing changes) when its timestamp is not newer than the newest kept one. */
+  /** Adds a point received from transfer. */
   boolean add(long timestamp, double value, CounterType counterType, long receiptMillis) {
+    return add(timestamp, value, counterType, receiptMillis, true);
+  }
+
+  /**
+   * Adds a point; false (and nothing changes) when its timestamp is not newer than the newest kept one.
+   *
+   * @param real false for an injected mock value, which does not count as the series speaking again
+   */
+  boolean add(long timestamp, double value, CounterType counterType, long receiptMillis, boolean real) {
     if (size > 0 && timestamp <= times[newest]) {
       return false;
     }
@@ -47,8 +82,26 @@ final class SeriesState {
     values[newest] = value;
     size = Math.min(size + 1, times.length);
     type = counterType;
-    lastReceiptMillis = receiptMillis;
+    if (real) {
+      lastReceiptMillis = receiptMillis;
+    }
     return true;
+  }
+
+  /** Timestamp of the newest kept point, 0 when there is none. */
+  long newestTimestamp() {
+    return size == 0 ? 0 : times[newest];
+  }
+
+  Watched watched() {
+    return watched;
+  }
+
+  Watched watch(String endpoint, String metric, String tags) {
+    if (watched == null) {
+      watched = new Watched(endpoint, metric, tags);
+    }
+    return watched;
   }
 
   /**
