@@ -89,6 +89,10 @@ public final class JudgeServer implements Component {
     Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
         config.minInterval(), clock, registry);
     lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
+    if (config.agentLostIntervals() > 0) {
+      lifecycle.add(new io.peregrine.judge.agent.AgentLostWatch(config.hbsAddress(), config.strategyRefresh(),
+          config.agentLostAfter(), strategies, evaluator, registry));
+    }
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new JudgeServiceImpl(evaluator, clock, registry))));
     HealthChecks health = new HealthChecks()

@@ -48,6 +48,9 @@ public final class Evaluator {
   private final Counter nodataRaised;
   private final Counter mocksInjected;
   private final Deadlines deadlines = new Deadlines();
+  /** Agent-lost state per host (the pseudo series host/agent.alive/source=hbs). */
+  private final java.util.concurrent.ConcurrentHashMap<String, SeriesState> agentStates =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Bounds one run of the silence checker; what remains is due already and runs on the next tick. */
   static final int MAX_CHECKS_PER_RUN = 200_000;
   private final ThrottledLog stateLog = new ThrottledLog(log, Duration.ofSeconds(30));
@@ -309,6 +312,48 @@ public final class Evaluator {
     }
     mocksInjected.increment();
     judge(mockSample, false);
+  }
+
+  /** The metric agent-lost events carry; a host's strategy on it says who is told. */
+  public static final String AGENT_METRIC = "agent.alive";
+  /** Tags of the agent-lost pseudo series: its event id differs from the id of the agent.alive samples' series. */
+  public static final String AGENT_TAGS = "source=hbs";
+
+  /**
+   * Raises or clears the agent-lost event of one host: PROBLEM while hbs has not heard from it (repeated as any
+   * PROBLEM, up to the rule's maxStep), OK once it heartbeats again. The state is that of the series
+   * {@code <host>/agent.alive/source=hbs}, stored like any other, so a restart or a second judge does not raise it
+   * twice.
+   *
+   * @param rule the host's strategy on {@code agent.alive} (priority, maxStep, note and action)
+   * @param silentSeconds seconds since the last heartbeat (the leftValue)
+   */
+  public void judgeAgent(String hostname, boolean lost, long silentSeconds, Rule rule) {
+    SeriesState state = agentStates.computeIfAbsent(hostname,
+        h -> new SeriesState(SeriesKey.of(h, AGENT_METRIC, AGENT_TAGS), false, 1));
+    long nowSeconds = clock.millis() / 1000;
+    synchronized (state.lock) {
+      if (!state.restored() && !restore(state)) {
+        return;
+      }
+      if (!rule.window().isActive(clock)) {
+        return;
+      }
+      String ruleKey = rule.key();
+      Dedup.Decision d = Dedup.decide(state.lastEvent(ruleKey), lost, rule.maxStep(), nowSeconds, nowSeconds,
+          minIntervalSeconds);
+      if (d == null) {
+        return;
+      }
+      String id = ruleKey + "_" + state.md5();
+      AlertEvent event = new AlertEvent(id, rule.eventStrategy(), rule.eventExpression(), d.status(), hostname,
+          silentSeconds, d.currentStep(), nowSeconds, Map.of("source", "hbs"), rule.priority(), AGENT_METRIC,
+          AlertEvent.keyOf(id, d.status(), nowSeconds, d.currentStep()), List.of());
+      if (sink.offer(event)) {
+        state.remember(ruleKey, new LastEvent(d.problem(), d.currentStep(), nowSeconds));
+        events[d.problem() ? 0 : 1][rule.priority()].increment();
+      }
+    }
   }
 
   /** Reads the series' last events back; false when the store cannot answer now. */

@@ -133,6 +133,25 @@ class RedisStateIT {
   }
 
   @Test
+  void twoJudgesRaiseOneAgentLostProblemForAHost() throws Exception {
+    hbs.set(Strategies.set(2, "web-01", strategy(21, "agent.alive", "all(#1)", "<", 1)
+        .setPriority(2)));
+    clock.setSeconds(T0 + 1000);
+    hbs.liveness(io.peregrine.proto.v1.HostLiveness.newBuilder().setNow(T0 + 1000)
+        .addHosts(io.peregrine.proto.v1.HostAlive.newBuilder().setHostname("web-01").setLastHeartbeat(T0)).build());
+    JudgeConfig config = config(REDIS).withAgentLost(Duration.ofSeconds(60), 3);
+    try (JudgeHarness a = new JudgeHarness(config, null, clock);
+        JudgeHarness b = new JudgeHarness(config, null, clock)) {
+      for (JudgeHarness j : List.of(a, b)) {
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> j.judge().registry().get("judge.agent.lost.hosts").gauge().value() == 1);
+      }
+    }
+    assertThat(events()).extracting(AlertEvent::status, AlertEvent::endpoint)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertEvent.PROBLEM, "web-01"));
+  }
+
+  @Test
   void thePublishScriptPushesAnEventWhoseStateIsAlreadyStoredOnlyOnce() throws Exception {
     try (io.peregrine.judge.publish.RedisAlertPublisher publisher =
         new io.peregrine.judge.publish.RedisAlertPublisher(REDIS, prefix)) {
