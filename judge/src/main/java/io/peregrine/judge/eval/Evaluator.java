@@ -104,17 +104,44 @@ public final class Evaluator {
     judge(s, true);
   }
 
-  /** @param real false for an injected mock value: nodata rules ignore it and it does not end the silence */
+  /** Per judging thread: the lookup probe, the judged points and the function outcome, reused for every sample. */
+  private final class Scratch {
+    final SeriesIdentity.Probe probe = new SeriesIdentity.Probe();
+    final double[] values = new double[historySize];
+    final long[] times = new long[historySize];
+    final JudgeFunction.Outcome outcome = new JudgeFunction.Outcome();
+  }
+
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * @param real false for an injected mock value: nodata rules ignore it and it does not end the silence
+   */
   private void judge(Sample s, boolean real) {
+    // the hot path: no key string, no maps, no arrays; the rules are matched once per series and strategy set
+    Scratch sc = scratch.get();
+    sc.probe.identify(s.getEndpoint(), s.getMetric(), s.getTags());
     RuleLookup lookup = rules.get();
-    List<Rule> matched = matchingRules(lookup, s);
-    if (matched.isEmpty()) {
-      unwatched.increment();
-      return;
+    SeriesState state = history.get(sc.probe);
+    if (state == null) {
+      Rule[] matched = matchingRules(lookup, s);
+      if (matched.length == 0) {
+        unwatched.increment();
+        return;
+      }
+      state = history.getOrCreate(s.getEndpoint(), s.getMetric(), s.getTags());
     }
-    SeriesState state = history.getOrCreate(SeriesKey.of(s), s.getTags().isEmpty());
     long nowMillis = clock.millis();
     synchronized (state.lock) {
+      if (state.rulesSource != lookup) {
+        state.rules = matchingRules(lookup, s);
+        state.rulesSource = lookup;
+      }
+      Rule[] matched = state.rules;
+      if (matched.length == 0) {
+        unwatched.increment(); // the strategy set changed and nothing applies any more; the sweep forgets it
+        return;
+      }
       if (!state.add(s.getTimestamp(), s.getValue(), s.getCounterType(), nowMillis, real)) {
         notNewer.increment();
         return;
@@ -127,10 +154,10 @@ public final class Evaluator {
       if (real && lookup.hasMocks() && state.mockSource != lookup) {
         watchMock(state, lookup, s, nowMillis);
       }
-      double[] values = new double[historySize];
-      long[] times = new long[historySize];
+      double[] values = sc.values;
+      long[] times = sc.times;
+      JudgeFunction.Outcome out = sc.outcome;
       int count = state.judgedPoints(values, times);
-      Map<String, String> pushedTags = null;
       for (Rule rule : matched) {
         if (rule.function().kind() == JudgeFunction.Kind.NODATA) {
           if (!real) {
@@ -141,20 +168,16 @@ public final class Evaluator {
         if (!rule.window().isActive(clock)) {
           continue;
         }
-        FunctionResult r = rule.function().evaluate(values, count, rule.operator(), rule.rightValue());
-        if (!r.enough()) {
+        if (!rule.function().evaluate(values, count, rule.operator(), rule.rightValue(), out)) {
           continue;
         }
         String ruleKey = rule.key();
-        Dedup.Decision d = Dedup.decide(state.lastEvent(ruleKey), r.fired(), rule.maxStep(), times[r.used() - 1],
+        Dedup.Decision d = Dedup.decide(state.lastEvent(ruleKey), out.fired, rule.maxStep(), times[out.used - 1],
             nowMillis / 1000, minIntervalSeconds);
         if (d == null) {
           continue;
         }
-        if (pushedTags == null) {
-          pushedTags = Tags.toMap(s.getTags());
-        }
-        AlertEvent event = event(rule, state, s, d, r, values, pushedTags);
+        AlertEvent event = event(rule, state, s, d, out, values, Tags.toMap(s.getTags()));
         if (sink.offer(event)) {
           state.remember(ruleKey, new LastEvent(d.problem(), d.currentStep(), s.getTimestamp()));
           events[d.problem() ? 0 : 1][rule.priority()].increment();
@@ -330,7 +353,7 @@ public final class Evaluator {
    */
   public void judgeAgent(String hostname, boolean lost, long silentSeconds, Rule rule) {
     SeriesState state = agentStates.computeIfAbsent(hostname,
-        h -> new SeriesState(SeriesKey.of(h, AGENT_METRIC, AGENT_TAGS), false, 1));
+        h -> new SeriesState(h, AGENT_METRIC, AGENT_TAGS, 1));
     long nowSeconds = clock.millis() / 1000;
     synchronized (state.lock) {
       if (!state.restored() && !restore(state)) {
@@ -372,11 +395,14 @@ public final class Evaluator {
     }
   }
 
-  private List<Rule> matchingRules(RuleLookup lookup, Sample s) {
+  private static final Rule[] NO_RULES = new Rule[0];
+
+  /** The rules that apply to the sample's series: run once per series and strategy set, not per sample. */
+  private static Rule[] matchingRules(RuleLookup lookup, Sample s) {
     List<Rule> strategies = lookup.strategies(s.getEndpoint(), s.getMetric());
     List<Rule> expressions = lookup.expressions(s.getMetric());
     if (strategies.isEmpty() && expressions.isEmpty()) {
-      return List.of();
+      return NO_RULES;
     }
     Map<String, String> tags = s.getTags().isEmpty() ? Map.of() : Tags.parse(s.getTags());
     List<Rule> matched = new ArrayList<>(strategies.size() + expressions.size());
@@ -390,18 +416,18 @@ public final class Evaluator {
         matched.add(r);
       }
     }
-    return matched;
+    return matched.isEmpty() ? NO_RULES : matched.toArray(NO_RULES);
   }
 
-  private static AlertEvent event(Rule rule, SeriesState state, Sample s, Dedup.Decision d, FunctionResult r,
-      double[] values, Map<String, String> pushedTags) {
+  private static AlertEvent event(Rule rule, SeriesState state, Sample s, Dedup.Decision d,
+      JudgeFunction.Outcome r, double[] values, Map<String, String> pushedTags) {
     String id = rule.key() + "_" + state.md5();
-    List<Double> judgedValues = new ArrayList<>(r.used());
-    for (int i = 0; i < r.used(); i++) {
+    List<Double> judgedValues = new ArrayList<>(r.used);
+    for (int i = 0; i < r.used; i++) {
       judgedValues.add(values[i]);
     }
     return new AlertEvent(id, rule.eventStrategy(), rule.eventExpression(), d.status(), s.getEndpoint(),
-        r.leftValue(), d.currentStep(), s.getTimestamp(), pushedTags, rule.priority(), s.getMetric(),
+        r.leftValue, d.currentStep(), s.getTimestamp(), pushedTags, rule.priority(), s.getMetric(),
         AlertEvent.keyOf(id, d.status(), s.getTimestamp(), d.currentStep()), judgedValues);
   }
 }

@@ -113,31 +113,55 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
    * @param right the right value (stddev's k)
    */
   public FunctionResult evaluate(double[] vs, int count, Operator op, double right) {
-    int need = pointsNeeded();
-    if (count < need) {
-      return FunctionResult.NOT_ENOUGH;
+    Outcome out = new Outcome();
+    return evaluate(vs, count, op, right, out) ? new FunctionResult(true, out.fired, out.leftValue, out.used)
+        : FunctionResult.NOT_ENOUGH;
+  }
+
+  /**
+   * As {@link #evaluate(double[], int, Operator, double)} without allocating: the outcome goes to {@code out}.
+   *
+   * @return false when there are too few points (nothing is judged; {@code out} is unchanged)
+   */
+  public boolean evaluate(double[] vs, int count, Operator op, double right, Outcome out) {
+    if (count < pointsNeeded()) {
+      return false;
     }
     return switch (kind) {
-      case ALL -> all(vs, op, right);
-      case MAX, MIN, SUM, AVG -> aggregate(vs, op, right);
-      case LOOKUP -> lookup(vs, op, right);
-      case DIFF, PDIFF -> diff(vs, op, right, kind == Kind.PDIFF);
-      case STDDEV -> stddev(vs, right);
-      case KDIFF, KPDIFF -> kdiff(vs, op, right, kind == Kind.KPDIFF);
+      case ALL -> all(vs, op, right, out);
+      case MAX, MIN, SUM, AVG -> aggregate(vs, op, right, out);
+      case LOOKUP -> lookup(vs, op, right, out);
+      case DIFF, PDIFF -> diff(vs, op, right, kind == Kind.PDIFF, out);
+      case STDDEV -> stddev(vs, right, out);
+      case KDIFF, KPDIFF -> kdiff(vs, op, right, kind == Kind.KPDIFF, out);
       // a sample arrived: silence is over (the deadline queue raises the PROBLEM, never a sample)
-      case NODATA -> new FunctionResult(true, false, vs[0], 1);
+      case NODATA -> out.set(false, vs[0], 1);
     };
   }
 
-  private FunctionResult all(double[] vs, Operator op, double right) {
+  /** A reusable function outcome (one per judging thread): see {@link FunctionResult} for the fields. */
+  public static final class Outcome {
+    boolean fired;
+    double leftValue;
+    int used;
+
+    boolean set(boolean fired, double leftValue, int used) {
+      this.fired = fired;
+      this.leftValue = leftValue;
+      this.used = used;
+      return true;
+    }
+  }
+
+  private boolean all(double[] vs, Operator op, double right, Outcome out) {
     boolean fired = true;
     for (int i = 0; i < n && fired; i++) {
       fired = op.test(vs[i], right);
     }
-    return new FunctionResult(true, fired, vs[0], n);
+    return out.set(fired, vs[0], n);
   }
 
-  private FunctionResult aggregate(double[] vs, Operator op, double right) {
+  private boolean aggregate(double[] vs, Operator op, double right, Outcome out) {
     double acc = kind == Kind.MAX || kind == Kind.MIN ? vs[0] : 0;
     for (int i = 0; i < n; i++) {
       switch (kind) {
@@ -147,20 +171,20 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
       }
     }
     double left = kind == Kind.AVG ? acc / n : acc;
-    return new FunctionResult(true, op.test(left, right), left, n);
+    return out.set(op.test(left, right), left, n);
   }
 
-  private FunctionResult lookup(double[] vs, Operator op, double right) {
+  private boolean lookup(double[] vs, Operator op, double right, Outcome out) {
     int matched = 0;
     for (int i = 0; i < n && matched < k; i++) {
       if (op.test(vs[i], right)) {
         matched++;
       }
     }
-    return new FunctionResult(true, matched >= k, vs[0], n);
+    return out.set(matched >= k, vs[0], n);
   }
 
-  private FunctionResult diff(double[] vs, Operator op, double right, boolean percent) {
+  private boolean diff(double[] vs, Operator op, double right, boolean percent, Outcome out) {
     double newest = vs[0];
     double left = 0;
     for (int i = 1; i <= n; i++) {
@@ -170,13 +194,13 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
       }
       left = percent ? (newest - previous) / previous * 100.0 : newest - previous;
       if (op.test(left, right)) {
-        return new FunctionResult(true, true, left, n + 1);
+        return out.set(true, left, n + 1);
       }
     }
-    return new FunctionResult(true, false, left, n + 1);
+    return out.set(false, left, n + 1);
   }
 
-  private FunctionResult stddev(double[] vs, double k) {
+  private boolean stddev(double[] vs, double k, Outcome out) {
     double sum = 0;
     for (int i = 0; i < n; i++) {
       sum += vs[i];
@@ -190,7 +214,7 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
     double sd = Math.sqrt(squares / n);
     double newest = vs[0];
     boolean fired = newest < mean - k * sd || newest > mean + k * sd;
-    return new FunctionResult(true, fired, newest, n);
+    return out.set(fired, newest, n);
   }
 
   /**
@@ -200,21 +224,21 @@ public record JudgeFunction(Kind kind, int k, int n, String text) {
    * it gives up (not fired) when a value among the newest k is 0, for both functions, and kpdiff is in percent of
    * the newer point of the pair.
    */
-  private FunctionResult kdiff(double[] vs, Operator op, double right, boolean percent) {
+  private boolean kdiff(double[] vs, Operator op, double right, boolean percent, Outcome out) {
     double left = 0;
     for (int i = 0; i < k; i++) {
       if (vs[i] == 0) {
-        return new FunctionResult(true, false, left, n + k);
+        return out.set(false, left, n + k);
       }
       double older = vs[n + k - 1 - i];
       for (int j = 0; j < n; j++) {
         left = percent ? (vs[j] - older) / vs[j] * 100.0 : vs[j] - older;
         if (!op.test(left, right)) {
-          return new FunctionResult(true, false, left, n + k);
+          return out.set(false, left, n + k);
         }
       }
     }
-    return new FunctionResult(true, true, left, n + k);
+    return out.set(true, left, n + k);
   }
 
   @Override

@@ -18,10 +18,13 @@ import java.util.Set;
  * <p>Memory with the default 11 points: about 0.5 KB (two 11-slot arrays, the object, its lock, the map entry;
  * the series key string is shared with the map), plus about 0.2 KB once the series has raised an event.
  */
-final class SeriesState {
-  final Object lock = new Object();
-  private final String key;
-  private final boolean untagged;
+final class SeriesState extends SeriesIdentity {
+  /** The state is its own lock: one object less per series. */
+  final Object lock = this;
+  /** The rules that apply, matched once per strategy set ({@link #rulesSource}) and kept with the series. */
+  Rule[] rules;
+  /** The rule lookup {@link #rules} were matched against (identity). */
+  Object rulesSource;
   /** The last events were read back from the state store (or there is none): judging may begin. */
   private boolean restored;
   private final long[] times;
@@ -56,9 +59,8 @@ final class SeriesState {
     }
   }
 
-  SeriesState(String key, boolean untagged, int capacity) {
-    this.key = key;
-    this.untagged = untagged;
+  SeriesState(String endpoint, String metric, String tags, int capacity) {
+    identify(endpoint, metric, tags);
     this.times = new long[capacity];
     this.values = new double[capacity];
   }
@@ -166,7 +168,7 @@ final class SeriesState {
    */
   String md5() {
     if (md5 == null) {
-      md5 = SeriesKey.md5Hex(untagged ? key.substring(0, key.length() - 1) : key);
+      md5 = SeriesKey.md5Hex(tags.isEmpty() ? endpoint + "/" + metric : key());
     }
     return md5;
   }
@@ -185,10 +187,6 @@ final class SeriesState {
       lastEvents = new HashMap<>(Math.max(4, stored.size() * 2));
     }
     stored.forEach(lastEvents::putIfAbsent);
-  }
-
-  String key() {
-    return key;
   }
 
   long lastReceiptMillis() {
