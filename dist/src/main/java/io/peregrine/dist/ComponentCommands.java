@@ -68,9 +68,9 @@ final class ComponentCommands {
     }
   }
 
-  @Command(name = "judge", mixinStandardHelpOptions = true,
+  @Command(name = "judge", mixinStandardHelpOptions = true, subcommands = JudgeTestCommand.class,
       description = "Run judge: evaluates strategies from hbs (gRPC 6080, HTTP 6081) and LPUSHes alert events "
-          + "to Redis event:p0..p6 (judge.redisUrl is required).")
+          + "to Redis event:p0..p6 (judge.redisUrl is required). 'judge test FILE...' runs rule tests.")
   static final class Judge extends Single {
     String component() {
       return "judge";

@@ -11,6 +11,7 @@ final class DataDirs {
     overrides.put("graph.dataDir", base + "/graph");
     overrides.put("agent.spoolDir", base + "/agent/spool");
     overrides.put("transfer.queueDir", base + "/transfer/queue");
+    overrides.put("judge.stateDir", base + "/judge");
     overrides.put("hbs.jdbcUrl", "jdbc:h2:file:" + base + "/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
         + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=VALUE");
   }

@@ -43,7 +43,8 @@ public final class HbsServer implements Component {
     HeartbeatService heartbeats = new HeartbeatService(db, refresher, clock, config.defaultGroup(),
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db))));
+        List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
+            new io.peregrine.hbs.grpc.LivenessService(db, clock))));
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     this.http = new HttpServerHost("hbs-http", config.httpListen(), HTTP_THREADS, registry, health);
     AdminRoutes.register(http, db, refresher::requestRefresh);

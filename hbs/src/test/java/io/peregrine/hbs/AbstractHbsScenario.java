@@ -244,6 +244,46 @@ abstract class AbstractHbsScenario {
   }
 
   @Test
+  void mockConfigsResolveHostsAndGroupsAndAHostsOwnRowWins() throws Exception {
+    HbsHarness hbs = start();
+    long group = hbs.create("/api/v1/groups", "{\"name\":\"web\"}");
+    hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[\"web-01\",\"web-02\"]}");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+        java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("INSERT INTO mockcfg (name, obj, obj_type, metric, tags, dstype, step, mock, creator) VALUES "
+          + "('web alive', 'web', 'group', 'agent.alive', '', 'GAUGE', 60, -1, 'ops')");
+      st.executeUpdate("INSERT INTO mockcfg (name, obj, obj_type, metric, tags, dstype, step, mock, creator) VALUES "
+          + "('web-02 alive', 'web-02', 'host', 'agent.alive', '', 'GAUGE', 30, -2, 'ops')");
+      st.executeUpdate("INSERT INTO mockcfg (name, obj, obj_type, metric, tags, dstype, step, mock, creator) VALUES "
+          + "('bad tags', 'db-01', 'other', 'proc.num', 'nokey', 'GAUGE', 60, 0, 'ops')");
+    }
+    StrategySet set = hbs.server.refreshNow().set();
+    assertThat(set.getMockConfigsList()).extracting(m -> m.getEndpoint(), m -> m.getName(), m -> m.getStep(),
+            m -> m.getMock())
+        .containsExactly(tuple("web-01", "web alive", 60, -1.0), tuple("web-02", "web-02 alive", 30, -2.0));
+  }
+
+  @Test
+  void hostLivenessListsLastHeartbeatsAndMaintenance() throws Exception {
+    HbsHarness hbs = start();
+    hbs.heartbeat("web-01", "10.0.0.1");
+    hbs.heartbeat("web-02", "10.0.0.2");
+    long now = HbsHarness.NOW.getEpochSecond();
+    long id = -1;
+    for (JsonNode h : hbs.get("/api/v1/hosts").json()) {
+      if (h.get("hostname").asText().equals("web-02")) {
+        id = h.get("id").asLong();
+      }
+    }
+    hbs.put("/api/v1/hosts/" + id + "/maintenance", "{\"begin\":" + (now - 60) + ",\"end\":" + (now + 60) + "}");
+    io.peregrine.proto.v1.HostLiveness live = hbs.liveness();
+    assertThat(live.getNow()).isEqualTo(now);
+    assertThat(live.getHostsList()).extracting(h -> h.getHostname(), h -> h.getLastHeartbeat(),
+            h -> h.getInMaintenance())
+        .containsExactly(tuple("web-01", now, false), tuple("web-02", now, true));
+  }
+
+  @Test
   void receiversAreTheUsersOfTheActionsTeams() throws Exception {
     HbsHarness hbs = start();
     hbs.create("/api/v1/teams", "{\"name\":\"ops\",\"users\":[{\"name\":\"alice\",\"email\":\"alice@example.com\","

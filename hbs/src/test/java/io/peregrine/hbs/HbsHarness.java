@@ -68,6 +68,10 @@ final class HbsHarness implements AutoCloseable {
         .setPluginVersion("plugins-abc").build());
   }
 
+  io.peregrine.proto.v1.HostLiveness liveness() {
+    return hbs.getHostLiveness(io.peregrine.proto.v1.HostLivenessRequest.getDefaultInstance());
+  }
+
   StrategySet strategies(long knownVersion) {
     return hbs.getStrategies(StrategiesRequest.newBuilder().setKnownVersion(knownVersion).build());
   }

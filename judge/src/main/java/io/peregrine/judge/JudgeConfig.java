@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param redisKeyPrefix put before the queue names {@code event:p0..p6}
  * @param pendingAlertCapacity events waiting for the publisher; beyond that new events are dropped and counted
  * @param grpcThreads threads running {@code Judge.Push} calls
+ * @param stateDir where the last event of every rule and series is kept on disk when there is no Redis
+ *     (all-in-one); empty = in memory only. With Redis the state lives in Redis and this is not used
+ * @param agentHeartbeatInterval how often agents heartbeat to hbs (the agent's {@code heartbeatInterval})
+ * @param agentLostIntervals heartbeats a host may miss before {@code agent.alive} raises a PROBLEM; 0 = off
  */
 public record JudgeConfig(
     String grpcListen,
@@ -31,7 +35,10 @@ public record JudgeConfig(
     String redisUrl,
     String redisKeyPrefix,
     int pendingAlertCapacity,
-    int grpcThreads) {
+    int grpcThreads,
+    String stateDir,
+    Duration agentHeartbeatInterval,
+    int agentLostIntervals) {
 
   /** Strategies change by hand in the portal; ten seconds feels immediate and costs hbs one call per judge. */
   public static final Duration DEFAULT_STRATEGY_REFRESH = Duration.ofSeconds(10);
@@ -43,6 +50,10 @@ public record JudgeConfig(
   public static final int DEFAULT_PENDING_ALERT_CAPACITY = 100_000;
   /** History beyond this costs memory on every series for functions nobody writes. */
   public static final int MAX_HISTORY_SIZE = 1_000;
+  /** The agent's default heartbeat interval. */
+  public static final Duration DEFAULT_AGENT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+  /** Three missed heartbeats: one lost packet or a slow restart is not an outage. */
+  public static final int DEFAULT_AGENT_LOST_INTERVALS = 3;
 
   public JudgeConfig {
     Checks.address("judge.grpcListen", grpcListen);
@@ -60,6 +71,25 @@ public record JudgeConfig(
     redisKeyPrefix = redisKeyPrefix == null ? "" : redisKeyPrefix;
     Checks.positive("judge.pendingAlertCapacity", pendingAlertCapacity);
     Checks.positive("judge.grpcThreads", grpcThreads);
+    stateDir = stateDir == null ? "" : stateDir.trim();
+    if (agentHeartbeatInterval == null) {
+      agentHeartbeatInterval = DEFAULT_AGENT_HEARTBEAT_INTERVAL;
+    }
+    Checks.positive("judge.agentHeartbeatInterval", agentHeartbeatInterval);
+    Checks.inRange("judge.agentLostIntervals", agentLostIntervals, 0, 1_000);
+  }
+
+  /** Construction without the settings added later, with their defaults. */
+  public JudgeConfig(String grpcListen, String httpListen, String hbsAddress, Duration strategyRefresh,
+      int historySize, Duration minInterval, String redisUrl, String redisKeyPrefix, int pendingAlertCapacity,
+      int grpcThreads) {
+    this(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl, redisKeyPrefix,
+        pendingAlertCapacity, grpcThreads, "", DEFAULT_AGENT_HEARTBEAT_INTERVAL, DEFAULT_AGENT_LOST_INTERVALS);
+  }
+
+  /** How long a host may stay silent before it counts as lost; zero when agent-lost alerts are off. */
+  public Duration agentLostAfter() {
+    return agentHeartbeatInterval.multipliedBy(agentLostIntervals);
   }
 
   public static JudgeConfig defaults() {
@@ -69,16 +99,26 @@ public record JudgeConfig(
 
   public JudgeConfig withListen(String grpc, String http) {
     return new JudgeConfig(grpc, http, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
   }
 
   public JudgeConfig withHbs(String address, Duration refresh) {
     return new JudgeConfig(grpcListen, httpListen, address, refresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
   }
 
   public JudgeConfig withRedis(String url, String keyPrefix) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, url,
-        keyPrefix, pendingAlertCapacity, grpcThreads);
+        keyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
+  }
+
+  public JudgeConfig withStateDir(String dir) {
+    return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, dir, agentHeartbeatInterval, agentLostIntervals);
+  }
+
+  public JudgeConfig withAgentLost(Duration interval, int intervals) {
+    return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals);
   }
 }

@@ -14,8 +14,13 @@ import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.HistoryStore;
 import io.peregrine.judge.publish.PendingAlerts;
 import io.peregrine.judge.publish.RedisAlertPublisher;
+import io.peregrine.judge.state.EmbeddedStateStore;
+import io.peregrine.judge.state.StateStore;
+import io.peregrine.judge.state.StatefulPublisher;
 import io.peregrine.judge.strategy.StrategySource;
 import java.time.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +56,7 @@ public final class JudgeServer implements Component {
     Objects.requireNonNull(clock, "clock");
     AlertPublisher target = publisher;
     String description;
+    StateStore state = StateStore.MEMORY;
     if (target == null) {
       if (config.redisUrl().isEmpty()) {
         throw new IllegalArgumentException("judge: no alert publisher was given and judge.redisUrl is empty: "
@@ -58,9 +64,21 @@ public final class JudgeServer implements Component {
       }
       RedisAlertPublisher redis = lifecycle.add(new RedisAlertPublisher(config.redisUrl(), config.redisKeyPrefix()));
       target = redis;
+      state = redis;
       description = redis.describe();
+      FunctionCounter.builder("judge.alerts.deduplicated", redis, RedisAlertPublisher::deduplicated)
+          .description("events not pushed because the stored state showed them delivered already (a retried "
+              + "LPUSH that had run, or another judge's agent-lost event)").register(registry);
     } else {
       description = target instanceof RedisAlertPublisher r ? r.describe() : target.getClass().getSimpleName();
+      if (target instanceof RedisAlertPublisher r) {
+        state = r;
+      } else if (!config.stateDir().isEmpty()) {
+        EmbeddedStateStore embedded = lifecycle.add(new EmbeddedStateStore(Path.of(config.stateDir())));
+        state = embedded;
+        target = new StatefulPublisher(target, embedded);
+        description = description + " (state in " + config.stateDir() + ")";
+      }
     }
     AlertPublisher healthTarget = target;
     pending = lifecycle.add(new PendingAlerts(target, description, config.pendingAlertCapacity(), FLUSH_DEADLINE,
@@ -68,8 +86,13 @@ public final class JudgeServer implements Component {
     history = lifecycle.add(new HistoryStore(config.historySize(), clock, registry));
     strategies = lifecycle.add(new StrategySource(config.hbsAddress(), config.strategyRefresh(),
         config.historySize(), registry));
-    Evaluator evaluator = new Evaluator(history, strategies, pending, config.historySize(), config.minInterval(),
-        clock, registry);
+    Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
+        config.minInterval(), clock, registry);
+    lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
+    if (config.agentLostIntervals() > 0) {
+      lifecycle.add(new io.peregrine.judge.agent.AgentLostWatch(config.hbsAddress(), config.strategyRefresh(),
+          config.agentLostAfter(), strategies, evaluator, registry));
+    }
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new JudgeServiceImpl(evaluator, clock, registry))));
     HealthChecks health = new HealthChecks()

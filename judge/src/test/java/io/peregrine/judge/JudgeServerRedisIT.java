@@ -49,7 +49,7 @@ class JudgeServerRedisIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().llen(queue) == 1);
       }
       AlertEvent event = AlertEventJson.read(redis.sync().rpop(queue));
-      assertThat(event.id()).isEqualTo("s_11_" + SeriesKey.md5Hex("host1/load.1min/"));
+      assertThat(event.id()).isEqualTo("s_11_" + SeriesKey.md5Hex("host1/load.1min"));
       assertThat(event.leftValue()).isEqualTo(9.5);
       assertThat(event.eventTime()).isEqualTo(t0 + 60);
       assertThat(event.priority()).isEqualTo(4);

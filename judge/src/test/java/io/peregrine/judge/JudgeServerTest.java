@@ -105,7 +105,7 @@ class JudgeServerTest {
     assertThat(first.getRejects(0).getCode()).isEqualTo(RejectCode.MISSING_FIELD);
 
     AlertEvent problem = nextEvent();
-    assertThat(problem.id()).isEqualTo("s_7_" + SeriesKey.md5Hex("host1/cpu.idle/"));
+    assertThat(problem.id()).isEqualTo("s_7_" + SeriesKey.md5Hex("host1/cpu.idle"));
     assertThat(problem.id()).matches("s_7_[0-9a-f]{32}");
     assertThat(problem.status()).isEqualTo(AlertEvent.PROBLEM);
     assertThat(problem.currentStep()).isEqualTo(1);

@@ -7,6 +7,8 @@ import io.peregrine.hbs.resolve.ResolvedSet;
 import io.peregrine.proto.v1.AgentConfig;
 import io.peregrine.proto.v1.AgentHeartbeat;
 import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.HostLiveness;
+import io.peregrine.proto.v1.HostLivenessRequest;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
 import io.peregrine.proto.v1.StrategiesRequest;
@@ -22,11 +24,14 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
   private final HeartbeatService heartbeats;
   private final ConfigRefresher refresher;
   private final ReceiversService receivers;
+  private final LivenessService liveness;
 
-  public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers) {
+  public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers,
+      LivenessService liveness) {
     this.heartbeats = heartbeats;
     this.refresher = refresher;
     this.receivers = receivers;
+    this.liveness = liveness;
   }
 
   @Override
@@ -48,6 +53,11 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
   @Override
   public void getReceivers(ReceiversRequest request, StreamObserver<Receivers> response) {
     answer("GetReceivers", response, () -> receivers.receivers(request.getActionId()));
+  }
+
+  @Override
+  public void getHostLiveness(HostLivenessRequest request, StreamObserver<HostLiveness> response) {
+    answer("GetHostLiveness", response, liveness::liveness);
   }
 
   private static <T> void answer(String call, StreamObserver<T> response, Supplier<T> work) {

@@ -1,7 +1,10 @@
 package io.peregrine.hbs.resolve;
 
 import io.peregrine.hbs.store.ExpressionRow;
+import io.peregrine.common.model.Tags;
 import io.peregrine.hbs.store.HostRow;
+import io.peregrine.hbs.store.MockcfgRow;
+import io.peregrine.proto.v1.MockConfig;
 import io.peregrine.proto.v1.Expression;
 import io.peregrine.proto.v1.HostStrategies;
 import io.peregrine.proto.v1.Strategy;
@@ -9,6 +12,7 @@ import io.peregrine.proto.v1.StrategySet;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the SQL rows into the strategy set: per host (sorted by name) the strategies of the templates bound to its
  * groups, inheritance applied; hosts in their maintenance window and hosts without strategies are left out; then
- * every expression, paused or not, with its flag.
+ * every expression, paused or not, with its flag; then the mock configs of {@code mockcfg}, one per endpoint
+ * (a host's own row wins over its group's, as in Open-Falcon's nodata; hosts in maintenance are left out).
  */
 final class SetBuilder {
   private static final Logger log = LoggerFactory.getLogger(SetBuilder.class);
@@ -53,6 +58,7 @@ final class SetBuilder {
         set.addExpressions(x);
       }
     }
+    mockConfigs(rows, inMaintenance).forEach(set::addMockConfigs);
     set.setVersion(versionOf(set.build()));
     return new ResolvedSet(set.build(), tree, rows.hosts().size(), strategyCount);
   }
@@ -69,6 +75,56 @@ final class SetBuilder {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
+
+  static List<MockConfig> mockConfigs(ConfigRows rows, Set<String> inMaintenance) {
+    Map<String, List<String>> groups = new TreeMap<>();
+    rows.groupHosts().forEach(e -> groups.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    Map<String, MockConfig> byKey = new TreeMap<>();
+    Map<String, Boolean> fromGroup = new TreeMap<>();
+    for (MockcfgRow row : rows.mockcfgs()) {
+      String tags;
+      try {
+        tags = Tags.canonical(row.tags() == null ? "" : row.tags());
+      } catch (IllegalArgumentException e) {
+        log.warn("hbs: mockcfg {} ({}) is left out: tags '{}': {}", row.id(), row.name(), row.tags(), e.getMessage());
+        continue;
+      }
+      String metric = row.metric() == null ? "" : row.metric().trim();
+      if (metric.isEmpty()) {
+        log.warn("hbs: mockcfg {} ({}) is left out: it names no metric", row.id(), row.name());
+        continue;
+      }
+      boolean group = "group".equals(row.objType());
+      List<String> endpoints = new ArrayList<>();
+      for (String item : (row.obj() == null ? "" : row.obj()).split("[\\n,]")) {
+        String name = item.trim();
+        if (name.isEmpty()) {
+          continue;
+        }
+        switch (row.objType() == null ? "" : row.objType()) {
+          case "host", "other" -> endpoints.add(name);
+          case "group" -> endpoints.addAll(groups.getOrDefault(name, List.of()));
+          default -> log.warn("hbs: mockcfg {} ({}): obj_type '{}' is not host, group or other", row.id(),
+              row.name(), row.objType());
+        }
+      }
+      for (String endpoint : endpoints) {
+        if (inMaintenance.contains(endpoint)) {
+          continue;
+        }
+        String key = endpoint + "/" + metric + "/" + tags;
+        Boolean existingFromGroup = fromGroup.get(key);
+        if (existingFromGroup != null && !(existingFromGroup && !group)) {
+          continue; // the first row wins, except that a host's own row beats a group's
+        }
+        byKey.put(key, MockConfig.newBuilder().setId(row.id()).setName(row.name()).setEndpoint(endpoint)
+            .setMetric(metric).setTags(tags).setCounterType(row.dstype() == null ? "GAUGE" : row.dstype())
+            .setStep(row.step()).setMock(row.mock()).build());
+        fromGroup.put(key, group);
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   private static Expression toProto(ExpressionRow row) {

@@ -67,7 +67,7 @@ public final class JudgeHttpRoutes {
       return;
     }
     String key = SeriesKey.of(endpoint, metric, tags);
-    Optional<HistorySnapshot> snapshot = history.snapshot(key);
+    Optional<HistorySnapshot> snapshot = history.snapshot(endpoint, metric, tags);
     if (snapshot.isEmpty()) {
       ObjectNode body = JSON.createObjectNode().put("series", key).put("found", false);
       HttpExchanges.json(ex, 404, body.toString());

@@ -54,6 +54,9 @@ public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
     try {
       received.increment(n);
       PushResponse.Builder answer = PushResponse.newBuilder();
+      // one sink per batch, not one lambda per sample
+      io.peregrine.common.model.RejectSink rejects = (index, code, reason) ->
+          answer.addRejects(Reject.newBuilder().setIndex(index).setCode(code).setReason(reason));
       int rejected = 0;
       for (int i = 0; i < n; i++) {
         Sample raw = batch.getSamples(i);
@@ -65,8 +68,7 @@ public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
           continue;
         }
         int before = answer.getRejectsCount();
-        Sample s = validator.normalise(raw, i, (index, code, reason) ->
-            answer.addRejects(Reject.newBuilder().setIndex(index).setCode(code).setReason(reason)));
+        Sample s = validator.normalise(raw, i, rejects);
         if (s == null) {
           if (answer.getRejectsCount() == before) {
             answer.addRejects(Reject.newBuilder().setIndex(i).setCode(RejectCode.REJECT_CODE_UNSPECIFIED)

@@ -27,7 +27,8 @@ public final class HistoryStore implements Component {
 
   private final int capacity;
   private final Clock clock;
-  private final ConcurrentHashMap<String, SeriesState> series = new ConcurrentHashMap<>();
+  /** Keyed by the states themselves (see {@link SeriesIdentity}): looked up with a probe, no key string. */
+  private final ConcurrentHashMap<SeriesIdentity, SeriesState> series = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ScheduledExecutorService sweeper;
 
@@ -50,13 +51,35 @@ public final class HistoryStore implements Component {
         TimeUnit.MILLISECONDS);
   }
 
-  SeriesState getOrCreate(String key) {
-    SeriesState s = series.get(key);
-    return s != null ? s : series.computeIfAbsent(key, k -> new SeriesState(k, capacity));
+  /** The series the probe names, or null. */
+  SeriesState get(SeriesIdentity.Probe probe) {
+    return series.get(probe);
   }
 
-  public Optional<HistorySnapshot> snapshot(String key) {
-    SeriesState s = series.get(key);
+  /** The series of this sample's identity (canonical tags), created when new. */
+  SeriesState getOrCreate(String endpoint, String metric, String tags) {
+    SeriesState fresh = new SeriesState(endpoint, metric, tags, capacity);
+    SeriesState raced = series.putIfAbsent(fresh, fresh);
+    return raced != null ? raced : fresh;
+  }
+
+  /** For tests: the series of {@code endpoint/metric/} (no tags). */
+  SeriesState getOrCreate(String key, boolean untagged) {
+    String[] parts = key.split("/", 3);
+    return getOrCreate(parts[0], parts[1], parts.length > 2 ? parts[2] : "");
+  }
+
+  /** False once the sweep forgot this series (a new sample makes a new state object). */
+  boolean isCurrent(SeriesState state) {
+    return series.get(state) == state;
+  }
+
+  /** @param tags canonical */
+  public Optional<HistorySnapshot> snapshot(String endpoint, String metric, String tags) {
+    SeriesIdentity.Probe probe = new SeriesIdentity.Probe();
+    probe.identify(endpoint, metric, tags);
+    SeriesState s = series.get(probe);
+    String key = probe.key();
     if (s == null) {
       return Optional.empty();
     }

@@ -1,4 +1,4 @@
 package io.peregrine.judge.eval;
 
 /** What dedup remembers of the last event sent for one event id. */
-record LastEvent(boolean problem, int currentStep, long eventTime) {}
+public record LastEvent(boolean problem, int currentStep, long eventTime) {}

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param window minutes of the day when it is judged
  * @param eventStrategy the strategy object put in events (null for an expression)
  * @param eventExpression the expression object put in events (null for a strategy)
+ * @param key {@code s_<id>} or {@code e_<id>}, built once (the hot path reads it for every rule and sample)
  */
 public record Rule(
     Kind kind,
@@ -34,17 +35,27 @@ public record Rule(
     int priority,
     RunWindow window,
     EventStrategy eventStrategy,
-    EventExpression eventExpression) {
+    EventExpression eventExpression,
+    String key) {
 
   public enum Kind { STRATEGY, EXPRESSION }
 
   public Rule {
     tags = Map.copyOf(tags);
+    key = (kind == Kind.STRATEGY ? "s_" : "e_") + id;
+  }
+
+  public Rule(Kind kind, long id, String metric, Map<String, String> tags, JudgeFunction function,
+      Operator operator, double rightValue, int maxStep, int priority, RunWindow window,
+      EventStrategy eventStrategy, EventExpression eventExpression) {
+    this(kind, id, metric, tags, function, operator, rightValue, maxStep, priority, window, eventStrategy,
+        eventExpression, null);
   }
 
   /** {@code s_<id>} or {@code e_<id>}: the event id without the series part; also the dedup key within a series. */
+  @Override
   public String key() {
-    return (kind == Kind.STRATEGY ? "s_" : "e_") + id;
+    return key;
   }
 
   /**

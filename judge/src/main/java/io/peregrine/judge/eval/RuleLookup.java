@@ -1,5 +1,6 @@
 package io.peregrine.judge.eval;
 
+import io.peregrine.proto.v1.MockConfig;
 import java.util.List;
 
 /** Where the evaluator finds the rules for a sample; the strategy index implements it. */
@@ -22,4 +23,14 @@ public interface RuleLookup {
 
   /** Unpaused expressions on this metric, before tag filtering. */
   List<Rule> expressions(String metric);
+
+  /** True when some mock config exists (otherwise no series is looked up). */
+  default boolean hasMocks() {
+    return false;
+  }
+
+  /** The mock config of exactly this series ({@code endpoint/metric/tags}), or null. */
+  default MockConfig mock(String seriesKey) {
+    return null;
+  }
 }

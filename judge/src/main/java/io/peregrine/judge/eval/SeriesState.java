@@ -2,10 +2,13 @@ package io.peregrine.judge.eval;
 
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.proto.v1.CounterType;
+import io.peregrine.proto.v1.MockConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One series' newest points (a ring of raw samples, strictly increasing timestamps) and the last event of each rule
@@ -15,9 +18,15 @@ import java.util.Map;
  * <p>Memory with the default 11 points: about 0.5 KB (two 11-slot arrays, the object, its lock, the map entry;
  * the series key string is shared with the map), plus about 0.2 KB once the series has raised an event.
  */
-final class SeriesState {
-  final Object lock = new Object();
-  private final String key;
+final class SeriesState extends SeriesIdentity {
+  /** The state is its own lock: one object less per series. */
+  final Object lock = this;
+  /** The rules that apply, matched once per strategy set ({@link #rulesSource}) and kept with the series. */
+  Rule[] rules;
+  /** The rule lookup {@link #rules} were matched against (identity). */
+  Object rulesSource;
+  /** The last events were read back from the state store (or there is none): judging may begin. */
+  private boolean restored;
   private final long[] times;
   private final double[] values;
   private int newest = -1;
@@ -26,15 +35,47 @@ final class SeriesState {
   private Map<String, LastEvent> lastEvents;
   private String md5;
   private volatile long lastReceiptMillis;
+  /** Only for series a nodata rule or a mock config watches; null for every other series. */
+  private Watched watched;
+  /** The rule lookup whose mock configs were last checked for this series (identity; a new set checks again). */
+  Object mockSource;
 
-  SeriesState(String key, int capacity) {
-    this.key = key;
+  /** What silence checks need of a series: its identity, step, and which deadlines are queued for it. */
+  static final class Watched {
+    final String endpoint;
+    final String metric;
+    final String tags;
+    int step;
+    /** Rule keys with a nodata deadline in the queue (one entry each). */
+    final Set<String> armedRules = new HashSet<>(4);
+    /** The mock config that applies, or null; a deadline is queued while it is set. */
+    MockConfig mock;
+    boolean mockArmed;
+
+    Watched(String endpoint, String metric, String tags) {
+      this.endpoint = endpoint;
+      this.metric = metric;
+      this.tags = tags;
+    }
+  }
+
+  SeriesState(String endpoint, String metric, String tags, int capacity) {
+    identify(endpoint, metric, tags);
     this.times = new long[capacity];
     this.values = new double[capacity];
   }
 
-  /** Adds a point; false (and nothing changes) when its timestamp is not newer than the newest kept one. */
+  /** Adds a point received from transfer. */
   boolean add(long timestamp, double value, CounterType counterType, long receiptMillis) {
+    return add(timestamp, value, counterType, receiptMillis, true);
+  }
+
+  /**
+   * Adds a point; false (and nothing changes) when its timestamp is not newer than the newest kept one.
+   *
+   * @param real false for an injected mock value, which does not count as the series speaking again
+   */
+  boolean add(long timestamp, double value, CounterType counterType, long receiptMillis, boolean real) {
     if (size > 0 && timestamp <= times[newest]) {
       return false;
     }
@@ -43,8 +84,26 @@ final class SeriesState {
     values[newest] = value;
     size = Math.min(size + 1, times.length);
     type = counterType;
-    lastReceiptMillis = receiptMillis;
+    if (real) {
+      lastReceiptMillis = receiptMillis;
+    }
     return true;
+  }
+
+  /** Timestamp of the newest kept point, 0 when there is none. */
+  long newestTimestamp() {
+    return size == 0 ? 0 : times[newest];
+  }
+
+  Watched watched() {
+    return watched;
+  }
+
+  Watched watch(String endpoint, String metric, String tags) {
+    if (watched == null) {
+      watched = new Watched(endpoint, metric, tags);
+    }
+    return watched;
   }
 
   /**
@@ -103,16 +162,31 @@ final class SeriesState {
     lastEvents.put(ruleKey, event);
   }
 
-  /** The MD5 hex of the series key, computed once and only for series that raise events. */
+  /**
+   * The MD5 hex in this series' event ids, computed once. Open-Falcon hashes {@code endpoint/metric} for a series
+   * without tags (no trailing slash) and {@code endpoint/metric/tags} otherwise; the series key keeps its slash.
+   */
   String md5() {
     if (md5 == null) {
-      md5 = SeriesKey.md5Hex(key);
+      md5 = SeriesKey.md5Hex(tags.isEmpty() ? endpoint + "/" + metric : key());
     }
     return md5;
   }
 
-  String key() {
-    return key;
+  boolean restored() {
+    return restored;
+  }
+
+  /** Takes the last events read back from the state store; the ones judged since start win. */
+  void restore(Map<String, LastEvent> stored) {
+    restored = true;
+    if (stored.isEmpty()) {
+      return;
+    }
+    if (lastEvents == null) {
+      lastEvents = new HashMap<>(Math.max(4, stored.size() * 2));
+    }
+    stored.forEach(lastEvents::putIfAbsent);
   }
 
   long lastReceiptMillis() {

@@ -3,7 +3,9 @@ package io.peregrine.judge.publish;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.peregrine.common.event.AlertEvent;
@@ -12,13 +14,25 @@ import io.peregrine.common.event.AlertPublisher;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.event.AlertQueues;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.judge.eval.LastEvent;
+import io.peregrine.judge.state.StateKeys;
+import io.peregrine.judge.state.StateStore;
+import io.peregrine.judge.state.StateUnavailableException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes events to Redis as Open-Falcon's judge does: {@code LPUSH <prefix>event:p<priority> <event JSON>}.
+ * Writes events to Redis as Open-Falcon's judge does: {@code LPUSH <prefix>event:p<priority> <event JSON>}, and in
+ * the same Lua script the judge's state for that rule and series ({@code HSET <prefix>judge:state:<seriesHash>
+ * <ruleKey> "<P|O> <step> <eventTime>"}, expiring after {@link #STATE_TTL} without writes). The script pushes
+ * nothing when the stored state already has this status at this step or later: a retried LPUSH that had in fact
+ * run, or a second judge raising the same agent-lost event, is not delivered twice. It also reads the state back
+ * ({@link #load}) for the evaluator.
  *
  * <p>Redis may be down at start or go away later: start only logs it, and each publish (re)connects when needed
  * and fails fast with an {@link AlertQueueException} naming the URI and the queue, so {@link PendingAlerts} keeps
@@ -26,10 +40,26 @@ import org.slf4j.LoggerFactory;
  * timed out is not also sent later behind the caller's back. Delivery is at least once: an LPUSH that timed out
  * after Redis executed it is pushed again, and senders deduplicate by {@code eventKey}.
  */
-public final class RedisAlertPublisher implements AlertPublisher, Component {
+public final class RedisAlertPublisher implements AlertPublisher, StateStore, Component {
   private static final Logger log = LoggerFactory.getLogger(RedisAlertPublisher.class);
   /** An LPUSH takes well under a millisecond; two seconds means Redis is in trouble. */
   static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** Longer than the judge keeps an idle series (24 h) by far, so state outlives any outage worth alerting on. */
+  public static final Duration STATE_TTL = Duration.ofDays(7);
+  /**
+   * KEYS: queue, state hash. ARGV: event JSON, rule key, status letter, currentStep, encoded state, TTL seconds.
+   * Returns 1 when pushed, 0 when the stored state already had this status at this step or later.
+   */
+  static final String PUBLISH_SCRIPT = String.join("\n",
+      "local prev = redis.call('HGET', KEYS[2], ARGV[2])",
+      "if prev then",
+      "  local st, step = string.match(prev, '^(%a) (%d+) ')",
+      "  if st == ARGV[3] and tonumber(step) >= tonumber(ARGV[4]) then return 0 end",
+      "end",
+      "redis.call('LPUSH', KEYS[1], ARGV[1])",
+      "redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])",
+      "redis.call('EXPIRE', KEYS[2], ARGV[6])",
+      "return 1");
 
   private final RedisURI uri;
   private final String display;
@@ -39,6 +69,8 @@ public final class RedisAlertPublisher implements AlertPublisher, Component {
   private volatile RedisClient client;
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile boolean lastPublishOk = true;
+  private volatile String scriptSha;
+  private final AtomicLong deduplicated = new AtomicLong();
 
   /**
    * @param redisUrl e.g. {@code redis://127.0.0.1:6379/0} ({@code rediss://} for TLS, {@code redis://:password@...})
@@ -96,12 +128,55 @@ public final class RedisAlertPublisher implements AlertPublisher, Component {
   public void publish(AlertEvent event) throws AlertQueueException {
     String queue = AlertQueues.name(keyPrefix, event.priority());
     StatefulRedisConnection<String, String> c = connect(queue);
+    String[] keys = {queue, StateKeys.redisKey(keyPrefix, StateKeys.seriesHash(event.id()))};
+    String[] args = {AlertEventJson.write(event), StateKeys.ruleKey(event.id()),
+        AlertEvent.PROBLEM.equals(event.status()) ? "P" : "O", Integer.toString(event.currentStep()),
+        StateKeys.encode(event), Long.toString(STATE_TTL.toSeconds())};
     try {
-      c.sync().lpush(queue, AlertEventJson.write(event));
+      Long pushed;
+      String sha = scriptSha;
+      try {
+        if (sha == null) {
+          sha = c.sync().scriptLoad(PUBLISH_SCRIPT);
+          scriptSha = sha;
+        }
+        pushed = c.sync().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+      } catch (RedisNoScriptException e) {
+        // Redis restarted and forgot the script: run it by text once, which also caches it again
+        scriptSha = null;
+        pushed = c.sync().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, keys, args);
+      }
+      if (pushed != null && pushed == 0) {
+        deduplicated.incrementAndGet();
+      }
       lastPublishOk = true;
     } catch (RedisException e) {
       lastPublishOk = false;
       throw new AlertQueueException("LPUSH to Redis " + display + " queue " + queue + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Events not pushed because the stored state showed they were already delivered. */
+  public long deduplicated() {
+    return deduplicated.get();
+  }
+
+  @Override
+  public Map<String, LastEvent> load(String seriesHash) throws StateUnavailableException {
+    String key = StateKeys.redisKey(keyPrefix, seriesHash);
+    try {
+      Map<String, String> raw = connect("").sync().hgetall(key);
+      Map<String, LastEvent> out = new HashMap<>(raw.size() * 2);
+      raw.forEach((rule, value) -> {
+        LastEvent e = StateKeys.decode(value);
+        if (e != null) {
+          out.put(rule, e);
+        }
+      });
+      return out;
+    } catch (AlertQueueException | RedisException e) {
+      throw new StateUnavailableException("cannot read judge state " + key + " from Redis " + display + ": "
+          + e.getMessage(), e);
     }
   }
 

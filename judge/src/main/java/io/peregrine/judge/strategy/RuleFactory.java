@@ -71,7 +71,7 @@ final class RuleFactory {
 
   private static Operator operator(JudgeFunction f, String text) {
     Operator op = Operator.parse(text);
-    if (op == null && f.kind() != JudgeFunction.Kind.STDDEV) {
+    if (op == null && f.kind() != JudgeFunction.Kind.STDDEV && f.kind() != JudgeFunction.Kind.NODATA) {
       throw new IllegalArgumentException("operator '" + text + "' is not one of == = != < <= > >=");
     }
     return op;

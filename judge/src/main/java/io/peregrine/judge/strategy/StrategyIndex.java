@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peregrine.judge.eval.Rule;
 import io.peregrine.judge.eval.RuleLookup;
 import io.peregrine.proto.v1.Expression;
+import io.peregrine.common.model.SeriesKey;
+import io.peregrine.common.model.Tags;
 import io.peregrine.proto.v1.HostStrategies;
+import io.peregrine.proto.v1.MockConfig;
 import io.peregrine.proto.v1.Strategy;
 import io.peregrine.proto.v1.StrategySet;
 import java.util.ArrayList;
@@ -21,7 +24,7 @@ import java.util.TreeMap;
  * consistent version.
  */
 public final class StrategyIndex implements RuleLookup {
-  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0);
+  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0, Map.of());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long version;
@@ -31,10 +34,13 @@ public final class StrategyIndex implements RuleLookup {
   private final List<RuleProblem> warnings;
   private final int strategyCount;
   private final int pausedExpressions;
+  /** Mock configs by exact series key. */
+  private final Map<String, MockConfig> mocks;
 
   private StrategyIndex(long version, Map<String, Map<String, List<Rule>>> byHost,
       Map<String, List<Rule>> expressionsByMetric, List<RuleProblem> skipped, List<RuleProblem> warnings,
-      int strategyCount, int pausedExpressions) {
+      int strategyCount, int pausedExpressions, Map<String, MockConfig> mocks) {
+    this.mocks = mocks;
     this.version = version;
     this.byHost = byHost;
     this.expressionsByMetric = expressionsByMetric;
@@ -85,6 +91,17 @@ public final class StrategyIndex implements RuleLookup {
         skipped.add(new RuleProblem("expression", e.getId(), e.getFunc(), ex.getMessage()));
       }
     }
+    Map<String, MockConfig> mocks = new HashMap<>();
+    for (MockConfig m : set.getMockConfigsList()) {
+      try {
+        if (m.getEndpoint().isBlank() || m.getMetric().isBlank()) {
+          throw new IllegalArgumentException("endpoint and metric must not be empty");
+        }
+        mocks.put(SeriesKey.of(m.getEndpoint(), m.getMetric().trim(), Tags.canonical(m.getTags())), m);
+      } catch (IllegalArgumentException ex) {
+        skipped.add(new RuleProblem("mockcfg", m.getId(), m.getName(), ex.getMessage()));
+      }
+    }
     Map<String, Map<String, List<Rule>>> frozenHosts = new HashMap<>();
     byHost.forEach((host, metrics) -> {
       Map<String, List<Rule>> frozen = new HashMap<>();
@@ -94,7 +111,7 @@ public final class StrategyIndex implements RuleLookup {
     Map<String, List<Rule>> frozenExpr = new HashMap<>();
     byMetricExpr.forEach((metric, rules) -> frozenExpr.put(metric, List.copyOf(rules)));
     return new StrategyIndex(set.getVersion(), Map.copyOf(frozenHosts), Map.copyOf(frozenExpr),
-        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused);
+        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused, Map.copyOf(mocks));
   }
 
   @Override
@@ -111,6 +128,20 @@ public final class StrategyIndex implements RuleLookup {
   public List<Rule> expressions(String metric) {
     List<Rule> rules = expressionsByMetric.get(metric);
     return rules == null ? List.of() : rules;
+  }
+
+  @Override
+  public boolean hasMocks() {
+    return !mocks.isEmpty();
+  }
+
+  @Override
+  public MockConfig mock(String seriesKey) {
+    return mocks.get(seriesKey);
+  }
+
+  public int mockCount() {
+    return mocks.size();
   }
 
   public long version() {
@@ -155,6 +186,10 @@ public final class StrategyIndex implements RuleLookup {
     new TreeMap<>(expressionsByMetric).forEach((metric, rules) ->
         rules.forEach(r -> expressions.add(JSON.<ObjectNode>valueToTree(r.eventExpression()))));
     root.put("pausedExpressions", pausedExpressions);
+    ArrayNode mockList = root.putArray("mockConfigs");
+    new TreeMap<>(mocks).forEach((series, m) -> mockList.addObject().put("id", m.getId()).put("name", m.getName())
+        .put("series", series).put("counterType", m.getCounterType()).put("step", m.getStep())
+        .put("mock", m.getMock()));
     root.set("skipped", JSON.valueToTree(skipped));
     root.set("warnings", JSON.valueToTree(warnings));
     return root;

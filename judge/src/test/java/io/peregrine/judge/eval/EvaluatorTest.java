@@ -56,7 +56,7 @@ class EvaluatorTest {
     push(e, gauge(3, T0 + 120));
     assertThat(events).hasSize(1);
     AlertEvent p = events.get(0);
-    String md5 = SeriesKey.md5Hex("host1/cpu.idle/");
+    String md5 = SeriesKey.md5Hex("host1/cpu.idle");
     assertThat(p.id()).isEqualTo("s_7_" + md5);
     assertThat(p.status()).isEqualTo("PROBLEM");
     assertThat(p.currentStep()).isEqualTo(1);

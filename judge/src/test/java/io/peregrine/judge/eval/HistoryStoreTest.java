@@ -14,27 +14,27 @@ class HistoryStoreTest {
 
   @Test
   void keepsOnlyTheNewestPointsNewestFirst() {
-    SeriesState s = store.getOrCreate("h/m/");
+    SeriesState s = store.getOrCreate("h/m/", false);
     for (int i = 1; i <= 5; i++) {
       assertThat(s.add(100 + i, i, CounterType.GAUGE, clock.millis())).isTrue();
     }
-    assertThat(store.snapshot("h/m/").orElseThrow().points()).extracting(HistorySnapshot.Point::value)
+    assertThat(store.snapshot("h", "m", "").orElseThrow().points()).extracting(HistorySnapshot.Point::value)
         .containsExactly(5.0, 4.0, 3.0);
     double[] vs = new double[3];
     long[] ts = new long[3];
     assertThat(s.judgedPoints(vs, ts)).isEqualTo(3);
     assertThat(ts).containsExactly(105, 104, 103);
-    assertThat(store.snapshot("other/m/")).isEmpty();
+    assertThat(store.snapshot("other", "m", "")).isEmpty();
   }
 
   @Test
   void forgetsSeriesIdleForADay() {
-    store.getOrCreate("old/m/").add(1, 1, CounterType.GAUGE, clock.millis());
+    store.getOrCreate("old/m/", false).add(1, 1, CounterType.GAUGE, clock.millis());
     clock.advance(Duration.ofHours(23));
-    store.getOrCreate("new/m/").add(1, 1, CounterType.GAUGE, clock.millis());
+    store.getOrCreate("new/m/", false).add(1, 1, CounterType.GAUGE, clock.millis());
     clock.advance(Duration.ofHours(2));
     assertThat(store.sweep()).isEqualTo(1);
-    assertThat(store.snapshot("old/m/")).isEmpty();
-    assertThat(store.snapshot("new/m/")).isPresent();
+    assertThat(store.snapshot("old", "m", "")).isEmpty();
+    assertThat(store.snapshot("new", "m", "")).isPresent();
   }
 }

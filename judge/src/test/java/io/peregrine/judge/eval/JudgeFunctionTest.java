@@ -129,24 +129,41 @@ class JudgeFunctionTest {
   }
 
   @Test
-  void kdiffNeedsTheNewestNToDifferFromEveryBaselinePoint() {
-    // kdiff(#2,3): newest 3 (20, 21, 22) against the 2 before them (10, 11)
+  void kdiffComparesEachBaselinePointFromTheOldestWithTheNewestNAsFalconPlusDoes() {
+    // kdiff(#2,3): newest 3 (20, 21, 22) against the 2 before them (10, 11); 11 (the oldest) first, then 10
     FunctionResult fired = eval("kdiff(#2,3)", ">", 8, 20, 21, 22, 10, 11);
     assertThat(fired.fired()).isTrue();
     assertThat(fired.used()).isEqualTo(5);
-    assertThat(fired.leftValue()).isEqualTo(22 - 11);
-    // one of the newest is back to normal: no alert
-    assertThat(eval("kdiff(#2,3)", ">", 8, 20, 12, 22, 10, 11).fired()).isFalse();
+    assertThat(fired.leftValue()).as("the last pair compared: 22 - 10").isEqualTo(12);
+    // one of the newest is back to normal: no alert, leftValue is the first failing difference (12 - 11)
+    FunctionResult back = eval("kdiff(#2,3)", ">", 8, 20, 12, 22, 10, 11);
+    assertThat(back.fired()).isFalse();
+    assertThat(back.leftValue()).isEqualTo(1);
     // a jump of one point only is what diff catches, not kdiff
     assertThat(eval("kdiff(#1,2)", ">", 5, 20, 10, 10).fired()).isFalse();
   }
 
   @Test
-  void kpdiffIsInPercentOfTheBaselineAndNeverFiresOnAZeroBaseline() {
-    FunctionResult fired = eval("kpdiff(#1,2)", ">=", 50, 15, 16, 10);
+  void kdiffGivesUpWhenOneOfTheNewestKIsZero() {
+    // kdiff(#2,2) < 100 on 5, 0, 1, 1: the first baseline pass holds (4, -1), then vs[1] = 0 stops it
+    FunctionResult r = eval("kdiff(#2,2)", "<", 100, 5, 0, 1, 1);
+    assertThat(r.enough()).isTrue();
+    assertThat(r.fired()).isFalse();
+    assertThat(r.leftValue()).isEqualTo(-1);
+    assertThat(eval("kpdiff(#1,2)", ">=", 50, 0, 16, 10).fired()).isFalse();
+  }
+
+  @Test
+  void kpdiffIsInPercentOfTheNewerPointAsFalconPlusDoes() {
+    // (30 - 10) / 30 = 66.7 %, (40 - 10) / 40 = 75 %
+    FunctionResult fired = eval("kpdiff(#1,2)", ">=", 50, 30, 40, 10);
     assertThat(fired.fired()).isTrue();
-    assertThat(fired.leftValue()).isCloseTo(60, within(1e-9));
-    assertThat(eval("kpdiff(#1,2)", ">=", 50, 15, 12, 10).fired()).isFalse();
-    assertThat(eval("kpdiff(#1,2)", ">=", 50, 15, 16, 0).fired()).isFalse();
+    assertThat(fired.leftValue()).isCloseTo(75, within(1e-9));
+    // in percent of the baseline this would be 50 % and 60 % and fire; of the newer point it is 33 %
+    FunctionResult notFired = eval("kpdiff(#1,2)", ">=", 50, 15, 16, 10);
+    assertThat(notFired.fired()).isFalse();
+    assertThat(notFired.leftValue()).isCloseTo(100.0 / 3, within(1e-9));
+    // a zero baseline is no obstacle: the division is by the newer point
+    assertThat(eval("kpdiff(#1,2)", ">=", 50, 15, 16, 0).fired()).isTrue();
   }
 }

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.HostLiveness;
+import io.peregrine.proto.v1.HostLivenessRequest;
 import io.peregrine.proto.v1.StrategiesRequest;
 import io.peregrine.proto.v1.StrategySet;
 import java.io.IOException;
@@ -19,6 +21,7 @@ public final class FakeHbs extends HbsGrpc.HbsImplBase implements AutoCloseable 
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger unchangedAnswers = new AtomicInteger();
   private volatile boolean failing;
+  private final AtomicReference<HostLiveness> liveness = new AtomicReference<>(HostLiveness.getDefaultInstance());
   private final Server server;
 
   public FakeHbs(StrategySet initial) throws IOException {
@@ -46,6 +49,16 @@ public final class FakeHbs extends HbsGrpc.HbsImplBase implements AutoCloseable 
       response.onNext(current);
     }
     response.onCompleted();
+  }
+
+  @Override
+  public void getHostLiveness(HostLivenessRequest request, StreamObserver<HostLiveness> response) {
+    response.onNext(liveness.get());
+    response.onCompleted();
+  }
+
+  public void liveness(HostLiveness next) {
+    liveness.set(next);
   }
 
   public String address() {
