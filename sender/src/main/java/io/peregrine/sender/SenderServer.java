@@ -13,6 +13,8 @@ import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.sender.api.DeadLetterHandler;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.Channels;
+import io.peregrine.sender.claim.DeliveryClaims;
+import io.peregrine.sender.claim.InProcessDeliveryClaims;
 import io.peregrine.sender.deliver.Dispatcher;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.queue.DeadLetters;
@@ -71,6 +73,9 @@ public final class SenderServer implements Component {
     } else {
       this.source = source;
     }
+    // who was told what: in the Redis the events come from, so every sender on that queue shares it
+    DeliveryClaims claims = this.source instanceof RedisAlertSource r ? r.claims()
+        : new InProcessDeliveryClaims(clock);
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
     if (!config.hbsAddress().isEmpty()) {
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
@@ -83,7 +88,7 @@ public final class SenderServer implements Component {
         .executor(httpClientExecutor).build();
     this.channels = Channels.enabled(config, console, httpClient);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
-        new MessageFormatter(config.zone(), config.dashboardUrl()), registry));
+        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry));
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
@@ -132,6 +137,11 @@ public final class SenderServer implements Component {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** The workers (tests with an injected clock flush digests through it). */
+  public Dispatcher dispatcher() {
+    return dispatcher;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -23,13 +23,13 @@ public final class Channels {
       out.add(new WebhookChannel(URI.create(config.webhookUrl()), poster));
     }
     if (!config.smsGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.sms(URI.create(config.smsGatewayUrl()), poster, config.smsMaxPriority()));
+      out.add(GatewayChannel.sms(URI.create(config.smsGatewayUrl()), poster, config.smsMaxPriority(), null));
     }
     if (!config.imGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.im(URI.create(config.imGatewayUrl()), poster, config.smsMaxPriority()));
+      out.add(GatewayChannel.im(URI.create(config.imGatewayUrl()), poster, config.smsMaxPriority(), null));
     }
     if (!config.mailGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.mail(URI.create(config.mailGatewayUrl()), poster));
+      out.add(GatewayChannel.mail(URI.create(config.mailGatewayUrl()), poster, null));
     }
     if (!config.smtpHost().isEmpty()) {
       out.add(new SmtpChannel(config.smtpHost(), config.smtpPort(), config.smtpUser(), config.smtpPassword(),

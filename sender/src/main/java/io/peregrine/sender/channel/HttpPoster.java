@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** POSTs a body with a deadline; anything but a 2xx answer is a {@link ChannelException} naming the URL. */
+/**
+ * POSTs a body with a deadline; anything but a 2xx answer is a {@link ChannelException} naming the URL. A 4xx
+ * answer other than 408 (timeout) and 429 (slow down) says the request itself is wrong: that failure is permanent.
+ */
 final class HttpPoster {
   private static final int MAX_ERROR_BODY = 200;
 
@@ -35,7 +38,8 @@ final class HttpPoster {
     post(channel, url, "application/x-www-form-urlencoded; charset=utf-8", form.toString(), Map.of());
   }
 
-  void post(String channel, URI url, String contentType, String body, Map<String, String> headers)
+  /** @return the answer's body (chat webhooks answer 200 with an error code inside) */
+  String post(String channel, URI url, String contentType, String body, Map<String, String> headers)
       throws ChannelException {
     HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
         .header("Content-Type", contentType)
@@ -58,7 +62,10 @@ final class HttpPoster {
       if (text.length() > MAX_ERROR_BODY) {
         text = text.substring(0, MAX_ERROR_BODY) + "...";
       }
-      throw new ChannelException(channel + " " + url + " answered " + status + (text.isEmpty() ? "" : ": " + text));
+      boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
+      throw new ChannelException(channel + " " + url + " answered " + status + (text.isEmpty() ? "" : ": " + text),
+          null, permanent);
     }
+    return response.body() == null ? "" : response.body();
   }
 }

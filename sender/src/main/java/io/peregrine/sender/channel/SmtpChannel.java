@@ -9,7 +9,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -63,22 +65,49 @@ public final class SmtpChannel implements Channel {
   }
 
   @Override
-  public Outcome send(Notice notice) throws ChannelException {
-    List<String> tos = Addresses.of(name(), notice, Person::email);
-    if (tos.isEmpty()) {
-      return Outcome.NO_RECIPIENTS;
-    }
+  public java.util.function.Function<Person, String> contact() {
+    return Person::email;
+  }
+
+  @Override
+  public void send(Notice notice) throws ChannelException {
+    List<String> tos = notice.to();
     try {
       MimeMessage m = new MimeMessage(session);
       m.setFrom(from);
       m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(String.join(",", tos)));
       m.setSubject(notice.messages().mailSubject(), StandardCharsets.UTF_8.name());
-      m.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+      String html = notice.messages().mailHtml();
+      if (html.isEmpty()) {
+        m.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+      } else {
+        // text first, HTML last: a client shows the richest part it can, and a plain one still reads the text
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, StandardCharsets.UTF_8.name(), "html");
+        MimeMultipart both = new MimeMultipart("alternative");
+        both.addBodyPart(text);
+        both.addBodyPart(rich);
+        m.setContent(both);
+      }
       m.setSentDate(new Date());
       Transport.send(m);
     } catch (MessagingException e) {
-      throw new ChannelException("smtp " + server + " failed: " + e.getMessage(), e);
+      throw new ChannelException("smtp " + server + " failed: " + e.getMessage(), e, permanent(e));
     }
-    return Outcome.SENT;
+  }
+
+  /** A 5xx reply to the message or its recipients is a refusal that a retry would meet again. */
+  private static boolean permanent(MessagingException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException f && f.getReturnCode() >= 500) {
+        return true;
+      }
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPAddressFailedException f && f.getReturnCode() >= 500) {
+        return true;
+      }
+    }
+    return false;
   }
 }

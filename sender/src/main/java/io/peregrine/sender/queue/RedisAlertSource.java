@@ -7,6 +7,7 @@ import io.peregrine.common.event.AlertEventJson;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.event.AlertSource;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.sender.claim.DeliveryClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,11 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     return "sender-redis";
   }
 
+  /** Delivery claims on this source's Redis connection, under the same prefix. */
+  public DeliveryClaims claims() {
+    return new RedisDeliveryClaims(redis, keys.prefix(), consumerId + "@" + java.util.UUID.randomUUID());
+  }
+
   /** Connects and recovers the previous run's events; when Redis is down this only logs, and calls retry later. */
   @Override
   public void start() {
@@ -103,7 +109,8 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
 
   @Override
   public void ack(Delivery delivery) throws AlertQueueException {
-    redis.call("ack", r -> r.lrem(keys.processing(), 1, delivery.raw()));
+    // from the tail: the oldest taken sit there, and events are mostly acknowledged in the order taken
+    redis.call("ack", r -> r.lrem(keys.processing(), -1, delivery.raw()));
   }
 
   @Override
