@@ -60,6 +60,12 @@ public final class SenderServer implements Component {
   }
 
   SenderServer(SenderConfig config, AlertSource source, PrintStream console, Clock clock) {
+    this(config, source, null, console, clock);
+  }
+
+  /** @param claimStore who was told what; null = the Redis source's, or an in-process store */
+  SenderServer(SenderConfig config, AlertSource source, DeliveryClaims claimStore, PrintStream console,
+      Clock clock) {
     this.config = config;
     if (source == null) {
       if (config.redisUrl().isEmpty()) {
@@ -74,8 +80,8 @@ public final class SenderServer implements Component {
       this.source = source;
     }
     // who was told what: in the Redis the events come from, so every sender on that queue shares it
-    DeliveryClaims claims = this.source instanceof RedisAlertSource r ? r.claims()
-        : new InProcessDeliveryClaims(clock);
+    DeliveryClaims claims = claimStore != null ? claimStore
+        : this.source instanceof RedisAlertSource r ? r.claims() : new InProcessDeliveryClaims(clock);
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
     if (!config.hbsAddress().isEmpty()) {
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
