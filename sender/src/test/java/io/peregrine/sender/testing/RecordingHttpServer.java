@@ -37,12 +37,14 @@ public final class RecordingHttpServer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
   private volatile IntUnaryOperator status;
+  private final ThreadLocal<String> lastBody = new ThreadLocal<>();
 
   public RecordingHttpServer(IntUnaryOperator status) throws IOException {
     this.status = status;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      lastBody.set(body);
       int code = this.status.applyAsInt(count.incrementAndGet());
       Map<String, String> headers = new LinkedHashMap<>();
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
@@ -59,6 +61,12 @@ public final class RecordingHttpServer implements AutoCloseable {
 
   public static RecordingHttpServer alwaysOk() throws IOException {
     return new RecordingHttpServer(n -> 200);
+  }
+
+  /** The body of the request being answered, for a status function that looks at it (on the server's thread). */
+  public String lastBody() {
+    String b = lastBody.get();
+    return b == null ? "" : b;
   }
 
   public void answer(IntUnaryOperator status) {
