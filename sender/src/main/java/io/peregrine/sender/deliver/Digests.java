@@ -121,8 +121,10 @@ final class Digests {
       bucketCount.set(buckets.size());
     }
     int sent = 0;
+    // one receiver's channels (and receivers of one team) usually hold the same events: write those texts once
+    Map<List<Object>, io.peregrine.sender.message.Messages> texts = new java.util.HashMap<>();
     for (Bucket b : due) {
-      if (flush(b)) {
+      if (flush(b, texts)) {
         sent++;
       }
     }
@@ -136,7 +138,7 @@ final class Digests {
     }
   }
 
-  private boolean flush(Bucket b) {
+  private boolean flush(Bucket b, Map<List<Object>, io.peregrine.sender.message.Messages> texts) {
     String channel = b.channel.name();
     List<Attempt> members = new ArrayList<>(b.members);
     members.sort(Comparator.comparingLong((Attempt a) -> a.event().eventTime()).thenComparingLong(a -> a.seq));
@@ -173,8 +175,11 @@ final class Digests {
     if (!toTell.isEmpty()) {
       List<AlertEvent> events = toTell.stream().map(Attempt::event).toList();
       List<String> docs = toTell.stream().map(a -> a.delivery.raw()).toList();
-      Notice n = new Notice(events, docs, formatter.digest(events, lines, b.heldBack), b.recipients,
-          List.of(b.address), true, "");
+      List<Object> textKey = new ArrayList<>(toTell);
+      textKey.add(b.heldBack);
+      io.peregrine.sender.message.Messages m = texts.computeIfAbsent(textKey,
+          k -> formatter.digest(events, lines, b.heldBack));
+      Notice n = new Notice(events, docs, m, b.recipients, List.of(b.address), true, "");
       try {
         b.channel.send(n);
         claims.confirm(toTellKeys);
