@@ -54,6 +54,18 @@ import java.time.ZoneId;
  * @param rateLimit messages one receiver gets on one channel per {@code rateLimitPeriod}; beyond it PROBLEMs are held
  *     back and sent as one digest when the period ends (recoveries are never held); 0 = no limit
  * @param rateLimitPeriod the period of that limit
+ * @param smsBodyTemplate JSON body for the SMS gateway instead of Open-Falcon's form ({@code ${tos}},
+ *     {@code ${content}}); empty = the form
+ * @param imBodyTemplate the same for the IM gateway
+ * @param mailBodyTemplate the same for the mail gateway ({@code ${tos}}, {@code ${subject}}, {@code ${content}})
+ * @param dingtalkUrl DingTalk group robot webhook; empty = off
+ * @param dingtalkSecret its signing secret (or {@code file:/path}); empty = unsigned
+ * @param wecomUrl WeCom group robot webhook; empty = off
+ * @param feishuUrl Feishu / Lark custom bot webhook; empty = off
+ * @param feishuSecret its signing secret (or {@code file:/path}); empty = unsigned
+ * @param slackUrl Slack incoming webhook; empty = off
+ * @param smtpImplicitTls SMTP over TLS from the first byte (port 465) instead of plain or STARTTLS
+ * @param smtpTrust hosts whose SMTP certificate is trusted without a CA check ({@code *} = any); empty = verify
  */
 public record SenderConfig(
     String httpListen,
@@ -91,7 +103,18 @@ public record SenderConfig(
     java.util.List<String> mergeGroupBy,
     int digestLines,
     int rateLimit,
-    Duration rateLimitPeriod) {
+    Duration rateLimitPeriod,
+    String smsBodyTemplate,
+    String imBodyTemplate,
+    String mailBodyTemplate,
+    String dingtalkUrl,
+    String dingtalkSecret,
+    String wecomUrl,
+    String feishuUrl,
+    String feishuSecret,
+    String slackUrl,
+    boolean smtpImplicitTls,
+    String smtpTrust) {
 
   /** Receivers change by hand in the portal; a minute is quick enough and costs hbs one call per action a minute. */
   public static final Duration DEFAULT_RECEIVER_CACHE_TTL = Duration.ofSeconds(60);
@@ -194,11 +217,30 @@ public record SenderConfig(
     Checks.inRange("sender.digestLines", digestLines, 1, 100);
     Checks.inRange("sender.rateLimit", rateLimit, 0, 1_000_000);
     Checks.positive("sender.rateLimitPeriod", rateLimitPeriod);
+    smsBodyTemplate = trim(smsBodyTemplate);
+    imBodyTemplate = trim(imBodyTemplate);
+    mailBodyTemplate = trim(mailBodyTemplate);
+    io.peregrine.sender.channel.BodyTemplate.parse("sender.smsBodyTemplate", smsBodyTemplate);
+    io.peregrine.sender.channel.BodyTemplate.parse("sender.imBodyTemplate", imBodyTemplate);
+    io.peregrine.sender.channel.BodyTemplate.parse("sender.mailBodyTemplate", mailBodyTemplate);
+    dingtalkUrl = httpUrl("sender.dingtalkUrl", dingtalkUrl);
+    dingtalkSecret = dingtalkSecret == null ? "" : dingtalkSecret.trim();
+    wecomUrl = httpUrl("sender.wecomUrl", wecomUrl);
+    feishuUrl = httpUrl("sender.feishuUrl", feishuUrl);
+    feishuSecret = feishuSecret == null ? "" : feishuSecret.trim();
+    slackUrl = httpUrl("sender.slackUrl", slackUrl);
+    smtpTrust = trim(smtpTrust);
+    if (smtpImplicitTls && smtpStartTls) {
+      throw new IllegalArgumentException("sender.smtpImplicitTls and sender.smtpStartTls exclude each other: "
+          + "implicit TLS (port 465) or STARTTLS (port 587), not both");
+    }
     if (!console && webhookUrl.isEmpty() && smsGatewayUrl.isEmpty() && imGatewayUrl.isEmpty()
-        && mailGatewayUrl.isEmpty() && smtpHost.isEmpty()) {
+        && mailGatewayUrl.isEmpty() && smtpHost.isEmpty() && dingtalkUrl.isEmpty() && wecomUrl.isEmpty()
+        && feishuUrl.isEmpty() && slackUrl.isEmpty()) {
       // events would be acknowledged without anyone being told
       throw new IllegalArgumentException("sender has no channel: set sender.console to true or one of "
-          + "sender.webhookUrl, smsGatewayUrl, imGatewayUrl, mailGatewayUrl, smtpHost");
+          + "sender.webhookUrl, smsGatewayUrl, imGatewayUrl, mailGatewayUrl, smtpHost, dingtalkUrl, wecomUrl, "
+          + "feishuUrl, slackUrl");
     }
   }
 
@@ -208,7 +250,8 @@ public record SenderConfig(
         DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX, DEFAULT_DELIVERY_CLAIM_TTL,
         DEFAULT_MAX_IN_FLIGHT, DEFAULT_DEAD_LETTER_CAPACITY, true, "", "", "", "", "", DEFAULT_SMS_MAX_PRIORITY,
         "", "", 25, "", "", "peregrine@localhost", false, 2, DEFAULT_MERGE_FROM_PRIORITY, DEFAULT_MERGE_WINDOW,
-        java.util.List.of(), DEFAULT_DIGEST_LINES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_PERIOD);
+        java.util.List.of(), DEFAULT_DIGEST_LINES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_PERIOD, "", "", "", "", "",
+        "", "", "", "", false, "");
   }
 
   /** The zone messages are written in. */

@@ -35,4 +35,24 @@ public interface Channel {
   }
 
   void send(Notice notice) throws ChannelException;
+
+  /**
+   * Sends the notices of one digest flush; the default sends them one by one, SMTP over one connection.
+   *
+   * @return per notice, null when it was sent, else why not
+   */
+  default java.util.List<ChannelException> sendAll(java.util.List<Notice> notices) {
+    java.util.List<ChannelException> out = new java.util.ArrayList<>(notices.size());
+    for (Notice n : notices) {
+      try {
+        send(n);
+        out.add(null);
+      } catch (ChannelException e) {
+        out.add(e);
+      } catch (RuntimeException e) {
+        out.add(new ChannelException(name() + " failed: " + e, e));
+      }
+    }
+    return out;
+  }
 }

@@ -45,16 +45,18 @@ final class HttpPoster {
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     headers.forEach(request::header);
+    // robot URLs carry their access token in the query: never in logs or dead letters
+    String where = ChatAnswer.redact(url);
     HttpResponse<String> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new ChannelException(channel + " " + url + " did not answer within " + timeout.toMillis() + " ms", e);
+      throw new ChannelException(channel + " " + where + " did not answer within " + timeout.toMillis() + " ms", e);
     } catch (IOException e) {
-      throw new ChannelException(channel + " " + url + " failed: " + e, e);
+      throw new ChannelException(channel + " " + where + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ChannelException(channel + " " + url + " interrupted (sender stopping)", e);
+      throw new ChannelException(channel + " " + where + " interrupted (sender stopping)", e);
     }
     int status = response.statusCode();
     if (status < 200 || status > 299) {
@@ -63,7 +65,7 @@ final class HttpPoster {
         text = text.substring(0, MAX_ERROR_BODY) + "...";
       }
       boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
-      throw new ChannelException(channel + " " + url + " answered " + status + (text.isEmpty() ? "" : ": " + text),
+      throw new ChannelException(channel + " " + where + " answered " + status + (text.isEmpty() ? "" : ": " + text),
           null, permanent);
     }
     return response.body() == null ? "" : response.body();

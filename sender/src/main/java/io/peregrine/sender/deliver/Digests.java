@@ -9,6 +9,8 @@ import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
 import io.peregrine.sender.claim.DeliveryClaims;
 import io.peregrine.sender.message.MessageFormatter;
+import io.peregrine.sender.message.Messages;
+import java.util.HashMap;
 import io.peregrine.sender.receiver.Recipients;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,12 +122,32 @@ final class Digests {
       });
       bucketCount.set(buckets.size());
     }
-    int sent = 0;
     // one receiver's channels (and receivers of one team) usually hold the same events: write those texts once
-    Map<List<Object>, io.peregrine.sender.message.Messages> texts = new java.util.HashMap<>();
+    Map<List<Object>, Messages> texts = new HashMap<>();
+    Map<Channel, List<Prepared>> byChannel = new LinkedHashMap<>();
     for (Bucket b : due) {
-      if (flush(b, texts)) {
-        sent++;
+      Prepared p = prepare(b, texts);
+      if (p != null) {
+        byChannel.computeIfAbsent(b.channel, c -> new ArrayList<>()).add(p);
+      } else {
+        b.members.forEach(this::release);
+      }
+    }
+    int sent = 0;
+    for (Map.Entry<Channel, List<Prepared>> e : byChannel.entrySet()) {
+      List<Prepared> batch = e.getValue();
+      List<ChannelException> outcomes;
+      try {
+        // one call per channel and flush: SMTP sends the whole batch over one connection
+        outcomes = e.getKey().sendAll(batch.stream().map(Prepared::notice).toList());
+      } catch (RuntimeException ex) {
+        ChannelException failure = new ChannelException(e.getKey().name() + " failed: " + ex, ex);
+        outcomes = java.util.Collections.nCopies(batch.size(), failure);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        if (settle(batch.get(i), outcomes.get(i))) {
+          sent++;
+        }
       }
     }
     return sent;
@@ -138,7 +160,10 @@ final class Digests {
     }
   }
 
-  private boolean flush(Bucket b, Map<List<Object>, io.peregrine.sender.message.Messages> texts) {
+  private record Prepared(Bucket bucket, List<Attempt> toTell, List<String> keys, Notice notice) {}
+
+  /** Claims the bucket's events; null when none is left to tell (all told before, or the claims failed). */
+  private Prepared prepare(Bucket b, Map<List<Object>, Messages> texts) {
     String channel = b.channel.name();
     List<Attempt> members = new ArrayList<>(b.members);
     members.sort(Comparator.comparingLong((Attempt a) -> a.event().eventTime()).thenComparingLong(a -> a.seq));
@@ -164,51 +189,48 @@ final class Digests {
           case BUSY -> a.errors.put(channel, channel + " " + b.address + ": another sender is telling this event");
         }
       }
-    } catch (AlertQueueException e) {
+    } catch (AlertQueueException | RuntimeException e) {
       for (Attempt a : members) {
-        a.errors.put(channel, "claims: " + e.getMessage());
+        a.errors.put(channel, channel + ": cannot claim the digest (" + e.getMessage() + ")");
       }
-      members.forEach(this::release);
-      return false;
+      return null;
     }
-    boolean sent = false;
-    if (!toTell.isEmpty()) {
-      List<AlertEvent> events = toTell.stream().map(Attempt::event).toList();
-      List<String> docs = toTell.stream().map(a -> a.delivery.raw()).toList();
-      List<Object> textKey = new ArrayList<>(toTell);
-      textKey.add(b.heldBack);
-      io.peregrine.sender.message.Messages m = texts.computeIfAbsent(textKey,
-          k -> formatter.digest(events, lines, b.heldBack));
-      Notice n = new Notice(events, docs, m, b.recipients, List.of(b.address), true, "");
-      try {
-        b.channel.send(n);
-        claims.confirm(toTellKeys);
-        for (Attempt a : toTell) {
-          a.done.add(Claims.doneKey(channel, b.address));
-        }
-        registry.counter("sender.digests.sent", "channel", channel, "kind", b.heldBack ? "held" : "merged")
-            .increment();
-        registry.counter("sender.digest.events", "channel", channel).increment(toTell.size());
-        registry.counter("sender.delivered", "channel", channel).increment();
-        sent = true;
-      } catch (ChannelException e) {
-        registry.counter("sender.failed", "channel", channel).increment();
-        failures.warn("sender: digest of {} events to {} on {} failed: {}", toTell.size(), b.address, channel,
-            e.getMessage());
-        claims.releaseQuietly(toTellKeys);
-        for (Attempt a : toTell) {
-          (e.permanent() ? a.rejected : a.errors).put(channel, e.getMessage());
-        }
-      } catch (RuntimeException e) {
-        registry.counter("sender.failed", "channel", channel).increment();
-        failures.warn("sender: digest to {} on {} failed: {}", b.address, channel, e.toString());
-        claims.releaseQuietly(toTellKeys);
-        for (Attempt a : toTell) {
-          a.errors.put(channel, channel + " failed: " + e);
-        }
+    if (toTell.isEmpty()) {
+      return null;
+    }
+    List<AlertEvent> events = toTell.stream().map(Attempt::event).toList();
+    List<String> docs = toTell.stream().map(a -> a.delivery.raw()).toList();
+    List<Object> textKey = new ArrayList<>(toTell);
+    textKey.add(b.heldBack);
+    Messages m = texts.computeIfAbsent(textKey, k -> formatter.digest(events, lines, b.heldBack));
+    return new Prepared(b, toTell, toTellKeys,
+        new Notice(events, docs, m, b.recipients, List.of(b.address), true, ""));
+  }
+
+  /** Records what one digest send did on each of its events, then hands back those that wait for nothing else. */
+  private boolean settle(Prepared p, ChannelException failure) {
+    Bucket b = p.bucket();
+    String channel = b.channel.name();
+    boolean sent = failure == null;
+    if (sent) {
+      claims.confirm(p.keys());
+      for (Attempt a : p.toTell()) {
+        a.done.add(Claims.doneKey(channel, b.address));
+      }
+      registry.counter("sender.digests.sent", "channel", channel, "kind", b.heldBack ? "held" : "merged")
+          .increment();
+      registry.counter("sender.digest.events", "channel", channel).increment(p.toTell().size());
+      registry.counter("sender.delivered", "channel", channel).increment();
+    } else {
+      registry.counter("sender.failed", "channel", channel).increment();
+      failures.warn("sender: digest of {} events to {} on {} failed: {}", p.toTell().size(), b.address, channel,
+          failure.getMessage());
+      claims.releaseQuietly(p.keys());
+      for (Attempt a : p.toTell()) {
+        (failure.permanent() ? a.rejected : a.errors).put(channel, failure.getMessage());
       }
     }
-    members.forEach(this::release);
+    b.members.forEach(this::release);
     return sent;
   }
 
