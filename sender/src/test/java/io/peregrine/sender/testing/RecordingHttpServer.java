@@ -20,7 +20,8 @@ import java.util.function.IntUnaryOperator;
  */
 public final class RecordingHttpServer implements AutoCloseable {
   /** One request as received. */
-  public record Request(String path, String contentType, String body, Map<String, String> headers, int answered) {
+  public record Request(String path, String contentType, String body, Map<String, String> headers, int answered,
+      String query) {
     /** The body as an HTML form. */
     public Map<String, String> form() {
       Map<String, String> out = new LinkedHashMap<>();
@@ -37,6 +38,7 @@ public final class RecordingHttpServer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
   private volatile IntUnaryOperator status;
+  private volatile String okBody = "ok";
   private final ThreadLocal<String> lastBody = new ThreadLocal<>();
 
   public RecordingHttpServer(IntUnaryOperator status) throws IOException {
@@ -49,8 +51,8 @@ public final class RecordingHttpServer implements AutoCloseable {
       Map<String, String> headers = new LinkedHashMap<>();
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
       requests.add(new Request(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Content-Type"), body,
-          headers, code));
-      byte[] answer = (code < 300 ? "ok" : "gateway says no").getBytes(StandardCharsets.UTF_8);
+          headers, code, ex.getRequestURI().getRawQuery()));
+      byte[] answer = (code < 300 ? okBody : "gateway says no").getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(code, answer.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(answer);
@@ -67,6 +69,12 @@ public final class RecordingHttpServer implements AutoCloseable {
   public String lastBody() {
     String b = lastBody.get();
     return b == null ? "" : b;
+  }
+
+  /** What a 2xx answer says (chat robots answer JSON like {@code {"errcode":0}}). */
+  public RecordingHttpServer okBody(String body) {
+    this.okBody = body;
+    return this;
   }
 
   public void answer(IntUnaryOperator status) {
