@@ -204,6 +204,60 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     return moved;
   }
 
+  @Override
+  public java.util.Optional<String> find(String id) throws AlertQueueException {
+    return all().stream().filter(w -> DeadLetters.idOf(w).equals(id)).findFirst();
+  }
+
+  @Override
+  public boolean replay(String id) throws AlertQueueException {
+    java.util.Optional<String> w = find(id);
+    if (w.isEmpty()) {
+      return false;
+    }
+    DeadLetterJson.Replayable e = DeadLetterJson.unwrap(w.get());
+    if (e == null) {
+      return false;
+    }
+    Long ok = redis.call("replay", r -> RedisConnector.eval(r, RedisScripts.REPLAY, ScriptOutputType.INTEGER,
+        new String[] {keys.dead(), keys.queue(e.priority())}, w.get(), e.event()));
+    boolean moved = ok != null && ok == 1;
+    if (moved) {
+      registry.counter("sender.dead_letters.replayed").increment();
+      log.info("sender: replayed dead letter {} from {}", id, keys.dead());
+    }
+    return moved;
+  }
+
+  @Override
+  public boolean drop(String id) throws AlertQueueException {
+    java.util.Optional<String> w = find(id);
+    if (w.isEmpty()) {
+      return false;
+    }
+    Long n = redis.call("dead_drop", r -> r.lrem(keys.dead(), 1, w.get()));
+    boolean dropped = n != null && n > 0;
+    if (dropped) {
+      registry.counter("sender.dead_letters.dropped").increment();
+      log.info("sender: dropped dead letter {} from {}", id, keys.dead());
+    }
+    return dropped;
+  }
+
+  @Override
+  public int dropAll() throws AlertQueueException {
+    Long n = redis.call("dead_drop", r -> r.llen(keys.dead()));
+    redis.call("dead_drop", r -> r.del(keys.dead()));
+    int dropped = n == null ? 0 : n.intValue();
+    registry.counter("sender.dead_letters.dropped").increment(dropped);
+    log.info("sender: dropped all {} dead letters from {}", dropped, keys.dead());
+    return dropped;
+  }
+
+  private List<String> all() throws AlertQueueException {
+    return redis.call("dead_list", r -> r.lrange(keys.dead(), 0, deadLetterCapacity - 1L));
+  }
+
   /** The processing list of this consumer; for operators and tests. */
   public String processingKey() {
     return keys.processing();
