@@ -13,6 +13,8 @@ import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.sender.api.DeadLetterHandler;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.Channels;
+import io.peregrine.sender.claim.DeliveryClaims;
+import io.peregrine.sender.claim.InProcessDeliveryClaims;
 import io.peregrine.sender.deliver.Dispatcher;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.queue.DeadLetters;
@@ -58,6 +60,12 @@ public final class SenderServer implements Component {
   }
 
   SenderServer(SenderConfig config, AlertSource source, PrintStream console, Clock clock) {
+    this(config, source, null, console, clock);
+  }
+
+  /** @param claimStore who was told what; null = the Redis source's, or an in-process store */
+  SenderServer(SenderConfig config, AlertSource source, DeliveryClaims claimStore, PrintStream console,
+      Clock clock) {
     this.config = config;
     if (source == null) {
       if (config.redisUrl().isEmpty()) {
@@ -71,6 +79,9 @@ public final class SenderServer implements Component {
     } else {
       this.source = source;
     }
+    // who was told what: in the Redis the events come from, so every sender on that queue shares it
+    DeliveryClaims claims = claimStore != null ? claimStore
+        : this.source instanceof RedisAlertSource r ? r.claims() : new InProcessDeliveryClaims(clock);
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
     if (!config.hbsAddress().isEmpty()) {
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
@@ -83,7 +94,7 @@ public final class SenderServer implements Component {
         .executor(httpClientExecutor).build();
     this.channels = Channels.enabled(config, console, httpClient);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
-        new MessageFormatter(config.zone(), config.dashboardUrl()), registry));
+        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry));
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
@@ -132,6 +143,11 @@ public final class SenderServer implements Component {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** The workers (tests with an injected clock flush digests through it). */
+  public Dispatcher dispatcher() {
+    return dispatcher;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -19,7 +19,10 @@ class SenderConfigTest {
     assertThat(c.redisUrl()).isEmpty();
     assertThat(c.hbsAddress()).isEqualTo("127.0.0.1:6030");
     assertThat(c.workers()).isEqualTo(2);
-    assertThat(c.maxAttempts()).isEqualTo(5);
+    assertThat(c.retryDeadline()).isEqualTo(Duration.ofHours(6));
+    assertThat(c.retryDeadlineOk()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.mergeFromPriority()).isEqualTo(3);
+    assertThat(c.mergeWindow()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.console()).isTrue();
@@ -42,8 +45,12 @@ class SenderConfigTest {
   void rejectsValuesNamingTheKey() {
     assertThatThrownBy(() -> Configs.sender(Map.of("webhookUrl", "ftp://x/hook")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("sender.webhookUrl");
-    assertThatThrownBy(() -> Configs.sender(Map.of("maxAttempts", 0)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("sender.maxAttempts");
+    assertThatThrownBy(() -> Configs.sender(Map.of("retryDeadline", Duration.ZERO)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sender.retryDeadline");
+    assertThatThrownBy(() -> Configs.sender(Map.of("deliveryClaimTtl", Duration.ofHours(2))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sender.deliveryClaimTtl");
+    assertThatThrownBy(() -> Configs.sender(Map.of("mergeGroupBy", java.util.List.of("host"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("sender.mergeGroupBy");
     assertThatThrownBy(() -> Configs.sender(Map.of("timeZone", "Mars/Olympus")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("sender.timeZone");
     assertThatThrownBy(() -> Configs.sender(Map.of("redisUrl", "nonsense://")))

@@ -155,6 +155,37 @@ public final class InProcessAlertQueue implements AlertPublisher, AlertSource {
     }
   }
 
+  /** Removes one dead letter (an operator dropped it); false when it is no longer there. */
+  public boolean removeDeadLetter(DeadLetter d) {
+    lock.lock();
+    try {
+      return deadLetters.remove(d);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts one dead letter back at the end of its queue; false when it is gone, not an event, or the queue is full. */
+  public boolean replayDeadLetter(DeadLetter d) {
+    lock.lock();
+    try {
+      Deque<String> q;
+      try {
+        q = queues.get(AlertQueues.clamp(AlertEventJson.read(d.raw()).priority()));
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      if (q.size() >= capacity || !deadLetters.remove(d)) {
+        return false;
+      }
+      q.addLast(d.raw());
+      notEmpty.signalAll();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public int size() {
     lock.lock();
     try {

@@ -14,6 +14,12 @@ public final class Channels {
 
   /** @param http the client the HTTP channels share; its executor belongs to the caller */
   public static List<Channel> enabled(SenderConfig config, PrintStream console, HttpClient http) {
+    return enabled(config, console, http, java.time.Clock.systemUTC());
+  }
+
+  /** @param clock the time robots' signatures are made with */
+  public static List<Channel> enabled(SenderConfig config, PrintStream console, HttpClient http,
+      java.time.Clock clock) {
     List<Channel> out = new ArrayList<>();
     if (config.console()) {
       out.add(new ConsoleChannel(Objects.requireNonNull(console, "console stream (sender.console is true)")));
@@ -23,17 +29,36 @@ public final class Channels {
       out.add(new WebhookChannel(URI.create(config.webhookUrl()), poster));
     }
     if (!config.smsGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.sms(URI.create(config.smsGatewayUrl()), poster, config.smsMaxPriority()));
+      out.add(GatewayChannel.sms(URI.create(config.smsGatewayUrl()), poster, config.smsMaxPriority(),
+          BodyTemplate.parse("sender.smsBodyTemplate", config.smsBodyTemplate())));
     }
     if (!config.imGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.im(URI.create(config.imGatewayUrl()), poster, config.smsMaxPriority()));
+      out.add(GatewayChannel.im(URI.create(config.imGatewayUrl()), poster, config.smsMaxPriority(),
+          BodyTemplate.parse("sender.imBodyTemplate", config.imBodyTemplate())));
     }
     if (!config.mailGatewayUrl().isEmpty()) {
-      out.add(GatewayChannel.mail(URI.create(config.mailGatewayUrl()), poster));
+      out.add(GatewayChannel.mail(URI.create(config.mailGatewayUrl()), poster,
+          BodyTemplate.parse("sender.mailBodyTemplate", config.mailBodyTemplate())));
     }
     if (!config.smtpHost().isEmpty()) {
-      out.add(new SmtpChannel(config.smtpHost(), config.smtpPort(), config.smtpUser(), config.smtpPassword(),
-          config.smtpFrom(), config.smtpStartTls(), config.callTimeout()));
+      out.add(new SmtpChannel(config.smtpHost(), config.smtpPort(), config.smtpUser(),
+          Secrets.resolve("sender.smtpPassword", config.smtpPassword()), config.smtpFrom(),
+          SmtpChannel.Security.of(config.smtpStartTls(), config.smtpImplicitTls()), config.smtpTrust(),
+          config.callTimeout()));
+    }
+    if (!config.dingtalkUrl().isEmpty()) {
+      out.add(new DingTalkChannel(URI.create(config.dingtalkUrl()),
+          Secrets.resolve("sender.dingtalkSecret", config.dingtalkSecret()), poster, clock));
+    }
+    if (!config.wecomUrl().isEmpty()) {
+      out.add(new WeComChannel(URI.create(config.wecomUrl()), poster));
+    }
+    if (!config.feishuUrl().isEmpty()) {
+      out.add(new FeishuChannel(URI.create(config.feishuUrl()),
+          Secrets.resolve("sender.feishuSecret", config.feishuSecret()), poster, clock));
+    }
+    if (!config.slackUrl().isEmpty()) {
+      out.add(new SlackChannel(URI.create(config.slackUrl()), poster));
     }
     return out;
   }

@@ -3,7 +3,7 @@ package io.peregrine.sender.channel;
 import java.io.PrintStream;
 
 /**
- * Prints one line per event: the SMS text, then {@code  -> } and the receivers. This is the channel whose job is
+ * Prints one line per notice: the SMS text, then {@code  -> } and the receivers. This is the channel whose job is
  * printing, so it writes to the stream it is given (System.out in the launcher), never to the log.
  */
 public final class ConsoleChannel implements Channel {
@@ -20,16 +20,20 @@ public final class ConsoleChannel implements Channel {
   }
 
   @Override
-  public Outcome send(Notice notice) throws ChannelException {
+  public boolean forPeople() {
+    return false;
+  }
+
+  @Override
+  public void send(Notice notice) throws ChannelException {
     String line = notice.messages().sms() + " -> " + notice.recipients().describe();
     synchronized (lock) {
-      // one println per event so that lines of two workers never interleave
+      // one println per notice so that lines of two workers never interleave
       out.println(line);
       out.flush();
       if (out.checkError()) {
         throw new ChannelException("console stream failed to print");
       }
     }
-    return Outcome.SENT;
   }
 }

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** POSTs a body with a deadline; anything but a 2xx answer is a {@link ChannelException} naming the URL. */
+/**
+ * POSTs a body with a deadline; anything but a 2xx answer is a {@link ChannelException} naming the URL. A 4xx
+ * answer other than 408 (timeout) and 429 (slow down) says the request itself is wrong: that failure is permanent.
+ */
 final class HttpPoster {
   private static final int MAX_ERROR_BODY = 200;
 
@@ -35,22 +38,25 @@ final class HttpPoster {
     post(channel, url, "application/x-www-form-urlencoded; charset=utf-8", form.toString(), Map.of());
   }
 
-  void post(String channel, URI url, String contentType, String body, Map<String, String> headers)
+  /** @return the answer's body (chat webhooks answer 200 with an error code inside) */
+  String post(String channel, URI url, String contentType, String body, Map<String, String> headers)
       throws ChannelException {
     HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
         .header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     headers.forEach(request::header);
+    // robot URLs carry their access token in the query: never in logs or dead letters
+    String where = ChatAnswer.redact(url);
     HttpResponse<String> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new ChannelException(channel + " " + url + " did not answer within " + timeout.toMillis() + " ms", e);
+      throw new ChannelException(channel + " " + where + " did not answer within " + timeout.toMillis() + " ms", e);
     } catch (IOException e) {
-      throw new ChannelException(channel + " " + url + " failed: " + e, e);
+      throw new ChannelException(channel + " " + where + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ChannelException(channel + " " + url + " interrupted (sender stopping)", e);
+      throw new ChannelException(channel + " " + where + " interrupted (sender stopping)", e);
     }
     int status = response.statusCode();
     if (status < 200 || status > 299) {
@@ -58,7 +64,10 @@ final class HttpPoster {
       if (text.length() > MAX_ERROR_BODY) {
         text = text.substring(0, MAX_ERROR_BODY) + "...";
       }
-      throw new ChannelException(channel + " " + url + " answered " + status + (text.isEmpty() ? "" : ": " + text));
+      boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
+      throw new ChannelException(channel + " " + where + " answered " + status + (text.isEmpty() ? "" : ": " + text),
+          null, permanent);
     }
+    return response.body() == null ? "" : response.body();
   }
 }

@@ -9,7 +9,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -17,15 +19,30 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Mail straight to an SMTP server (Angus Mail), for sites without Open-Falcon's mail gateway: one plain-text
- * message per event to all its receivers' addresses, subject and body as the gateway's.
+ * Mail straight to an SMTP server (Angus Mail), for sites without Open-Falcon's mail gateway: one message per notice
+ * to all its addresses, subject and body as the gateway's, as {@code multipart/alternative} (the text, then the same
+ * as an HTML table), subject and body in UTF-8 (Chinese notes arrive intact). Plain SMTP, STARTTLS (required, not
+ * just attempted) or implicit TLS; a digest flush sends all its mails over one connection. A 5xx answer to the
+ * message or a recipient is permanent (not retried).
  */
 public final class SmtpChannel implements Channel {
+  /** How the connection is secured. */
+  public enum Security {
+    PLAIN,
+    STARTTLS,
+    IMPLICIT_TLS;
+
+    public static Security of(boolean startTls, boolean implicitTls) {
+      return implicitTls ? IMPLICIT_TLS : startTls ? STARTTLS : PLAIN;
+    }
+  }
+
   private final Session session;
   private final InternetAddress from;
   private final String server;
 
-  SmtpChannel(String host, int port, String user, String password, String from, boolean startTls,
+  /** @param trust hosts whose certificate is accepted without a CA check ({@code *} = any); empty = verify */
+  SmtpChannel(String host, int port, String user, String password, String from, Security security, String trust,
       Duration timeout) {
     Properties p = new Properties();
     p.put("mail.smtp.host", host);
@@ -34,9 +51,18 @@ public final class SmtpChannel implements Channel {
     p.put("mail.smtp.connectiontimeout", ms);
     p.put("mail.smtp.timeout", ms);
     p.put("mail.smtp.writetimeout", ms);
-    if (startTls) {
+    if (security == Security.STARTTLS) {
       p.put("mail.smtp.starttls.enable", "true");
       p.put("mail.smtp.starttls.required", "true");
+    } else if (security == Security.IMPLICIT_TLS) {
+      p.put("mail.smtp.ssl.enable", "true");
+    }
+    if (security != Security.PLAIN) {
+      // the certificate must match the host unless the operator named it trusted
+      p.put("mail.smtp.ssl.checkserveridentity", String.valueOf(trust == null || trust.isEmpty()));
+      if (trust != null && !trust.isEmpty()) {
+        p.put("mail.smtp.ssl.trust", trust);
+      }
     }
     Authenticator auth = null;
     if (!user.isEmpty()) {
@@ -63,22 +89,90 @@ public final class SmtpChannel implements Channel {
   }
 
   @Override
-  public Outcome send(Notice notice) throws ChannelException {
-    List<String> tos = Addresses.of(name(), notice, Person::email);
-    if (tos.isEmpty()) {
-      return Outcome.NO_RECIPIENTS;
+  public java.util.function.Function<Person, String> contact() {
+    return Person::email;
+  }
+
+  @Override
+  public void send(Notice notice) throws ChannelException {
+    ChannelException e = sendAll(List.of(notice)).get(0);
+    if (e != null) {
+      throw e;
     }
+  }
+
+  /** Every notice over one connection (a digest flush to many receivers is one SMTP session). */
+  @Override
+  public List<ChannelException> sendAll(List<Notice> notices) {
+    List<ChannelException> out = new java.util.ArrayList<>(notices.size());
+    Transport transport = null;
     try {
+      transport = session.getTransport("smtp");
+      transport.connect();
+      for (Notice n : notices) {
+        try {
+          MimeMessage m = message(n);
+          transport.sendMessage(m, m.getAllRecipients());
+          out.add(null);
+        } catch (MessagingException e) {
+          out.add(new ChannelException("smtp " + server + " failed: " + e.getMessage(), e, permanent(e)));
+        }
+      }
+    } catch (MessagingException e) {
+      ChannelException failure = new ChannelException("smtp " + server + " failed: " + e.getMessage(), e,
+          permanent(e));
+      while (out.size() < notices.size()) {
+        out.add(failure);
+      }
+    } finally {
+      if (transport != null) {
+        try {
+          transport.close();
+        } catch (MessagingException e) {
+          // the messages are sent or failed already; a failed QUIT changes nothing
+        }
+      }
+    }
+    return out;
+  }
+
+  private MimeMessage message(Notice notice) throws MessagingException {
+    List<String> tos = notice.to();
+    {
       MimeMessage m = new MimeMessage(session);
       m.setFrom(from);
       m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(String.join(",", tos)));
       m.setSubject(notice.messages().mailSubject(), StandardCharsets.UTF_8.name());
-      m.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+      String html = notice.messages().mailHtml();
+      if (html.isEmpty()) {
+        m.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+      } else {
+        // text first, HTML last: a client shows the richest part it can, and a plain one still reads the text
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(notice.messages().mailBody(), StandardCharsets.UTF_8.name());
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, StandardCharsets.UTF_8.name(), "html");
+        MimeMultipart both = new MimeMultipart("alternative");
+        both.addBodyPart(text);
+        both.addBodyPart(rich);
+        m.setContent(both);
+      }
       m.setSentDate(new Date());
-      Transport.send(m);
-    } catch (MessagingException e) {
-      throw new ChannelException("smtp " + server + " failed: " + e.getMessage(), e);
+      m.saveChanges();
+      return m;
     }
-    return Outcome.SENT;
+  }
+
+  /** A 5xx reply to the message or its recipients is a refusal that a retry would meet again. */
+  private static boolean permanent(MessagingException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException f && f.getReturnCode() >= 500) {
+        return true;
+      }
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPAddressFailedException f && f.getReturnCode() >= 500) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,76 +1,207 @@
 package io.peregrine.sender.deliver;
 
-import io.peregrine.common.server.ThrottledLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.event.AlertQueueException;
+import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
+import io.peregrine.sender.claim.DeliveryClaims;
 import io.peregrine.sender.message.MessageFormatter;
+import io.peregrine.sender.message.Messages;
 import io.peregrine.sender.receiver.ReceiverDirectory;
 import io.peregrine.sender.receiver.Recipients;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery attempt of one event: receivers, texts, then every channel that is not done yet. Each outcome is
- * counted: {@code sender_delivered_total{channel}}, {@code sender_skipped_total{channel,reason}},
- * {@code sender_failed_total{channel}}. Never throws: a broken channel fails only itself.
+ * One pass over one event: receivers, texts, then every (channel, receiver) send that is not done yet.
+ *
+ * <ul>
+ *   <li>urgency: a channel skips events less urgent than its {@code maxPriority} (SMS, IM);
+ *   <li>merging: on channels people read, events of {@code mergeFromPriority} and less urgent go to the digests;
+ *   <li>rate limit: an urgent PROBLEM beyond a receiver's allowance on a channel goes to a held-back digest
+ *       (recoveries are never held);
+ *   <li>the rest is claimed per (event, channel, receiver) and sent at once; what was told before is suppressed.
+ * </ul>
+ * Counted: {@code sender_delivered_total{channel}}, {@code sender_skipped_total{channel,reason}},
+ * {@code sender_failed_total{channel}}, {@code sender_duplicates_suppressed_total{channel}}. Never throws: a broken
+ * channel fails only itself.
  */
 final class Deliverer {
   private static final Logger log = LoggerFactory.getLogger(Deliverer.class);
+  static final String FIXED = "*";
+
+  enum Result {
+    /** Every send is done. */
+    DONE,
+    /** Some sends wait in digests; the digests hand the attempt back when they are sent. */
+    PARKED,
+    /** Some sends failed and may be retried. */
+    RETRY,
+    /** Nothing is left to retry, but a channel refused the event for good. */
+    REJECTED
+  }
 
   private final List<Channel> channels;
   private final ReceiverDirectory receivers;
   private final MessageFormatter formatter;
+  private final Claims claims;
+  private final Digests digests;
+  private final RateLimiter limiter;
+  private final int mergeFromPriority;
   private final MeterRegistry registry;
   private final ThrottledLog failures = new ThrottledLog(log, Duration.ofSeconds(10));
 
-  Deliverer(List<Channel> channels, ReceiverDirectory receivers, MessageFormatter formatter, MeterRegistry registry) {
+  Deliverer(List<Channel> channels, ReceiverDirectory receivers, MessageFormatter formatter, Claims claims,
+      Digests digests, RateLimiter limiter, int mergeFromPriority, MeterRegistry registry) {
     this.channels = List.copyOf(channels);
     this.receivers = receivers;
     this.formatter = formatter;
+    this.claims = claims;
+    this.digests = digests;
+    this.limiter = limiter;
+    this.mergeFromPriority = mergeFromPriority;
     this.registry = registry;
   }
 
-  /** @return true when every channel is done with the event */
-  boolean attempt(Attempt a) {
-    AlertEvent event = a.delivery.event();
-    Notice notice;
+  Result attempt(Attempt a) {
+    a.errors.clear();
+    a.parked.incrementAndGet(); // held while this pass runs, so a digest sent meanwhile cannot hand it back early
+    int left;
     try {
-      notice = new Notice(event, formatter.render(event), recipients(event));
+      pass(a);
+    } finally {
+      left = a.parked.decrementAndGet();
+    }
+    return left > 0 ? Result.PARKED : result(a); // when parked, the last digest to go hands the attempt back
+  }
+
+  private void pass(Attempt a) {
+    AlertEvent event = a.event();
+    Messages messages;
+    Recipients recipients;
+    try {
+      messages = formatter.render(event, a.remark);
+      recipients = recipients(event);
     } catch (RuntimeException e) {
-      // a bug, not an outage: every channel fails this attempt, and the event ends as a dead letter with the reason
+      // a bug, not an outage: every channel left fails, and the event ends as a dead letter with the reason
       for (Channel c : channels) {
-        if (!a.done.contains(c.name())) {
-          fail(a, c, "cannot prepare event " + event.id() + ": " + e);
+        if (!a.rejected.containsKey(c.name())) {
+          fail(a, c, "cannot prepare event " + event.id() + ": " + e, false);
         }
       }
-      return false;
+      return;
     }
+    int priority = MessageFormatter.priorityOf(event);
     for (Channel c : channels) {
-      if (a.done.contains(c.name())) {
+      if (!a.rejected.containsKey(c.name())) {
+        run(a, c, priority, messages, recipients);
+      }
+    }
+  }
+
+  private static Result result(Attempt a) {
+    if (!a.errors.isEmpty()) {
+      return Result.RETRY;
+    }
+    return a.rejected.isEmpty() ? Result.DONE : Result.REJECTED;
+  }
+
+  private void run(Attempt a, Channel c, int priority, Messages messages, Recipients recipients) {
+    String name = c.name();
+    if (priority > c.maxPriority()) {
+      skip(a, name, "not_urgent");
+      return;
+    }
+    List<String> addresses;
+    if (c.contact() == null) {
+      addresses = List.of(FIXED);
+    } else if (!recipients.known()) {
+      fail(a, c, name + ": receivers unknown: " + recipients.detail(), false);
+      return;
+    } else {
+      addresses = recipients.addresses(c.contact());
+    }
+    if (addresses.isEmpty()) {
+      skip(a, name, "no_recipients");
+      return;
+    }
+    List<String> now = new ArrayList<>();
+    for (String address : addresses) {
+      if (a.done.contains(Claims.doneKey(name, address))) {
         continue;
       }
-      try {
-        Channel.Outcome outcome = c.send(notice);
-        a.done.add(c.name());
-        a.errors.remove(c.name());
-        if (outcome == Channel.Outcome.SENT) {
-          registry.counter("sender.delivered", "channel", c.name()).increment();
-        } else {
-          registry.counter("sender.skipped", "channel", c.name(), "reason",
-              outcome == Channel.Outcome.NO_RECIPIENTS ? "no_recipients" : "not_urgent").increment();
-        }
-      } catch (ChannelException e) {
-        fail(a, c, e.getMessage());
-      } catch (RuntimeException e) {
-        fail(a, c, c.name() + " failed: " + e);
+      if (c.forPeople() && priority >= mergeFromPriority) {
+        a.parked.incrementAndGet();
+        digests.add(c, address, a, recipients, false);
+      } else if (c.forPeople() && a.event().isProblem() && !limiter.tryAcquire(name + "|" + address)) {
+        registry.counter("sender.rate_limited", "channel", name).increment();
+        a.parked.incrementAndGet();
+        digests.add(c, address, a, recipients, true);
+      } else {
+        now.add(address);
       }
     }
-    return a.done.size() == channels.size();
+    if (!now.isEmpty()) {
+      sendNow(a, c, now, messages, recipients);
+    }
+  }
+
+  private void sendNow(Attempt a, Channel c, List<String> addresses, Messages messages, Recipients recipients) {
+    String name = c.name();
+    List<String> keys = new ArrayList<>(addresses.size());
+    for (String address : addresses) {
+      keys.add(Claims.key(a.event(), name, address));
+    }
+    List<DeliveryClaims.State> states;
+    try {
+      states = claims.claim(keys);
+    } catch (AlertQueueException | RuntimeException e) {
+      fail(a, c, name + ": cannot claim the send (" + e.getMessage() + ")", false);
+      return;
+    }
+    List<String> to = new ArrayList<>();
+    List<String> claimed = new ArrayList<>();
+    boolean busy = false;
+    for (int i = 0; i < addresses.size(); i++) {
+      switch (states.get(i)) {
+        case CLAIMED -> {
+          to.add(addresses.get(i));
+          claimed.add(keys.get(i));
+        }
+        case SENT -> {
+          registry.counter("sender.duplicates.suppressed", "channel", name).increment();
+          a.done.add(Claims.doneKey(name, addresses.get(i)));
+        }
+        case BUSY -> busy = true;
+      }
+    }
+    if (!to.isEmpty()) {
+      try {
+        c.send(Notice.of(a.event(), a.delivery.raw(), messages, recipients, to, a.remark));
+        claims.confirm(claimed);
+        for (String address : to) {
+          a.done.add(Claims.doneKey(name, address));
+        }
+        registry.counter("sender.delivered", "channel", name).increment();
+      } catch (ChannelException e) {
+        claims.releaseQuietly(claimed);
+        fail(a, c, e.getMessage(), e.permanent());
+        return;
+      } catch (RuntimeException e) {
+        claims.releaseQuietly(claimed);
+        fail(a, c, name + " failed: " + e, false);
+        return;
+      }
+    }
+    if (busy) {
+      fail(a, c, name + ": another sender is telling this event right now", false);
+    }
   }
 
   private Recipients recipients(AlertEvent event) {
@@ -81,9 +212,16 @@ final class Deliverer {
     }
   }
 
-  private void fail(Attempt a, Channel c, String why) {
+  private void skip(Attempt a, String channel, String reason) {
+    if (a.skipped.add(channel)) {
+      registry.counter("sender.skipped", "channel", channel, "reason", reason).increment();
+    }
+  }
+
+  private void fail(Attempt a, Channel c, String why, boolean permanent) {
     registry.counter("sender.failed", "channel", c.name()).increment();
-    a.errors.put(c.name(), why);
-    failures.warn("sender: event {} attempt {}: {}", a.delivery.event().id(), a.attempts, why);
+    (permanent ? a.rejected : a.errors).put(c.name(), why);
+    failures.warn("sender: event {} attempt {}{}: {}", a.event().id(), a.attempts,
+        permanent ? " (refused, not retried)" : "", why);
   }
 }

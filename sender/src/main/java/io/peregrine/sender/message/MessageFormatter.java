@@ -37,8 +37,58 @@ public final class MessageFormatter {
   }
 
   public Messages render(AlertEvent e) {
+    return render(e, "");
+  }
+
+  /**
+   * The texts of one event; a non-empty {@code remark} (e.g. "its PROBLEM was not delivered") is appended to the
+   * SMS text in brackets and as a {@code Remark:} line of the mail.
+   */
+  public Messages render(AlertEvent e, String remark) {
     String sms = sms(e);
-    return new Messages(sms, sms, sms, mailBody(e));
+    String body = mailBody(e);
+    if (remark != null && !remark.isEmpty()) {
+      sms = sms + "[" + remark + "]";
+      body = body + "Remark:" + remark + "\r\n";
+    }
+    return new Messages(sms, sms, sms, body, Html.single(this, e, remark));
+  }
+
+  /**
+   * The texts of a digest: SMS and IM are a count line and the first {@code lines} SMS texts (then how many more),
+   * the mail one table of all events (text and HTML).
+   *
+   * @param heldBack true when the events were held back by the rate limit rather than merged by priority
+   */
+  public Messages digest(java.util.List<AlertEvent> events, int lines, boolean heldBack) {
+    long problems = events.stream().filter(AlertEvent::isProblem).count();
+    long oks = events.size() - problems;
+    int minP = events.stream().mapToInt(EventText::priority).min().orElse(0);
+    int maxP = events.stream().mapToInt(EventText::priority).max().orElse(0);
+    String range = minP == maxP ? "P" + minP : "P" + minP + "-P" + maxP;
+    String count = events.size() + (events.size() == 1 ? " alert" : " alerts") + " (" + problems + " PROBLEM, "
+        + oks + " OK)" + (heldBack ? ", held back by the rate limit" : "");
+    StringBuilder sms = new StringBuilder("[" + range + "][DIGEST][" + count + "]");
+    int shown = Math.min(lines, events.size());
+    for (int i = 0; i < shown; i++) {
+      sms.append('\n').append(sms(events.get(i)));
+    }
+    if (events.size() > shown) {
+      sms.append("\n... and ").append(events.size() - shown).append(" more");
+    }
+    String subject = "[" + range + "][DIGEST] " + count;
+    StringBuilder body = new StringBuilder();
+    line(body, subject);
+    line(body, "");
+    line(body, "Status | Priority | Endpoint | Metric | Tags | Condition | Note | Step | Time");
+    for (AlertEvent e : events) {
+      line(body, EventText.text(e.status()) + " | P" + EventText.priority(e) + " | " + EventText.text(e.endpoint())
+          + " | " + EventText.metric(e) + " | " + EventText.sortedTags(e.pushedTags()) + " | "
+          + EventText.text(e.func()) + ": " + condition(e) + " | " + EventText.text(e.note()) + " | "
+          + e.currentStep() + "/" + e.maxStep() + " | " + time(e));
+    }
+    String text = sms.toString();
+    return new Messages(text, text, subject, body.toString(), Html.digest(this, subject, events));
   }
 
   public String sms(AlertEvent e) {
@@ -79,11 +129,11 @@ public final class MessageFormatter {
     return "";
   }
 
-  private String condition(AlertEvent e) {
+  String condition(AlertEvent e) {
     return EventText.readable(e.leftValue()) + EventText.text(e.operator()) + EventText.readable(e.rightValue());
   }
 
-  private String time(AlertEvent e) {
+  String time(AlertEvent e) {
     return time.format(Instant.ofEpochSecond(e.eventTime()));
   }
 

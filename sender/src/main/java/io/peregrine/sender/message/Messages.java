@@ -7,5 +7,10 @@ package io.peregrine.sender.message;
  * @param im IM text (the same shape as the SMS)
  * @param mailSubject mail subject
  * @param mailBody mail body, lines ending in CRLF
+ * @param mailHtml the mail's HTML part, or empty for a text-only mail
  */
-public record Messages(String sms, String im, String mailSubject, String mailBody) {}
+public record Messages(String sms, String im, String mailSubject, String mailBody, String mailHtml) {
+  public Messages {
+    mailHtml = mailHtml == null ? "" : mailHtml;
+  }
+}

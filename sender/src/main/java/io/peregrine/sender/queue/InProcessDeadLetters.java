@@ -27,17 +27,51 @@ public final class InProcessDeadLetters implements DeadLetters {
     Collections.reverse(all);
     List<String> out = new ArrayList<>();
     for (InProcessAlertQueue.DeadLetter d : all.subList(0, Math.min(Math.max(max, 0), all.size()))) {
-      ObjectNode w = JSON.createObjectNode();
-      try {
-        w.set("event", JSON.readTree(d.raw()));
-      } catch (IOException e) {
-        w.put("event", d.raw());
-      }
-      w.put("reason", d.reason());
-      w.put("failedAt", Instant.ofEpochMilli(d.failedAtMillis()).toString());
-      out.add(w.toString());
+      out.add(wrap(d));
     }
     return out;
+  }
+
+  private static String wrap(InProcessAlertQueue.DeadLetter d) {
+    ObjectNode w = JSON.createObjectNode();
+    try {
+      w.set("event", JSON.readTree(d.raw()));
+    } catch (IOException e) {
+      w.put("event", d.raw());
+    }
+    w.put("reason", d.reason());
+    w.put("failedAt", Instant.ofEpochMilli(d.failedAtMillis()).toString());
+    return w.toString();
+  }
+
+  private java.util.Optional<InProcessAlertQueue.DeadLetter> entry(String id) {
+    return queue.deadLetterEntries().stream().filter(d -> DeadLetters.idOf(wrap(d)).equals(id)).findFirst();
+  }
+
+  @Override
+  public java.util.Optional<String> find(String id) {
+    return entry(id).map(InProcessDeadLetters::wrap);
+  }
+
+  @Override
+  public boolean replay(String id) {
+    return entry(id).map(queue::replayDeadLetter).orElse(false);
+  }
+
+  @Override
+  public boolean drop(String id) {
+    return entry(id).map(queue::removeDeadLetter).orElse(false);
+  }
+
+  @Override
+  public int dropAll() {
+    int n = 0;
+    for (InProcessAlertQueue.DeadLetter d : queue.deadLetterEntries()) {
+      if (queue.removeDeadLetter(d)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

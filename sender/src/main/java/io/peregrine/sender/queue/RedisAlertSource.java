@@ -7,6 +7,7 @@ import io.peregrine.common.event.AlertEventJson;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.event.AlertSource;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.sender.claim.DeliveryClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,11 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     return "sender-redis";
   }
 
+  /** Delivery claims on this source's Redis connection, under the same prefix. */
+  public DeliveryClaims claims() {
+    return new RedisDeliveryClaims(redis, keys.prefix(), consumerId + "@" + java.util.UUID.randomUUID());
+  }
+
   /** Connects and recovers the previous run's events; when Redis is down this only logs, and calls retry later. */
   @Override
   public void start() {
@@ -103,7 +109,8 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
 
   @Override
   public void ack(Delivery delivery) throws AlertQueueException {
-    redis.call("ack", r -> r.lrem(keys.processing(), 1, delivery.raw()));
+    // from the tail: the oldest taken sit there, and events are mostly acknowledged in the order taken
+    redis.call("ack", r -> r.lrem(keys.processing(), -1, delivery.raw()));
   }
 
   @Override
@@ -195,6 +202,60 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     log.info("sender: replayed {} dead letters from {} ({} that are not events stayed)", moved, keys.dead(),
         skipped);
     return moved;
+  }
+
+  @Override
+  public java.util.Optional<String> find(String id) throws AlertQueueException {
+    return all().stream().filter(w -> DeadLetters.idOf(w).equals(id)).findFirst();
+  }
+
+  @Override
+  public boolean replay(String id) throws AlertQueueException {
+    java.util.Optional<String> w = find(id);
+    if (w.isEmpty()) {
+      return false;
+    }
+    DeadLetterJson.Replayable e = DeadLetterJson.unwrap(w.get());
+    if (e == null) {
+      return false;
+    }
+    Long ok = redis.call("replay", r -> RedisConnector.eval(r, RedisScripts.REPLAY, ScriptOutputType.INTEGER,
+        new String[] {keys.dead(), keys.queue(e.priority())}, w.get(), e.event()));
+    boolean moved = ok != null && ok == 1;
+    if (moved) {
+      registry.counter("sender.dead_letters.replayed").increment();
+      log.info("sender: replayed dead letter {} from {}", id, keys.dead());
+    }
+    return moved;
+  }
+
+  @Override
+  public boolean drop(String id) throws AlertQueueException {
+    java.util.Optional<String> w = find(id);
+    if (w.isEmpty()) {
+      return false;
+    }
+    Long n = redis.call("dead_drop", r -> r.lrem(keys.dead(), 1, w.get()));
+    boolean dropped = n != null && n > 0;
+    if (dropped) {
+      registry.counter("sender.dead_letters.dropped").increment();
+      log.info("sender: dropped dead letter {} from {}", id, keys.dead());
+    }
+    return dropped;
+  }
+
+  @Override
+  public int dropAll() throws AlertQueueException {
+    Long n = redis.call("dead_drop", r -> r.llen(keys.dead()));
+    redis.call("dead_drop", r -> r.del(keys.dead()));
+    int dropped = n == null ? 0 : n.intValue();
+    registry.counter("sender.dead_letters.dropped").increment(dropped);
+    log.info("sender: dropped all {} dead letters from {}", dropped, keys.dead());
+    return dropped;
+  }
+
+  private List<String> all() throws AlertQueueException {
+    return redis.call("dead_list", r -> r.lrange(keys.dead(), 0, deadLetterCapacity - 1L));
   }
 
   /** The processing list of this consumer; for operators and tests. */

@@ -20,6 +20,10 @@ final class RedisKeys {
     this.processing = prefix + "event:processing:" + consumerId;
   }
 
+  String prefix() {
+    return prefix;
+  }
+
   String queue(int priority) {
     return AlertQueues.name(prefix, priority);
   }

@@ -20,7 +20,8 @@ import java.util.function.IntUnaryOperator;
  */
 public final class RecordingHttpServer implements AutoCloseable {
   /** One request as received. */
-  public record Request(String path, String contentType, String body, Map<String, String> headers, int answered) {
+  public record Request(String path, String contentType, String body, Map<String, String> headers, int answered,
+      String query) {
     /** The body as an HTML form. */
     public Map<String, String> form() {
       Map<String, String> out = new LinkedHashMap<>();
@@ -37,18 +38,21 @@ public final class RecordingHttpServer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
   private volatile IntUnaryOperator status;
+  private volatile String okBody = "ok";
+  private final ThreadLocal<String> lastBody = new ThreadLocal<>();
 
   public RecordingHttpServer(IntUnaryOperator status) throws IOException {
     this.status = status;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.createContext("/", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      lastBody.set(body);
       int code = this.status.applyAsInt(count.incrementAndGet());
       Map<String, String> headers = new LinkedHashMap<>();
       ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
       requests.add(new Request(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Content-Type"), body,
-          headers, code));
-      byte[] answer = (code < 300 ? "ok" : "gateway says no").getBytes(StandardCharsets.UTF_8);
+          headers, code, ex.getRequestURI().getRawQuery()));
+      byte[] answer = (code < 300 ? okBody : "gateway says no").getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(code, answer.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(answer);
@@ -59,6 +63,18 @@ public final class RecordingHttpServer implements AutoCloseable {
 
   public static RecordingHttpServer alwaysOk() throws IOException {
     return new RecordingHttpServer(n -> 200);
+  }
+
+  /** The body of the request being answered, for a status function that looks at it (on the server's thread). */
+  public String lastBody() {
+    String b = lastBody.get();
+    return b == null ? "" : b;
+  }
+
+  /** What a 2xx answer says (chat robots answer JSON like {@code {"errcode":0}}). */
+  public RecordingHttpServer okBody(String body) {
+    this.okBody = body;
+    return this;
   }
 
   public void answer(IntUnaryOperator status) {

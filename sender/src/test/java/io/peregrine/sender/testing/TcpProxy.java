@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
       new ThreadPoolExecutor.AbortPolicy());
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
   public TcpProxy(int target) throws IOException {
     this.target = target;
@@ -32,6 +33,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Connections accepted so far. */
+  public int accepted() {
+    return accepted.get();
   }
 
   public void cut() throws IOException {
@@ -55,6 +61,7 @@ public final class TcpProxy implements AutoCloseable {
       while (!s.isClosed()) {
         try {
           Socket client = s.accept();
+          accepted.incrementAndGet();
           Socket upstream = new Socket("127.0.0.1", target);
           open.add(client);
           open.add(upstream);

@@ -1,0 +1,54 @@
+package io.peregrine.sender.channel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Feishu / Lark custom bot ({@code https://open.feishu.cn/open-apis/bot/v2/hook/...}): a text message
+ * {@code {"msg_type":"text","content":{"text":...}}}. With a signing secret the body also carries
+ * {@code "timestamp"} (unix seconds, as a string) and {@code "sign"}: the Base64 of HMAC-SHA256 keyed with
+ * {@code timestamp + "\n" + secret} over an empty message, as Feishu documents. An answer with {@code code} other
+ * than 0 is a failure (19021, a bad signature, and 19024, a keyword refusal, are not retried).
+ */
+public final class FeishuChannel implements Channel {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<Integer> PERMANENT = Set.of(19021, 19022, 19024);
+  private final URI url;
+  private final String secret;
+  private final HttpPoster poster;
+  private final Clock clock;
+
+  FeishuChannel(URI url, String secret, HttpPoster poster, Clock clock) {
+    this.url = url;
+    this.secret = secret == null ? "" : secret;
+    this.poster = poster;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "feishu";
+  }
+
+  @Override
+  public void send(Notice notice) throws ChannelException {
+    ObjectNode body = JSON.createObjectNode();
+    if (!secret.isEmpty()) {
+      long ts = clock.millis() / 1000;
+      body.put("timestamp", String.valueOf(ts));
+      body.put("sign", sign(secret, ts));
+    }
+    body.put("msg_type", "text");
+    body.putObject("content").put("text", notice.messages().im());
+    String answer = poster.post(name(), url, "application/json", body.toString(), Map.of());
+    ChatAnswer.check(name(), url, answer, "code", PERMANENT);
+  }
+
+  static String sign(String secret, long timestampSeconds) {
+    return Signatures.hmacSha256Base64(timestampSeconds + "\n" + secret, "");
+  }
+}
