@@ -12,11 +12,11 @@ public final class Collectors {
   private Collectors() {}
 
   public static List<Collector> forHost(HostPaths paths) {
-    return forHost(paths, new TcpTable(paths, System::nanoTime));
+    return forHost(paths, new TcpTable(paths));
   }
 
   /** The collectors, sharing one socket-table reader with the hbs checks (net.port.listen). */
-  static List<Collector> forHost(HostPaths paths, TcpTable tcp) {
+  public static List<Collector> forHost(HostPaths paths, TcpTable tcp) {
     List<Collector> out = new ArrayList<>();
     out.add(new AliveCollector());
     if (paths.hasProcfs()) {

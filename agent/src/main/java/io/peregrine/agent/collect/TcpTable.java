@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * <p>ss.synrecv (collection thread) and net.port.listen (checks thread) both need a scan in the same round, so a scan
  * younger than {@link #REUSE_NANOS} is handed out again instead of reading the tables twice.
  */
-final class TcpTable {
+public final class TcpTable {
   static final long REUSE_NANOS = 1_000_000_000L;
   private static final int TCP_LISTEN = 0x0A;
   private static final int TCP_SYN_RECV = 0x03;
@@ -36,6 +36,10 @@ final class TcpTable {
   // guarded by lock
   private Snapshot last;
   private long lastNanos;
+
+  public TcpTable(HostPaths paths) {
+    this(paths, System::nanoTime);
+  }
 
   TcpTable(HostPaths paths, LongSupplier nanoTime) {
     this.paths = paths;
