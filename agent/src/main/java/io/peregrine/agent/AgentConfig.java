@@ -37,7 +37,9 @@ import java.util.List;
  *     also their step (whole seconds). They run on a thread of their own, so a slow walk or URL never delays the
  *     built-in metrics
  * @param duTimeBudget the longest one du.bs walk may take; a walk past it reports -1 for its path
- * @param pluginDirs plugin directories besides the ones hbs names (a ConfigMap mount, a local checkout)
+ * @param pluginRoot the plugin checkout: the directories hbs names are relative to it and must stay inside it
+ * @param pluginDirs plugin directories besides the ones hbs names (a ConfigMap mount), absolute or relative to
+ *     pluginRoot
  * @param pluginConcurrency plugins running at once at most; a plugin due while all slots are busy waits for one
  * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
  */
@@ -61,6 +63,7 @@ public record AgentConfig(
     int httpThreads,
     Duration checksInterval,
     Duration duTimeBudget,
+    String pluginRoot,
     List<String> pluginDirs,
     int pluginConcurrency,
     String hostMetricsPath) {
@@ -147,6 +150,7 @@ public record AgentConfig(
           + Limits.MAX_STEP_SECONDS + ": " + checksInterval);
     }
     Checks.positive("agent.duTimeBudget", duTimeBudget);
+    Checks.notBlank("agent.pluginRoot", pluginRoot);
     pluginDirs = List.copyOf(pluginDirs == null ? List.of() : pluginDirs);
     for (String d : pluginDirs) {
       Checks.notBlank("agent.pluginDirs entry", d);
@@ -164,7 +168,7 @@ public record AgentConfig(
     return new AgentConfig("", DEFAULT_LISTEN, List.of("127.0.0.1:8434"), "127.0.0.1:6030",
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
-        DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, List.of(), DEFAULT_PLUGIN_CONCURRENCY,
+        DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, "./plugins", List.of(), DEFAULT_PLUGIN_CONCURRENCY,
         DEFAULT_HOST_METRICS_PATH);
   }
 
@@ -172,6 +176,6 @@ public record AgentConfig(
   public AgentConfig withTransferAddresses(List<String> addresses) {
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
-        httpThreads, checksInterval, duTimeBudget, pluginDirs, pluginConcurrency, hostMetricsPath);
+        httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath);
   }
 }

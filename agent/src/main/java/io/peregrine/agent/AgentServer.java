@@ -8,6 +8,7 @@ import io.peregrine.agent.collect.Collectors;
 import io.peregrine.agent.collect.HostPaths;
 import io.peregrine.agent.collect.TcpTable;
 import io.peregrine.agent.hbs.Heartbeat;
+import io.peregrine.agent.plugin.PluginRunner;
 import io.peregrine.agent.push.PushHandler;
 import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.agent.ship.SampleQueue;
@@ -49,6 +50,7 @@ public final class AgentServer implements Component {
   private volatile HttpServerHost http;
   private volatile Shipper shipper;
   private volatile Heartbeat heartbeat;
+  private volatile PluginRunner plugins;
 
   public AgentServer(AgentConfig config, Clock clock) {
     this.config = config;
@@ -75,10 +77,12 @@ public final class AgentServer implements Component {
         config.collectInterval(), clock, queue::offer, registry));
     lifecycle.start(new CheckRunner(checks, paths, tcp, hostname, config.checksInterval(), config.duTimeBudget(),
         clock, queue::offer, registry));
+    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
+    plugins = lifecycle.start(new PluginRunner(Path.of(config.pluginRoot()), config.pluginDirs(),
+        config.pluginConcurrency(), json, queue::offer, registry));
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
-    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
     http = lifecycle.start(new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
         .route("/v1/push", new PushHandler(json, queue, trusted, registry)));
     if (!config.hbsAddress().isEmpty()) {
@@ -94,6 +98,10 @@ public final class AgentServer implements Component {
   private void applyHbsConfig(io.peregrine.proto.v1.AgentConfig fromHbs) {
     trusted.replaceFromHbs(fromHbs.getTrustedIpsList());
     checks.update(fromHbs.getBuiltinItemsList());
+    PluginRunner p = plugins;
+    if (p != null) {
+      p.updateHbsDirs(fromHbs.getPluginDirsList());
+    }
   }
 
   /** The bound HTTP port (the real one when configured with port 0). */
