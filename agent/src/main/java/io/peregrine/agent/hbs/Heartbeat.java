@@ -16,7 +16,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls Hbs.Heartbeat every interval (the first at once) with the hostname, this host's IP toward hbs, the agent
- * version and the plugin version, and keeps the AgentConfig hbs returns; its trusted IPs go to the push API. While
+ * version and the plugin version, and keeps the AgentConfig hbs returns, handing each answer to {@code onConfig}
+ * (trusted IPs for the push API, checks, plugin directories). While
  * hbs is unreachable the agent keeps its last config and keeps working: one WARN when an outage begins, one INFO when
  * it ends, every failed call counted. A failed heartbeat is retried sooner than the interval, with the project's
  * {@link Backoff} (from 1 s, doubling, capped at the interval, full jitter): the agent gets its config soon after hbs
@@ -42,7 +42,7 @@ public final class Heartbeat implements Component {
   private final String pluginVersion;
   private final Duration interval;
   private final Duration timeout;
-  private final Consumer<List<String>> trustedIps;
+  private final Consumer<AgentConfig> onConfig;
   private final AtomicReference<AgentConfig> lastConfig = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Counter sentOk;
@@ -55,7 +55,7 @@ public final class Heartbeat implements Component {
   private ScheduledExecutorService executor;
 
   public Heartbeat(String hbsAddress, String hostname, String agentVersion, String pluginVersion, Duration interval,
-      Duration timeout, Consumer<List<String>> trustedIps, MeterRegistry registry) {
+      Duration timeout, Consumer<AgentConfig> onConfig, MeterRegistry registry) {
     this.address = hbsAddress;
     this.hostname = hostname;
     this.agentVersion = agentVersion;
@@ -63,7 +63,7 @@ public final class Heartbeat implements Component {
     this.interval = interval;
     // a heartbeat must not outlast its interval, or calls would queue behind each other
     this.timeout = timeout.compareTo(interval) < 0 ? timeout : interval;
-    this.trustedIps = trustedIps;
+    this.onConfig = onConfig;
     Duration first = Duration.ofSeconds(1).compareTo(interval) < 0 ? Duration.ofSeconds(1) : interval;
     this.backoff = Backoff.exponential(first, interval);
     this.sentOk = Counter.builder("agent_heartbeats").description("heartbeats hbs answered")
@@ -105,7 +105,7 @@ public final class Heartbeat implements Component {
     try {
       AgentConfig config = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).heartbeat(request);
       lastConfig.set(config);
-      trustedIps.accept(config.getTrustedIpsList());
+      onConfig.accept(config);
       sentOk.increment();
       if (failing) {
         log.info("{}: hbs at {} answers again after {} failed heartbeats", name(), address, failedInOutage);
