@@ -6,12 +6,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code peregrine bench}: the tools to size a cluster. {@code push} loads transfer (or anything speaking its
- * protocols) and reports throughput and latency; {@code sink} stands in for graph and judge and counts what arrives.
+ * protocols) and reports throughput and latency; {@code sink} stands in for graph and judge and counts what arrives;
+ * {@code judge} measures the judge itself.
  */
 @Command(
     name = "bench",
     description = "Load generator (push) and stand-in graph + judge (sink) for sizing a Peregrine cluster.",
-    subcommands = {PushCommand.class, SinkCommand.class})
+    subcommands = {PushCommand.class, SinkCommand.class, JudgeBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
