@@ -7,13 +7,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code peregrine bench}: the tools to size a cluster. {@code push} loads transfer (or anything speaking its
  * protocols) and reports throughput and latency; {@code sink} stands in for graph and judge and counts what arrives;
- * {@code graph} loads graph's real store in-process.
+ * {@code graph} loads graph's real store in-process; {@code judge} measures the judge itself.
  */
 @Command(
     name = "bench",
-    description = "Load generator (push), stand-in graph + judge (sink) and graph store load (graph) for sizing a "
-        + "Peregrine cluster.",
-    subcommands = {PushCommand.class, SinkCommand.class, GraphBenchCommand.class})
+    description = "Load generator (push), stand-in graph + judge (sink), graph store load (graph) and judge load "
+        + "(judge) for sizing a Peregrine cluster.",
+    subcommands = {PushCommand.class, SinkCommand.class, GraphBenchCommand.class, JudgeBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -136,6 +136,11 @@ public final class Evaluator {
       if (state.rulesSource != lookup) {
         state.rules = matchingRules(lookup, s);
         state.rulesSource = lookup;
+        int need = 1;
+        for (Rule r : state.rules) {
+          need = Math.max(need, r.function().pointsNeeded());
+        }
+        state.pointsNeeded = need;
       }
       Rule[] matched = state.rules;
       if (matched.length == 0) {
@@ -157,7 +162,7 @@ public final class Evaluator {
       double[] values = sc.values;
       long[] times = sc.times;
       JudgeFunction.Outcome out = sc.outcome;
-      int count = state.judgedPoints(values, times);
+      int count = state.judgedPoints(values, times, state.pointsNeeded);
       for (Rule rule : matched) {
         if (rule.function().kind() == JudgeFunction.Kind.NODATA) {
           if (!real) {

@@ -25,6 +25,8 @@ final class SeriesState extends SeriesIdentity {
   Rule[] rules;
   /** The rule lookup {@link #rules} were matched against (identity). */
   Object rulesSource;
+  /** The most points any of {@link #rules} needs: judging copies no more. */
+  int pointsNeeded;
   /** The last events were read back from the state store (or there is none): judging may begin. */
   private boolean restored;
   private final long[] times;
@@ -114,9 +116,14 @@ final class SeriesState extends SeriesIdentity {
    * @return how many points were filled
    */
   int judgedPoints(double[] outValues, long[] outTimes) {
+    return judgedPoints(outValues, outTimes, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #judgedPoints(double[], long[])}, stopping after {@code limit} points (what the rules can use). */
+  int judgedPoints(double[] outValues, long[] outTimes, int limit) {
     boolean rate = type == CounterType.COUNTER || type == CounterType.DERIVE;
     int count = 0;
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; i < size && count < limit; i++) {
       int at = Math.floorMod(newest - i, times.length);
       if (!rate) {
         outValues[count] = values[at];

@@ -33,6 +33,10 @@ class RedisAlertPublisherIT {
     for (int p = AlertQueues.MIN_PRIORITY; p <= AlertQueues.MAX_PRIORITY; p++) {
       redis.sync().del(AlertQueues.name(prefix, p));
     }
+    // judge's incident state lives under the same prefix: the publisher writes it with the event
+    for (String key : redis.sync().keys(prefix + "*")) {
+      redis.sync().del(key);
+    }
     assertThat(redis.sync().keys(prefix + "*")).isEmpty();
     redis.close();
     client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
