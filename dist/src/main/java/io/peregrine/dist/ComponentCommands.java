@@ -84,7 +84,7 @@ final class ComponentCommands {
   @Command(name = "sender", mixinStandardHelpOptions = true,
       description = "Run sender: takes alert events from Redis (sender.redisUrl is required), resolves receivers "
           + "through hbs and delivers them (HTTP 6066).",
-      subcommands = SenderDeadLettersCommand.class)
+      subcommands = {SenderDeadLettersCommand.class, SenderBenchCommand.class})
   static final class Sender extends Single {
     String component() {
       return "sender";
