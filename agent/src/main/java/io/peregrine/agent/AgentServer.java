@@ -7,6 +7,7 @@ import io.peregrine.agent.collect.CollectLoop;
 import io.peregrine.agent.collect.Collectors;
 import io.peregrine.agent.collect.HostPaths;
 import io.peregrine.agent.collect.TcpTable;
+import io.peregrine.agent.expose.HostMetricsPage;
 import io.peregrine.agent.hbs.Heartbeat;
 import io.peregrine.agent.plugin.PluginRunner;
 import io.peregrine.agent.push.PushHandler;
@@ -21,7 +22,9 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
 import java.nio.file.Path;
+import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,18 +76,27 @@ public final class AgentServer implements Component {
     shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
         config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry));
     TcpTable tcp = new TcpTable(paths);
+    HostMetricsPage page = config.hostMetricsPath().isEmpty() ? null : new HostMetricsPage();
+    Predicate<Sample> collected = page == null ? queue::offer : s -> {
+      page.record(s);
+      return queue.offer(s);
+    };
     CollectLoop collect = lifecycle.start(new CollectLoop(Collectors.forHost(paths, tcp), hostname,
-        config.collectInterval(), clock, queue::offer, registry));
+        config.collectInterval(), clock, collected, registry));
     lifecycle.start(new CheckRunner(checks, paths, tcp, hostname, config.checksInterval(), config.duTimeBudget(),
-        clock, queue::offer, registry));
+        clock, collected, registry));
     OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
     plugins = lifecycle.start(new PluginRunner(Path.of(config.pluginRoot()), config.pluginDirs(),
         config.pluginConcurrency(), json, queue::offer, registry));
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
-    http = lifecycle.start(new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
-        .route("/v1/push", new PushHandler(json, queue, trusted, registry)));
+    HttpServerHost host = new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
+        .route("/v1/push", new PushHandler(json, queue, trusted, registry));
+    if (page != null) {
+      host.route(config.hostMetricsPath(), page);
+    }
+    http = lifecycle.start(host);
     if (!config.hbsAddress().isEmpty()) {
       heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION, PLUGIN_VERSION,
           config.heartbeatInterval(), config.sendTimeout(), this::applyHbsConfig, registry));

@@ -39,13 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every run ends in {@code agent_plugin_runs{plugin,result}}: {@code ok}, {@code failed} (could not start or exited
  * non-zero: its output is not used), {@code timeout} (killed with its whole tree at step - 0.5 s), {@code bad_output}
- * (stdout is not a JSON array, or over 1 MiB), {@code skipped} (due while its previous run still runs, or all
- * runner slots are busy). A plugin never delays another beyond waiting for a free slot. stderr is logged (its first
+ * (stdout is not a JSON array, or over 1 MiB), {@code skipped} (due while its previous run still runs or waits,
+ * or more than 1,024 runs already wait for a slot). Runs due together wait for a slot in turn; a plugin never delays
+ * another beyond that wait, which its deadline bounds. stderr is logged (its first
  * 4 KiB) when a run fails or times out, throttled per plugin.
  */
 public final class PluginRunner implements Component {
   private static final Logger log = LoggerFactory.getLogger(PluginRunner.class);
   static final Duration RESCAN = Duration.ofSeconds(30);
+  /** Runs waiting for a slot: every plugin of a large set may fall due in the same second. */
+  static final int MAX_WAITING_RUNS = 1024;
   private static final long TICK_MILLIS = 1000;
 
   private final PluginDirs dirs;
@@ -106,7 +109,8 @@ public final class PluginRunner implements Component {
 
   @Override
   public void start() {
-    runners = NamedExecutors.fixed("agent-plugin", concurrency, concurrency, new ThreadPoolExecutor.AbortPolicy());
+    runners = NamedExecutors.fixed("agent-plugin", concurrency, MAX_WAITING_RUNS,
+        new ThreadPoolExecutor.AbortPolicy());
     io = NamedExecutors.fixed("agent-plugin-io", 2 * concurrency, 4 * concurrency,
         new ThreadPoolExecutor.AbortPolicy());
     process = new PluginProcess(io, Path.of("/proc"));
@@ -153,8 +157,8 @@ public final class PluginRunner implements Component {
       } catch (RejectedExecutionException e) {
         s.running.set(false);
         count(s.plugin, "skipped");
-        logFor(s.plugin).warn("{}: {} is due but all {} runner slots are busy; skipped", name(), s.plugin.id(),
-            concurrency);
+        logFor(s.plugin).warn("{}: {} is due but {} runs already wait for the {} runner slots; skipped", name(),
+            s.plugin.id(), MAX_WAITING_RUNS, concurrency);
       }
     }
   }

@@ -1,0 +1,153 @@
+package io.peregrine.agent.expose;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.peregrine.common.model.Tags;
+import io.peregrine.common.server.HttpExchanges;
+import io.peregrine.proto.v1.CounterType;
+import io.peregrine.proto.v1.Sample;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The host's metrics in Prometheus text (format 0.0.4, written by client_java's PrometheusTextFormatWriter), so a
+ * Prometheus can scrape the agent as it would node_exporter. It shows the newest value of every series the built-in
+ * collectors and the hbs checks produced; a series not seen for {@link #STALE_STEPS} of its steps (an interface that
+ * vanished, a check hbs removed) is dropped. Plugin and pushed samples are not shown: they belong to their own
+ * endpoints and travel through transfer.
+ *
+ * <p>Names follow transfer's remote write: every character outside {@code [a-zA-Z0-9_:]} becomes {@code _}
+ * ({@code cpu.idle} -> {@code cpu_idle}), labels are {@code endpoint} plus one per tag (keys mapped the same way,
+ * without {@code :}; a tag named {@code endpoint} becomes {@code tag_endpoint}). Two things the text format's
+ * conventions, enforced by the writer, add: COUNTERs are typed {@code counter} and carry {@code _total}
+ * ({@code net_if_in_bytes_total}), and a GAUGE whose name ends in a suffix reserved for counters and histograms
+ * ({@code _total}, {@code _created}, {@code _bucket}, {@code _info}) loses it ({@code df.bytes.total} ->
+ * {@code df_bytes}). No timestamps: Prometheus stamps the scrape, as it does for node_exporter.
+ */
+public final class HostMetricsPage implements HttpHandler {
+  static final int STALE_STEPS = 3;
+
+  private record Latest(Sample sample, long storedNanos) {}
+
+  private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+
+  public HostMetricsPage() {
+    this(System::nanoTime);
+  }
+
+  HostMetricsPage(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
+
+  /** Keeps a collected sample as its series' newest value. */
+  public void record(Sample s) {
+    latest.put(s.getMetric() + '\n' + s.getTags(), new Latest(s, nanoTime.getAsLong()));
+  }
+
+  /** Series currently shown. */
+  public int series() {
+    return latest.size();
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    if (!HttpExchanges.method(ex, "GET")) {
+      return;
+    }
+    byte[] body = render();
+    ex.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
+    ex.sendResponseHeaders(200, body.length);
+    try (var out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  byte[] render() throws IOException {
+    long now = nanoTime.getAsLong();
+    latest.values().removeIf(l -> now - l.storedNanos() > STALE_STEPS * l.sample().getStep() * 1_000_000_000L);
+    Map<String, List<Sample>> families = new TreeMap<>();
+    Map<String, CounterType> types = new TreeMap<>();
+    for (Latest l : latest.values()) {
+      Sample s = l.sample();
+      boolean counter = s.getCounterType() != CounterType.GAUGE;
+      String family = PrometheusNaming.sanitizeMetricName(metricName(s.getMetric()));
+      // the same name as a gauge and as a counter cannot be one family: the counter keeps it
+      CounterType seen = types.putIfAbsent(family, counter ? CounterType.COUNTER : CounterType.GAUGE);
+      if (seen != null && (seen == CounterType.COUNTER) != counter) {
+        continue;
+      }
+      families.computeIfAbsent(family, k -> new ArrayList<>()).add(s);
+    }
+    List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
+    families.forEach((family, samples) -> snapshots.add(types.get(family) == CounterType.COUNTER
+        ? counter(family, samples) : gauge(family, samples)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    writer.write(out, new MetricSnapshots(snapshots));
+    return out.toByteArray();
+  }
+
+  private static GaugeSnapshot gauge(String family, List<Sample> samples) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(family);
+    for (Sample s : samples) {
+      b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels(s)).value(s.getValue()).build());
+    }
+    return b.build();
+  }
+
+  private static CounterSnapshot counter(String family, List<Sample> samples) {
+    CounterSnapshot.Builder b = CounterSnapshot.builder().name(family);
+    for (Sample s : samples) {
+      if (!(s.getValue() >= 0)) {
+        continue; // a counter below zero is not one: the writer refuses it, and it would fail the whole page
+      }
+      b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels(s)).value(s.getValue()).build());
+    }
+    return b.build();
+  }
+
+  private static Labels labels(Sample s) {
+    TreeMap<String, String> labels = new TreeMap<>();
+    labels.put("endpoint", s.getEndpoint());
+    for (Map.Entry<String, String> t : Tags.toMap(s.getTags()).entrySet()) {
+      String key = PrometheusNaming.sanitizeLabelName(labelName(t.getKey()));
+      if (key.equals("endpoint") || key.startsWith("__")) {
+        key = "tag_" + key;
+      }
+      labels.putIfAbsent(key, t.getValue());
+    }
+    return Labels.of(new ArrayList<>(labels.keySet()), new ArrayList<>(labels.values()));
+  }
+
+  /** As transfer's remote write: characters outside [a-zA-Z0-9_:] become '_'; a leading digit gets a '_'. */
+  static String metricName(String metric) {
+    StringBuilder b = new StringBuilder(metric.length() + 1);
+    if (!metric.isEmpty() && Character.isDigit(metric.charAt(0))) {
+      b.append('_');
+    }
+    for (int i = 0; i < metric.length(); i++) {
+      char c = metric.charAt(i);
+      b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == ':') ? c : '_');
+    }
+    return b.toString();
+  }
+
+  static String labelName(String key) {
+    String m = metricName(key);
+    return m.replace(':', '_');
+  }
+}
