@@ -33,6 +33,13 @@ import java.util.List;
  * @param sendTimeout deadline of one call to transfer (and to hbs)
  * @param trustedIps callers besides loopback allowed to use the push API: IPs or CIDR blocks
  * @param httpThreads threads serving HTTP requests
+ * @param checksInterval how often the checks hbs hands out (net.port.listen, proc.num, du.bs, url.check.health) run;
+ *     also their step (whole seconds). They run on a thread of their own, so a slow walk or URL never delays the
+ *     built-in metrics
+ * @param duTimeBudget the longest one du.bs walk may take; a walk past it reports -1 for its path
+ * @param pluginDirs plugin directories besides the ones hbs names (a ConfigMap mount, a local checkout)
+ * @param pluginConcurrency plugins running at once at most; a plugin due while all slots are busy waits for one
+ * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
  */
 public record AgentConfig(
     String hostname,
@@ -51,7 +58,12 @@ public record AgentConfig(
     long spoolMaxBytes,
     Duration sendTimeout,
     List<String> trustedIps,
-    int httpThreads) {
+    int httpThreads,
+    Duration checksInterval,
+    Duration duTimeBudget,
+    List<String> pluginDirs,
+    int pluginConcurrency,
+    String hostMetricsPath) {
 
   /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
@@ -77,6 +89,16 @@ public record AgentConfig(
   public static final long MIN_SPOOL_BYTES = 1024L * 1024;
   /** Transfer answers in milliseconds when healthy; 5 s rides out a GC pause without stalling the shipper long. */
   public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Sixty seconds, Open-Falcon's step for these items: a listening port or a process count changes rarely, and a
+   * du.bs walk of a large log directory costs real IO, which every 10 s would be wasted.
+   */
+  public static final Duration DEFAULT_CHECKS_INTERVAL = Duration.ofSeconds(60);
+  /** Ten seconds per walk: a directory of a million files walks in a few seconds on local disk; more is a runaway. */
+  public static final Duration DEFAULT_DU_TIME_BUDGET = Duration.ofSeconds(10);
+  /** Four plugins at once: plugins are mostly waiting on IO or a subprocess; more would compete for 1-2 cores. */
+  public static final int DEFAULT_PLUGIN_CONCURRENCY = 4;
+  public static final String DEFAULT_HOST_METRICS_PATH = "/metrics/host";
 
   public AgentConfig {
     hostname = hostname == null ? "" : hostname.trim();
@@ -119,18 +141,37 @@ public record AgentConfig(
     trustedIps = List.copyOf(trustedIps == null ? List.of() : trustedIps);
     TrustedCallers.parseAll("agent.trustedIps", trustedIps);
     Checks.positive("agent.httpThreads", httpThreads);
+    Checks.positive("agent.checksInterval", checksInterval);
+    if (checksInterval.toMillis() % 1000 != 0 || checksInterval.toSeconds() > Limits.MAX_STEP_SECONDS) {
+      throw new IllegalArgumentException("agent.checksInterval is also the checks' step: whole seconds within 1.."
+          + Limits.MAX_STEP_SECONDS + ": " + checksInterval);
+    }
+    Checks.positive("agent.duTimeBudget", duTimeBudget);
+    pluginDirs = List.copyOf(pluginDirs == null ? List.of() : pluginDirs);
+    for (String d : pluginDirs) {
+      Checks.notBlank("agent.pluginDirs entry", d);
+    }
+    Checks.inRange("agent.pluginConcurrency", pluginConcurrency, 1, 64);
+    hostMetricsPath = hostMetricsPath == null ? "" : hostMetricsPath.trim();
+    if (!hostMetricsPath.isEmpty() && (!hostMetricsPath.startsWith("/") || hostMetricsPath.equals("/metrics")
+        || hostMetricsPath.equals("/health") || hostMetricsPath.startsWith("/v1/"))) {
+      throw new IllegalArgumentException("agent.hostMetricsPath must start with '/' and not be /metrics, /health or "
+          + "under /v1/: '" + hostMetricsPath + "'");
+    }
   }
 
   public static AgentConfig defaults() {
     return new AgentConfig("", DEFAULT_LISTEN, List.of("127.0.0.1:8434"), "127.0.0.1:6030",
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4);
+        DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
+        DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, List.of(), DEFAULT_PLUGIN_CONCURRENCY,
+        DEFAULT_HOST_METRICS_PATH);
   }
 
   /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
   public AgentConfig withTransferAddresses(List<String> addresses) {
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
-        httpThreads);
+        httpThreads, checksInterval, duTimeBudget, pluginDirs, pluginConcurrency, hostMetricsPath);
   }
 }

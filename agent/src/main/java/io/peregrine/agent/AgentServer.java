@@ -1,9 +1,12 @@
 package io.peregrine.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.agent.collect.BuiltinChecks;
+import io.peregrine.agent.collect.CheckRunner;
 import io.peregrine.agent.collect.CollectLoop;
 import io.peregrine.agent.collect.Collectors;
 import io.peregrine.agent.collect.HostPaths;
+import io.peregrine.agent.collect.TcpTable;
 import io.peregrine.agent.hbs.Heartbeat;
 import io.peregrine.agent.push.PushHandler;
 import io.peregrine.agent.push.TrustedCallers;
@@ -42,6 +45,7 @@ public final class AgentServer implements Component {
   private final Lifecycle lifecycle = new Lifecycle("agent");
   private final SampleQueue queue;
   private final TrustedCallers trusted;
+  private final BuiltinChecks checks = new BuiltinChecks();
   private volatile HttpServerHost http;
   private volatile Shipper shipper;
   private volatile Heartbeat heartbeat;
@@ -66,8 +70,11 @@ public final class AgentServer implements Component {
         paths.root());
     shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
         config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry));
-    CollectLoop collect = lifecycle.start(new CollectLoop(Collectors.forHost(paths), hostname,
+    TcpTable tcp = new TcpTable(paths);
+    CollectLoop collect = lifecycle.start(new CollectLoop(Collectors.forHost(paths, tcp), hostname,
         config.collectInterval(), clock, queue::offer, registry));
+    lifecycle.start(new CheckRunner(checks, paths, tcp, hostname, config.checksInterval(), config.duTimeBudget(),
+        clock, queue::offer, registry));
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
@@ -76,11 +83,17 @@ public final class AgentServer implements Component {
         .route("/v1/push", new PushHandler(json, queue, trusted, registry)));
     if (!config.hbsAddress().isEmpty()) {
       heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION, PLUGIN_VERSION,
-          config.heartbeatInterval(), config.sendTimeout(), trusted::replaceFromHbs, registry));
+          config.heartbeatInterval(), config.sendTimeout(), this::applyHbsConfig, registry));
     } else {
       log.info("agent: agent.hbsAddress is empty; no heartbeat, trusted IPs come from agent.trustedIps only");
     }
     log.info("agent: ready; POST /v1/push on port {}", http.port());
+  }
+
+  /** What hbs answered: trusted IPs for the push API, the checks to run. */
+  private void applyHbsConfig(io.peregrine.proto.v1.AgentConfig fromHbs) {
+    trusted.replaceFromHbs(fromHbs.getTrustedIpsList());
+    checks.update(fromHbs.getBuiltinItemsList());
   }
 
   /** The bound HTTP port (the real one when configured with port 0). */

@@ -36,7 +36,8 @@ class AgentServerTest {
     AgentConfig d = AgentConfig.defaults();
     AgentConfig config = new AgentConfig("test-node", "127.0.0.1:0", List.of("127.0.0.1:" + transferHost.port()),
         "", Duration.ofSeconds(5), d.heartbeatInterval(), "", "", "", 500, Duration.ofMillis(100), 50_000,
-        spool.toString(), d.spoolMaxBytes(), Duration.ofSeconds(2), List.of(), 2);
+        spool.toString(), d.spoolMaxBytes(), Duration.ofSeconds(2), List.of(), 2, d.checksInterval(),
+        d.duTimeBudget(), List.of(), d.pluginConcurrency(), d.hostMetricsPath());
     agent = new AgentServer(config, Clock.systemUTC());
     agent.start();
     base = "http://127.0.0.1:" + agent.httpPort();

@@ -32,6 +32,7 @@ public final class CollectLoop implements Component {
   /** A round not finished within this many intervals makes /health report the collection as stale. */
   private static final int STALE_INTERVALS = 3;
 
+  private final String name;
   private final List<Collector> collectors;
   private final String endpoint;
   private final Duration interval;
@@ -51,6 +52,13 @@ public final class CollectLoop implements Component {
 
   public CollectLoop(List<Collector> collectors, String endpoint, Duration interval, Clock clock,
       Predicate<Sample> sink, MeterRegistry registry) {
+    this("agent-collect", collectors, endpoint, interval, clock, sink, registry);
+  }
+
+  /** @param name the thread's and the log lines' name: a second loop runs the checks from hbs */
+  public CollectLoop(String name, List<Collector> collectors, String endpoint, Duration interval, Clock clock,
+      Predicate<Sample> sink, MeterRegistry registry) {
+    this.name = name;
     this.collectors = List.copyOf(collectors);
     this.endpoint = endpoint;
     this.interval = interval;
@@ -76,7 +84,7 @@ public final class CollectLoop implements Component {
 
   @Override
   public String name() {
-    return "agent-collect";
+    return name;
   }
 
   @Override

@@ -12,16 +12,26 @@ public final class Collectors {
   private Collectors() {}
 
   public static List<Collector> forHost(HostPaths paths) {
+    return forHost(paths, new TcpTable(paths));
+  }
+
+  /** The collectors, sharing one socket-table reader with the hbs checks (net.port.listen). */
+  public static List<Collector> forHost(HostPaths paths, TcpTable tcp) {
     List<Collector> out = new ArrayList<>();
     out.add(new AliveCollector());
     if (paths.hasProcfs()) {
       out.add(new CpuCollector(paths));
       out.add(new LoadCollector(paths));
       out.add(new MemoryCollector(paths));
-      out.add(new NetDevCollector(paths));
+      out.add(new NetDevCollector(paths, System::nanoTime));
       out.add(new DiskStatsCollector(paths, System::nanoTime));
       out.add(new KernelCollector(paths));
       out.add(new DfCollector(paths, FsStats.system()));
+      out.add(new NetstatCollector(paths, tcp));
+      out.add(new PressureCollector(paths));
+      out.add(new VmstatCollector(paths));
+      out.add(new SystemCollector(paths));
+      out.add(new CpuFreqCollector(paths));
     } else {
       try {
         out.add(new OshiCollector());

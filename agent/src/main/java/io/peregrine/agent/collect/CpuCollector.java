@@ -6,6 +6,9 @@ import java.util.List;
 /**
  * cpu.* percentages from two {@code /proc/stat} snapshots (the first round only primes, so the first cpu.idle
  * arrives one interval after start) and cpu.switches (COUNTER: context switches since boot, the {@code ctxt} line).
+ * From the same file: system.boot_time (GAUGE, epoch seconds, {@code btime}), system.procs.running and
+ * system.procs.blocked (GAUGE, {@code procs_running}, {@code procs_blocked}) and system.forks (COUNTER, processes
+ * created since boot, {@code processes}).
  */
 final class CpuCollector implements Collector {
   private final HostPaths paths;
@@ -29,6 +32,14 @@ final class CpuCollector implements Collector {
         now = parseCpuLine(line);
       } else if (line.startsWith("ctxt ")) {
         out.counter("cpu.switches", "", Long.parseLong(line.substring(5).trim()));
+      } else if (line.startsWith("btime ")) {
+        out.gauge("system.boot_time", "", Long.parseLong(line.substring(6).trim()));
+      } else if (line.startsWith("procs_running ")) {
+        out.gauge("system.procs.running", "", Long.parseLong(line.substring(14).trim()));
+      } else if (line.startsWith("procs_blocked ")) {
+        out.gauge("system.procs.blocked", "", Long.parseLong(line.substring(14).trim()));
+      } else if (line.startsWith("processes ")) {
+        out.counter("system.forks", "", Long.parseLong(line.substring(10).trim()));
       }
     }
     if (now == null) {

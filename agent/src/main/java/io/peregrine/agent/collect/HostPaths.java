@@ -48,4 +48,21 @@ public record HostPaths(Path proc, Path sys, Path root) {
     }
     return Files.readAllLines(proc.resolve(relative));
   }
+
+  /**
+   * {@link #hostViewLines}, or no lines when the file does not exist: what an older kernel or a module that is not
+   * loaded lacks (pressure stall, conntrack, sockstat6) is simply not reported.
+   */
+  List<String> hostViewLinesIfPresent(String relative) throws IOException {
+    if (!Files.exists(proc.resolve("1").resolve(relative)) && !Files.exists(proc.resolve(relative))) {
+      return List.of();
+    }
+    return hostViewLines(relative);
+  }
+
+  /** {@link #procLines}, or no lines when the file does not exist. */
+  List<String> procLinesIfPresent(String relative) throws IOException {
+    Path p = proc.resolve(relative);
+    return Files.exists(p) ? Files.readAllLines(p) : List.of();
+  }
 }

@@ -3,13 +3,21 @@ package io.peregrine.agent.collect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * net.if.* COUNTERs per interface [iface=eth0] from {@code /proc/net/dev} (the host's network namespace, read through
  * pid 1), and the gauge net.if.speed.bits from {@code <sysRoot>/class/net/<iface>/speed} where the driver reports one.
  * Skipped: {@code lo}, and the per-pod veth ends of container networks ({@code veth*}, {@code cali*}, {@code lxc*}),
  * which come and go with pods and would each start new series.
+ *
+ * <p>From the second round on, for an interface with a known speed, the GAUGEs net.if.in.percent and
+ * net.if.out.percent: the bits moved over the interval as a percentage of the link speed (Open-Falcon's names). An
+ * interval where a byte counter went backwards (a 32-bit counter wrapped, the driver reset it, the interface was
+ * re-created) gives no percent for that interval; an interface that vanished is forgotten, one that appears is
+ * primed first.
  */
 final class NetDevCollector implements Collector {
   private static final String[] IN = {"in.bytes", "in.packets", "in.errors", "in.dropped", "in.fifo.errs",
@@ -18,9 +26,18 @@ final class NetDevCollector implements Collector {
       "out.collisions", "out.carrier.errs", "out.compressed"};
 
   private final HostPaths paths;
+  private final LongSupplier nanoTime;
+  /** iface -> {in bytes, out bytes} of the previous round. */
+  private Map<String, long[]> previous = new HashMap<>();
+  private long previousNanos;
 
   NetDevCollector(HostPaths paths) {
+    this(paths, System::nanoTime);
+  }
+
+  NetDevCollector(HostPaths paths, LongSupplier nanoTime) {
     this.paths = paths;
+    this.nanoTime = nanoTime;
   }
 
   @Override
@@ -30,6 +47,9 @@ final class NetDevCollector implements Collector {
 
   @Override
   public void collect(SampleEmitter out) throws IOException {
+    long now = nanoTime.getAsLong();
+    double seconds = (now - previousNanos) / 1e9;
+    Map<String, long[]> current = new HashMap<>();
     for (String line : paths.hostViewLines("net/dev")) {
       int colon = line.indexOf(':');
       if (colon < 0 || line.contains("|")) {
@@ -60,10 +80,20 @@ final class NetDevCollector implements Collector {
       out.counter("net.if.out.bits", tags, v[8] * 8.0);
       out.counter("net.if.total.bits", tags, (v[0] + v[8]) * 8.0);
       long mbps = speedMbps(iface);
+      long[] bytes = {v[0], v[8]};
+      current.put(iface, bytes);
       if (mbps > 0) {
-        out.gauge("net.if.speed.bits", tags, mbps * 1_000_000.0);
+        double speedBits = mbps * 1_000_000.0;
+        out.gauge("net.if.speed.bits", tags, speedBits);
+        long[] before = previous.get(iface);
+        if (before != null && seconds > 0 && bytes[0] >= before[0] && bytes[1] >= before[1]) {
+          out.gauge("net.if.in.percent", tags, 100.0 * (bytes[0] - before[0]) * 8 / seconds / speedBits);
+          out.gauge("net.if.out.percent", tags, 100.0 * (bytes[1] - before[1]) * 8 / seconds / speedBits);
+        }
       }
     }
+    previous = current;
+    previousNanos = now;
   }
 
   static boolean skipped(String iface) {

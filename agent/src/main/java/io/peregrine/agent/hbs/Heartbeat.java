@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.proto.v1.AgentConfig;
@@ -15,7 +16,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls Hbs.Heartbeat every interval (the first at once) with the hostname, this host's IP toward hbs, the agent
- * version and the plugin version, and keeps the AgentConfig hbs returns; its trusted IPs go to the push API. While
+ * version and the plugin version, and keeps the AgentConfig hbs returns, handing each answer to {@code onConfig}
+ * (trusted IPs for the push API, checks, plugin directories). While
  * hbs is unreachable the agent keeps its last config and keeps working: one WARN when an outage begins, one INFO when
- * it ends, every failed call counted.
+ * it ends, every failed call counted. A failed heartbeat is retried sooner than the interval, with the project's
+ * {@link Backoff} (from 1 s, doubling, capped at the interval, full jitter): the agent gets its config soon after hbs
+ * returns, and a thousand agents do not hit a restarted hbs in the same second.
  */
 public final class Heartbeat implements Component {
   private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
@@ -39,7 +42,7 @@ public final class Heartbeat implements Component {
   private final String pluginVersion;
   private final Duration interval;
   private final Duration timeout;
-  private final Consumer<List<String>> trustedIps;
+  private final Consumer<AgentConfig> onConfig;
   private final AtomicReference<AgentConfig> lastConfig = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Counter sentOk;
@@ -48,10 +51,11 @@ public final class Heartbeat implements Component {
   private long failedInOutage;
   private ManagedChannel channel;
   private HbsGrpc.HbsBlockingStub stub;
+  private final Backoff backoff;
   private ScheduledExecutorService executor;
 
   public Heartbeat(String hbsAddress, String hostname, String agentVersion, String pluginVersion, Duration interval,
-      Duration timeout, Consumer<List<String>> trustedIps, MeterRegistry registry) {
+      Duration timeout, Consumer<AgentConfig> onConfig, MeterRegistry registry) {
     this.address = hbsAddress;
     this.hostname = hostname;
     this.agentVersion = agentVersion;
@@ -59,7 +63,9 @@ public final class Heartbeat implements Component {
     this.interval = interval;
     // a heartbeat must not outlast its interval, or calls would queue behind each other
     this.timeout = timeout.compareTo(interval) < 0 ? timeout : interval;
-    this.trustedIps = trustedIps;
+    this.onConfig = onConfig;
+    Duration first = Duration.ofSeconds(1).compareTo(interval) < 0 ? Duration.ofSeconds(1) : interval;
+    this.backoff = Backoff.exponential(first, interval);
     this.sentOk = Counter.builder("agent_heartbeats").description("heartbeats hbs answered")
         .register(registry);
     this.failures = Counter.builder("agent_heartbeat_failures").description("heartbeats that failed")
@@ -76,8 +82,20 @@ public final class Heartbeat implements Component {
     channel = GrpcChannels.forAddress(address);
     stub = HbsGrpc.newBlockingStub(channel);
     executor = NamedExecutors.scheduled(name());
-    executor.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.schedule(this::beatAndReschedule, 0, TimeUnit.MILLISECONDS);
     log.info("{}: heartbeating to hbs at {} every {} s as '{}'", name(), address, interval.toSeconds(), hostname);
+  }
+
+  private void beatAndReschedule() {
+    beat();
+    Duration next = failing ? backoff.delay((int) Math.min(failedInOutage, Integer.MAX_VALUE)) : interval;
+    if (!closed.get()) {
+      try {
+        executor.schedule(this::beatAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
   }
 
   /** One heartbeat; never throws (a scheduled task that throws is never run again). */
@@ -87,7 +105,7 @@ public final class Heartbeat implements Component {
     try {
       AgentConfig config = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).heartbeat(request);
       lastConfig.set(config);
-      trustedIps.accept(config.getTrustedIpsList());
+      onConfig.accept(config);
       sentOk.increment();
       if (failing) {
         log.info("{}: hbs at {} answers again after {} failed heartbeats", name(), address, failedInOutage);
@@ -99,8 +117,8 @@ public final class Heartbeat implements Component {
       failedInOutage++;
       if (!failing) {
         failing = true;
-        log.warn("{}: heartbeat to hbs at {} failed: {}; keeping the last config ({}) and retrying every {} s",
-            name(), address, e.getMessage(), lastConfig.get() == null ? "none yet" : "from hbs",
+        log.warn("{}: heartbeat to hbs at {} failed: {}; keeping the last config ({}) and retrying with backoff up "
+            + "to every {} s", name(), address, e.getMessage(), lastConfig.get() == null ? "none yet" : "from hbs",
             interval.toSeconds());
       }
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * flushInterval of the first) and sends them to transfer.
  *
  * <p>Transfer unreachable (every address failed): the batch goes to the {@link DiskSpool}, and for a backoff period
- * (1 s doubling to 30 s) new batches go straight to the spool without a call. While the spool holds anything, new
+ * (the project's {@link Backoff}: up to 1 s doubling to 30 s, full jitter, so agents that lost one transfer do not
+ * come back in lock step) new batches go straight to the spool without a call. While the spool holds anything, new
  * batches join its tail and the worker sends from its head, oldest first, deleting each file only after transfer
  * answered: samples reach transfer in time order (graph's archives and judge's history refuse points older than what
  * they have) and at least once (a call that timed out after transfer took it is sent again). Replay runs for at most
@@ -43,6 +45,7 @@ public final class Shipper implements Component {
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Backoff BACKOFF = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
   private static final long STOP_CHECK_NANOS = Duration.ofMillis(50).toNanos();
 
   private final SampleQueue queue;
@@ -67,7 +70,6 @@ public final class Shipper implements Component {
   // worker-thread state
   private boolean down;
   private long downUntilNanos;
-  private long backoffNanos = MIN_BACKOFF.toNanos();
   private long outageFailures;
   private long flushedAtClose;
   private long spooledAtClose;
@@ -268,11 +270,9 @@ public final class Shipper implements Component {
     if (!down) {
       log.warn("{}: transfer unreachable ({}); spooling to disk and retrying with backoff up to {} s", name(), why,
           MAX_BACKOFF.toSeconds());
-    } else {
-      backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF.toNanos());
     }
     down = true;
-    downUntilNanos = System.nanoTime() + backoffNanos;
+    downUntilNanos = System.nanoTime() + BACKOFF.delay((int) Math.min(outageFailures, Integer.MAX_VALUE)).toNanos();
   }
 
   private void markUp() {
@@ -282,7 +282,6 @@ public final class Shipper implements Component {
     }
     down = false;
     outageFailures = 0;
-    backoffNanos = MIN_BACKOFF.toNanos();
   }
 
   /** Runs on the worker after stopping was set: send what is queued until the deadline, spool the rest. */

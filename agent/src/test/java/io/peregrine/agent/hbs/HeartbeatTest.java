@@ -55,7 +55,7 @@ class HeartbeatTest {
 
   private Heartbeat heartbeat(int port) {
     Heartbeat h = new Heartbeat("127.0.0.1:" + port, "node-7", "0.1.0", "", Duration.ofMillis(200),
-        Duration.ofSeconds(2), trusted::replaceFromHbs, registry);
+        Duration.ofSeconds(2), c -> trusted.replaceFromHbs(c.getTrustedIpsList()), registry);
     h.start();
     return h;
   }
