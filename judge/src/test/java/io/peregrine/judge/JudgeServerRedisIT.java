@@ -13,8 +13,8 @@ import io.peregrine.common.event.AlertQueues;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.testing.FakeHbs;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.SampleBatch;
@@ -35,7 +35,7 @@ class JudgeServerRedisIT {
             strategy(11, "load.1min", "max(#2)", ">", 8).setPriority(4)))) {
       JudgeConfig config = JudgeConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0")
           .withHbs(hbs.address(), Duration.ofMillis(200)).withRedis("redis://127.0.0.1:6379/0", prefix);
-      try (JudgeServer judge = new JudgeServer(config, null, new MutableClock(t0 + 60))) {
+      try (JudgeServer judge = new JudgeServer(config, null, new ManualClock(t0 + 60))) {
         judge.start();
         await().atMost(Duration.ofSeconds(10)).until(judge::strategiesLoaded);
         ManagedChannel channel = GrpcChannels.forAddress("127.0.0.1:" + judge.grpcPort());

@@ -17,8 +17,8 @@ import io.peregrine.common.event.InProcessAlertQueue;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.testing.FakeHbs;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.PushResponse;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class JudgeServerTest {
   private static final long T0 = 1_800_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final InProcessAlertQueue queue = new InProcessAlertQueue(100);
   private final HttpClient http = HttpClient.newHttpClient();
   private FakeHbs hbs;

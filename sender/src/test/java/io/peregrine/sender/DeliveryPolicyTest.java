@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.InProcessAlertQueue;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.sender.testing.Configs;
 import io.peregrine.sender.testing.FakeHbs;
-import io.peregrine.sender.testing.MutableClock;
 import io.peregrine.sender.testing.RecordingHttpServer;
 import io.peregrine.sender.testing.TestEvents;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +32,7 @@ class DeliveryPolicyTest {
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private final PrintStream console = new PrintStream(printed, true, StandardCharsets.UTF_8);
   private final Instant start = Instant.parse("2027-01-15T02:00:00Z");
-  private final MutableClock clock = new MutableClock(start);
+  private final ManualClock clock = new ManualClock(start);
   private SenderServer sender;
 
   @AfterEach

@@ -7,10 +7,10 @@ import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.EventStrategy;
 import io.peregrine.common.event.EventTemplate;
 import io.peregrine.common.event.InProcessAlertQueue;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.sender.testing.Configs;
 import io.peregrine.sender.testing.FakeHbs;
-import io.peregrine.sender.testing.MutableClock;
 import io.peregrine.sender.testing.RecordingHttpServer;
 import io.peregrine.sender.testing.TestEvents;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class NoiseControlTest {
   private static final long T = 1_800_000_000L;
   private final PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-  private final MutableClock clock = new MutableClock(Instant.parse("2027-01-15T02:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2027-01-15T02:00:00Z"));
   private InProcessAlertQueue queue = new InProcessAlertQueue(1_000);
   private SenderServer sender;
 

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peregrine.common.event.AlertEventJson;
+import io.peregrine.common.testing.TcpProxy;
 import io.peregrine.sender.testing.Configs;
 import io.peregrine.sender.testing.RecordingHttpServer;
-import io.peregrine.sender.testing.TcpProxy;
 import io.peregrine.sender.testing.TestEvents;
 import io.peregrine.sender.testing.TestRedis;
 import java.io.ByteArrayOutputStream;

@@ -11,6 +11,7 @@ import io.peregrine.common.event.AlertEventJson;
 import io.peregrine.common.model.CounterTypes;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.JudgeConfig;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.HistoryStore;
@@ -28,11 +29,7 @@ import io.peregrine.proto.v1.StrategySet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -155,7 +152,7 @@ public final class RuleTestRunner {
     int next = 0;
     for (long t = 0; t <= end; t++) {
       now[0] = t;
-      clock.set(start + t);
+      clock.setSeconds(start + t);
       while (next < samples.size() && samples.get(next).offset() + lag <= t) {
         evaluator.judge(samples.get(next++).sample());
       }
@@ -291,35 +288,4 @@ public final class RuleTestRunner {
   }
 
   /** The injected clock: UTC, moved by the runner. */
-  static final class ManualClock extends Clock {
-    private volatile long millis;
-
-    ManualClock(long seconds) {
-      set(seconds);
-    }
-
-    void set(long seconds) {
-      millis = seconds * 1000;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-  }
 }

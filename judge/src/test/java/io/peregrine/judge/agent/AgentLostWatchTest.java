@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.model.SeriesKey;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.HistoryStore;
 import io.peregrine.judge.strategy.StrategyIndex;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.proto.v1.HostAlive;
 import io.peregrine.proto.v1.HostLiveness;
 import io.peregrine.proto.v1.HostStrategies;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Agent lost and found from hbs's heartbeat list, judged directly (no timer). */
 class AgentLostWatchTest {
   private static final long T0 = 1_800_000_000L;
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AlertEvent> events = new ArrayList<>();
   private final AgentLostWatch watch;

@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.strategy.StrategyIndex;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
   private static final long T0 = 1_800_000_000L; // 2027-01-15 08:00 UTC
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AlertEvent> events = new ArrayList<>();
   private boolean sinkAccepts = true;

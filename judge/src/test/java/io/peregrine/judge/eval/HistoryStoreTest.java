@@ -3,13 +3,13 @@ package io.peregrine.judge.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.peregrine.judge.testing.MutableClock;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.proto.v1.CounterType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HistoryStoreTest {
-  private final MutableClock clock = new MutableClock(1_800_000_000L);
+  private final ManualClock clock = new ManualClock(1_800_000_000L);
   private final HistoryStore store = new HistoryStore(3, clock, new SimpleMeterRegistry());
 
   @Test

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.strategy.StrategyIndex;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
 import io.peregrine.proto.v1.MockConfig;
 import io.peregrine.proto.v1.Sample;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** nodata(#n) / nodata(10m) rules and Open-Falcon's mock configs, with the judge's clock moved by hand. */
 class NodataTest {
   private static final long T0 = 1_800_000_000L;
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AlertEvent> events = new ArrayList<>();
   private final AtomicReference<StrategyIndex> index = new AtomicReference<>();

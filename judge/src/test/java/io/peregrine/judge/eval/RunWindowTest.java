@@ -3,14 +3,14 @@ package io.peregrine.judge.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peregrine.judge.testing.MutableClock;
+import io.peregrine.common.time.ManualClock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class RunWindowTest {
-  private static MutableClock at(int hour, int minute) {
-    return new MutableClock(LocalDateTime.of(2026, 11, 22, hour, minute, 30).toEpochSecond(ZoneOffset.UTC));
+  private static ManualClock at(int hour, int minute) {
+    return new ManualClock(LocalDateTime.of(2026, 11, 22, hour, minute, 30).toEpochSecond(ZoneOffset.UTC));
   }
 
   @Test

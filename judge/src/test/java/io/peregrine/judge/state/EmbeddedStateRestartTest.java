@@ -7,10 +7,10 @@ import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertSource;
 import io.peregrine.common.event.InProcessAlertQueue;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.JudgeConfig;
 import io.peregrine.judge.testing.FakeHbs;
 import io.peregrine.judge.testing.JudgeHarness;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class EmbeddedStateRestartTest {
 
   @Test
   void aRestartedJudgeNeitherRepeatsTheOpenProblemNorForgetsItsOk() throws Exception {
-    MutableClock clock = new MutableClock(T0 + 60);
+    ManualClock clock = new ManualClock(T0 + 60);
     // maxStep 1: a judge that forgot the PROBLEM would raise it again with step 1
     try (FakeHbs hbs = new FakeHbs(Strategies.set(1, "host1",
         strategy(7, "cpu.idle", "all(#2)", "<", 10).setMaxStep(1)))) {

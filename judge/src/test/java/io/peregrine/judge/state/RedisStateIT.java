@@ -11,13 +11,13 @@ import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertEventJson;
 import io.peregrine.common.event.AlertQueues;
 import io.peregrine.common.model.SeriesKey;
+import io.peregrine.common.testing.TcpProxy;
 import io.peregrine.common.testing.TestSamples;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.JudgeConfig;
 import io.peregrine.judge.testing.FakeHbs;
 import io.peregrine.judge.testing.JudgeHarness;
-import io.peregrine.judge.testing.MutableClock;
 import io.peregrine.judge.testing.Strategies;
-import io.peregrine.judge.testing.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ class RedisStateIT {
 
   private final String prefix = "peregrine-test-judge-state-" + UUID.randomUUID() + ":";
   private final String queue = AlertQueues.name(prefix, 2);
-  private final MutableClock clock = new MutableClock(T0 + 60);
+  private final ManualClock clock = new ManualClock(T0 + 60);
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
   private RedisCommands<String, String> redis;
@@ -98,7 +98,7 @@ class RedisStateIT {
 
   @Test
   void redisCutMidStreamLosesNoEvent() throws Exception {
-    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
+    try (TcpProxy proxy = new TcpProxy(6379);
         JudgeHarness judge = new JudgeHarness(config("redis://127.0.0.1:" + proxy.port() + "/0"), null, clock)) {
       judge.push(TestSamples.gauge("host1", "cpu.idle", "", 50, T0)); // state read while Redis is reachable
       proxy.cut();

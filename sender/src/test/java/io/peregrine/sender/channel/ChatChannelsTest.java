@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.receiver.Person;
 import io.peregrine.sender.receiver.Recipients;
-import io.peregrine.sender.testing.MutableClock;
 import io.peregrine.sender.testing.RecordingHttpServer;
 import io.peregrine.sender.testing.TestEvents;
 import java.net.URI;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChatChannelsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SMS = "[P1][PROBLEM][host1][][note all(#3) cpu.idle k=v 3<10][O1 2023-11-14 22:13:20]";
-  private final MutableClock clock = new MutableClock(Instant.parse("2027-01-15T02:00:00.123Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2027-01-15T02:00:00.123Z"));
   private final HttpPoster poster = new HttpPoster(HttpClient.newHttpClient(), Duration.ofSeconds(5));
   private final MessageFormatter formatter = new MessageFormatter(ZoneOffset.UTC, "");
   private final Recipients team = new Recipients(List.of(new Person("alice", "a@x", "13800000001", ""),

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.sender.testing.FakeHbs;
-import io.peregrine.sender.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Receivers over real gRPC from a fake hbs on a loopback port. */
 class HbsReceiverDirectoryTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private HbsReceiverDirectory directory;
 

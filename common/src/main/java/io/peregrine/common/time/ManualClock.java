@@ -1,4 +1,4 @@
-package io.peregrine.judge.testing;
+package io.peregrine.common.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand; UTC. */
-public final class MutableClock extends Clock {
+/**
+ * A UTC clock moved by hand: the evaluation clock of {@code peregrine judge test}, and the injected clock of tests
+ * that check timing behaviour (retry deadlines, digest windows, nodata) without waiting.
+ */
+public final class ManualClock extends Clock {
   private final AtomicLong millis;
 
-  public MutableClock(long epochSeconds) {
+  public ManualClock(long epochSeconds) {
     this.millis = new AtomicLong(epochSeconds * 1000);
+  }
+
+  public ManualClock(Instant start) {
+    this.millis = new AtomicLong(start.toEpochMilli());
   }
 
   public void setSeconds(long epochSeconds) {
@@ -32,9 +39,10 @@ public final class MutableClock extends Clock {
     return ZoneOffset.UTC;
   }
 
+  /** Stays UTC: callers format in UTC, and a second zone would hide which clock a test moved. */
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("tests run in UTC");
+    return this;
   }
 
   @Override
