@@ -2,6 +2,7 @@ package io.peregrine.agent.expose;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.peregrine.common.model.PromNames;
 import io.peregrine.common.model.Tags;
 import io.peregrine.common.server.HttpExchanges;
 import io.peregrine.proto.v1.CounterType;
@@ -85,7 +86,7 @@ public final class HostMetricsPage implements HttpHandler {
     for (Latest l : latest.values()) {
       Sample s = l.sample();
       boolean counter = s.getCounterType() != CounterType.GAUGE;
-      String family = PrometheusNaming.sanitizeMetricName(metricName(s.getMetric()));
+      String family = PrometheusNaming.sanitizeMetricName(PromNames.metric(s.getMetric()));
       // the same name as a gauge and as a counter cannot be one family: the counter keeps it
       CounterType seen = types.putIfAbsent(family, counter ? CounterType.COUNTER : CounterType.GAUGE);
       if (seen != null && (seen == CounterType.COUNTER) != counter) {
@@ -124,30 +125,12 @@ public final class HostMetricsPage implements HttpHandler {
     TreeMap<String, String> labels = new TreeMap<>();
     labels.put("endpoint", s.getEndpoint());
     for (Map.Entry<String, String> t : Tags.toMap(s.getTags()).entrySet()) {
-      String key = PrometheusNaming.sanitizeLabelName(labelName(t.getKey()));
+      String key = PrometheusNaming.sanitizeLabelName(PromNames.label(t.getKey()));
       if (key.equals("endpoint") || key.startsWith("__")) {
         key = "tag_" + key;
       }
       labels.putIfAbsent(key, t.getValue());
     }
     return Labels.of(new ArrayList<>(labels.keySet()), new ArrayList<>(labels.values()));
-  }
-
-  /** As transfer's remote write: characters outside [a-zA-Z0-9_:] become '_'; a leading digit gets a '_'. */
-  static String metricName(String metric) {
-    StringBuilder b = new StringBuilder(metric.length() + 1);
-    if (!metric.isEmpty() && Character.isDigit(metric.charAt(0))) {
-      b.append('_');
-    }
-    for (int i = 0; i < metric.length(); i++) {
-      char c = metric.charAt(i);
-      b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == ':') ? c : '_');
-    }
-    return b.toString();
-  }
-
-  static String labelName(String key) {
-    String m = metricName(key);
-    return m.replace(':', '_');
   }
 }

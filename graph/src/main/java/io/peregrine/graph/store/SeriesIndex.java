@@ -1,8 +1,9 @@
 package io.peregrine.graph.store;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.peregrine.common.model.PromNames;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
 import io.peregrine.proto.v1.CounterType;

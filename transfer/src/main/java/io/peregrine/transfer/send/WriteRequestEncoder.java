@@ -2,6 +2,7 @@ package io.peregrine.transfer.send;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.peregrine.common.model.PromNames;
 import io.peregrine.common.model.Tags;
 import io.peregrine.proto.v1.Sample;
 import java.io.ByteArrayOutputStream;
@@ -51,10 +52,10 @@ public final class WriteRequestEncoder {
 
   byte[] timeSeries(Sample s) throws IOException {
     TreeMap<String, String> labels = new TreeMap<>();
-    labels.put("__name__", metricName(s.getMetric()));
+    labels.put("__name__", PromNames.metric(s.getMetric()));
     labels.put("endpoint", s.getEndpoint());
     for (Map.Entry<String, String> t : Tags.parse(s.getTags()).entrySet()) {
-      String key = labelName(t.getKey());
+      String key = PromNames.label(t.getKey());
       if (key.equals("__name__") || key.equals("endpoint")) {
         key = "tag_" + key;
       }
@@ -78,29 +79,5 @@ public final class WriteRequestEncoder {
     o.writeInt64(2, millis);
     o.flush();
     return series.toByteArray();
-  }
-
-  /** Prometheus metric name: characters outside [a-zA-Z0-9_:] become '_'; a leading digit gets a '_' before it. */
-  public static String metricName(String metric) {
-    return map(metric, true);
-  }
-
-  /** Prometheus label name: characters outside [a-zA-Z0-9_] become '_'; a leading digit gets a '_' before it. */
-  public static String labelName(String key) {
-    return map(key, false);
-  }
-
-  private static String map(String text, boolean colonAllowed) {
-    StringBuilder b = new StringBuilder(text.length() + 1);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9')
-          || (colonAllowed && c == ':');
-      b.append(ok ? c : '_');
-    }
-    if (b.length() == 0 || (b.charAt(0) >= '0' && b.charAt(0) <= '9')) {
-      b.insert(0, '_');
-    }
-    return b.toString();
   }
 }

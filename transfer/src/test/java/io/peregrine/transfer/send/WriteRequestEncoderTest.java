@@ -10,21 +10,6 @@ import org.junit.jupiter.api.Test;
 
 class WriteRequestEncoderTest {
   @Test
-  void mapsMetricCharactersOutsidePrometheusNamesToUnderscore() {
-    assertThat(WriteRequestEncoder.metricName("cpu.idle")).isEqualTo("cpu_idle");
-    assertThat(WriteRequestEncoder.metricName("disk.io.avgqu-sz")).isEqualTo("disk_io_avgqu_sz");
-    assertThat(WriteRequestEncoder.metricName("job:rate5m")).isEqualTo("job:rate5m");
-    assertThat(WriteRequestEncoder.metricName("5xx.count")).isEqualTo("_5xx_count");
-    assertThat(WriteRequestEncoder.metricName("温度")).isEqualTo("__");
-  }
-
-  @Test
-  void mapsLabelNamesWithoutColons() {
-    assertThat(WriteRequestEncoder.labelName("a:b.c")).isEqualTo("a_b_c");
-    assertThat(WriteRequestEncoder.labelName("0zone")).isEqualTo("_0zone");
-  }
-
-  @Test
   void writesLabelsSortedByNameWithEndpointAndRenamesClashingTags() throws Exception {
     byte[] ts = new WriteRequestEncoder().timeSeries(
         TestSamples.gauge("h1", "cpu.idle", "Zone=x,endpoint=other,z=1", 3.5, 1_700_000_000L));

@@ -1,10 +1,10 @@
-package io.peregrine.graph.store;
+package io.peregrine.common.model;
 
 /**
- * Open-Falcon names as Prometheus names, the usual remote-write mapping (the one transfer is to use for its remote-write output): every character outside
- * {@code [a-zA-Z0-9_:]} becomes {@code '_'} (so {@code cpu.idle} is {@code cpu_idle}), a leading digit gets a
- * {@code '_'} in front; label names additionally lose ':'. The index keeps the reverse map, so a selector on
- * {@code cpu_idle} finds the series pushed as {@code cpu.idle} (and {@code cpu_idle}, if both exist).
+ * Open-Falcon names as Prometheus names, the one mapping for transfer's remote write, the agent's host-metrics page
+ * and graph's Prometheus read API: every character outside {@code [a-zA-Z0-9_:]} becomes {@code '_'} (so
+ * {@code cpu.idle} is {@code cpu_idle}), a leading digit gets a {@code '_'} in front; label names additionally lose
+ * ':'. A name that already is valid is returned as is, without a copy (remote write maps every sample).
  */
 public final class PromNames {
   private PromNames() {}
