@@ -1,6 +1,5 @@
 package io.peregrine.judge.publish;
 
-import io.peregrine.common.server.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +7,9 @@ import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertPublisher;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.judge.eval.EventSink;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,6 +36,7 @@ public final class PendingAlerts implements Component, EventSink {
   static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   /** A Redis restart takes seconds; five keeps the retry rate negligible without delaying recovery much. */
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Backoff RETRY = Backoff.exponential(FIRST_BACKOFF, MAX_BACKOFF);
   /** How often the same failure is logged. */
   private static final Duration LOG_EVERY = Duration.ofSeconds(30);
   private static final long IDLE_POLL_MILLIS = 200;
@@ -152,7 +154,7 @@ public final class PendingAlerts implements Component, EventSink {
         } catch (AlertQueueException | RuntimeException e) {
           failures.increment();
           attempt++;
-          long backoff = backoffMillis(attempt);
+          long backoff = RETRY.delay(attempt).toMillis();
           failureLog.error("judge: cannot publish alert event {} to {}: {}; {} events pending, retrying in {} ms",
               event.id(), target, e.getMessage(), size(), backoff);
           pause(backoff);
@@ -163,9 +165,9 @@ public final class PendingAlerts implements Component, EventSink {
     }
   }
 
+  /** The cap of the jittered wait after {@code attempt} failures (the wait is drawn from 0 up to it). */
   static long backoffMillis(int attempt) {
-    long millis = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 20);
-    return Math.min(millis, MAX_BACKOFF.toMillis());
+    return RETRY.ceiling(attempt).toMillis();
   }
 
   /** Waits before a retry; close() cuts the wait short, and during the flush it never passes the deadline. */

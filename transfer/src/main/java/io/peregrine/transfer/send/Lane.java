@@ -1,5 +1,6 @@
 package io.peregrine.transfer.send;
 
+import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.proto.v1.PushResponse;
@@ -37,6 +38,7 @@ public final class Lane {
   static final int SUSPECT_ATTEMPTS = 3;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(50);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Backoff RETRY = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
   /** Poll granularity of the worker, so a stop request is seen promptly. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -86,7 +88,7 @@ public final class Lane {
   }
 
   private void run() {
-    Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+    int failures = 0;
     while (!stopping || (!queue.isEmpty() && System.nanoTime() < stopDeadlineNanos)) {
       LaneQueue.Batch batch = null;
       try {
@@ -96,7 +98,7 @@ public final class Lane {
         }
         deliver(Payload.ofChunks(batch.chunks, batch.samples));
         queue.ack(batch);
-        backoff.reset();
+        failures = 0;
       } catch (GiveUp e) {
         break;
       } catch (InterruptedException e) {
@@ -110,7 +112,7 @@ public final class Lane {
         markStuck("unexpected " + e);
         log.error("{}: unexpected failure; retrying", name, e);
         try {
-          if (!pause(backoff.next())) {
+          if (!pause(RETRY.delay(++failures).toNanos())) {
             break;
           }
         } catch (InterruptedException ie) {
@@ -140,7 +142,7 @@ public final class Lane {
   }
 
   private void deliver(Payload payload) throws GiveUp, InterruptedException {
-    Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+    int failures = 0;
     Payload pending = payload;
     int suspect = 0;
     while (true) {
@@ -157,7 +159,7 @@ public final class Lane {
         if (e.kind() == SendException.Kind.RETRY || (e.kind() == SendException.Kind.SUSPECT
             && ++suspect < SUSPECT_ATTEMPTS)) {
           throttled.warn("{}: sending {} samples failed: {}; retrying", name, pending.samples(), e.getMessage());
-          if (!pause(backoff.next())) {
+          if (!pause(RETRY.delay(++failures).toNanos())) {
             throw new GiveUp();
           }
           continue;
@@ -172,7 +174,7 @@ public final class Lane {
       if (pending == null) {
         return;
       }
-      if (!pause(backoff.next())) {
+      if (!pause(RETRY.delay(++failures).toNanos())) {
         throw new GiveUp();
       }
     }
