@@ -66,25 +66,10 @@ public final class Payload {
   /** One payload per sample, in order (to split a batch a node refused, or pick out samples to resend). */
   public List<Payload> perSample() {
     List<Payload> out = new ArrayList<>(samples);
-    for (int i = 0; i < arrays.size(); i++) {
-      byte[] a = arrays.get(i);
-      int p = offsets[i];
-      int end = p + lengths[i];
-      while (p < end) {
-        int start = p;
-        p++; // the 0x0A tag
-        int len = 0;
-        int shift = 0;
-        int b;
-        do {
-          b = a[p++];
-          len |= (b & 0x7F) << shift;
-          shift += 7;
-        } while ((b & 0x80) != 0);
-        p += len;
-        out.add(new Payload(List.of(a), new int[] {start}, new int[] {p - start}, 1, p - start));
-      }
-    }
+    walk((a, frame, body, len) -> {
+      int frameLength = body + len - frame;
+      out.add(new Payload(List.of(a), new int[] {frame}, new int[] {frameLength}, 1, frameLength));
+    });
     return out;
   }
 
@@ -113,19 +98,34 @@ public final class Payload {
 
   /** The framed samples, each as [array, offset, length] of the Sample message inside its frame. */
   public void forEachSample(SampleSlice visitor) {
-    for (Payload one : perSample()) {
-      byte[] a = one.arrays.get(0);
-      int p = one.offsets[0] + 1;
-      int len = 0;
-      int shift = 0;
-      int b;
-      do {
-        b = a[p++];
-        len |= (b & 0x7F) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
-      visitor.accept(a, p, len);
+    walk((a, frame, body, len) -> visitor.accept(a, body, len));
+  }
+
+  /** Visits every frame (a 0x0A tag, a varint length, the Sample message) without copying or allocating. */
+  private void walk(FrameVisitor visitor) {
+    for (int i = 0; i < arrays.size(); i++) {
+      byte[] a = arrays.get(i);
+      int p = offsets[i];
+      int end = p + lengths[i];
+      while (p < end) {
+        int frame = p;
+        p++; // the 0x0A tag
+        int len = 0;
+        int shift = 0;
+        int b;
+        do {
+          b = a[p++];
+          len |= (b & 0x7F) << shift;
+          shift += 7;
+        } while ((b & 0x80) != 0);
+        visitor.frame(a, frame, p, len);
+        p += len;
+      }
     }
+  }
+
+  private interface FrameVisitor {
+    void frame(byte[] array, int frameOffset, int bodyOffset, int bodyLength);
   }
 
   /** Receives one Sample message's bytes. */
