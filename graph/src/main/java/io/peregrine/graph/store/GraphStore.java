@@ -24,7 +24,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +61,7 @@ public final class GraphStore implements Component {
   private final Counter stored;
   private final Counter created;
   private final Timer flushTimer;
+  private final SeriesDeletion deletion;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean running;
   private volatile boolean stopping;
@@ -88,6 +88,7 @@ public final class GraphStore implements Component {
     this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
     this.created = Counter.builder("graph_created_series").description("series created").register(registry);
+    this.deletion = new SeriesDeletion(index, files, mutations, registry, clock, config.retention());
     this.flushTimer = Timer.builder("graph_flush").description("forcing the segment files to disk")
         .register(registry);
     Gauge.builder("graph_series", index, SeriesIndex::size).description("series in the index").register(registry);
@@ -264,22 +265,12 @@ public final class GraphStore implements Component {
 
   /**
    * Deletes the series matching: every series of {@code endpoint} (metric empty), one counter of an endpoint
-   * (metric, and tags when {@code exactTags}), or a counter on every endpoint (endpoint empty). Counted on
-   * {@code graph_series_deleted_total{reason="api"}} and logged.
+   * (metric, and tags when {@code exactTags}), or a counter on every endpoint (endpoint empty).
    *
    * @return how many series were deleted
    */
   public int delete(String endpoint, String metric, String tags, boolean exactTags) throws IOException {
-    if (endpoint.isEmpty() && metric.isEmpty()) {
-      throw new IllegalArgumentException("endpoint or metric is required: graph does not delete every series");
-    }
-    Iterable<SeriesMeta> candidates = endpoint.isEmpty() ? index.all() : index.ofEndpoint(endpoint);
-    Predicate<SeriesMeta> match = m -> (endpoint.isEmpty() || m.endpoint().equals(endpoint))
-        && (metric.isEmpty() || m.metric().equals(metric)) && (!exactTags || m.tags().equals(tags));
-    int n = deleteWhere(candidates, match, "api");
-    log.info("graph-store: deleted {} series on request (endpoint '{}', metric '{}'{})", n, endpoint, metric,
-        exactTags ? ", tags '" + tags + "'" : "");
-    return n;
+    return deletion.delete(endpoint, metric, tags, exactTags);
   }
 
   /**
@@ -289,62 +280,7 @@ public final class GraphStore implements Component {
    * @return how many series were deleted
    */
   public int sweepRetention() throws IOException {
-    long cutoff = clock.instant().getEpochSecond() - config.retention().toSeconds();
-    int n = deleteWhere(index.all(), m -> {
-      long t = lastTimestamp(m);
-      return t != SlotState.NONE && t < cutoff;
-    }, "retention");
-    if (n > 0) {
-      log.info("graph-store: retention deleted {} series without a sample since {} ({} ago)", n,
-          java.time.Instant.ofEpochSecond(cutoff), config.retention());
-    }
-    return n;
-  }
-
-  private long lastTimestamp(SeriesMeta m) {
-    Segment seg = files.forRead(m.slot());
-    if (seg == null) {
-      return SlotState.NONE;
-    }
-    synchronized (files.lock(m.slot())) {
-      return SlotState.getLong(seg.buffer(), seg.state(SegmentFiles.local(m.slot())), SlotState.LAST_T);
-    }
-  }
-
-  private int deleteWhere(Iterable<SeriesMeta> candidates, Predicate<SeriesMeta> match, String reason)
-      throws IOException {
-    List<SeriesMeta> doomed = new ArrayList<>();
-    for (SeriesMeta m : candidates) {
-      if (match.test(m)) {
-        doomed.add(m);
-      }
-    }
-    if (doomed.isEmpty()) {
-      return 0;
-    }
-    mutations.lock();
-    try {
-      int n = 0;
-      for (SeriesMeta m : doomed) {
-        if (index.get(m.key()) != m) {
-          continue; // deleted meanwhile
-        }
-        Segment seg = files.forRead(m.slot());
-        if (seg != null) {
-          synchronized (files.lock(m.slot())) {
-            SlotState.free(seg.buffer(), seg.state(SegmentFiles.local(m.slot())));
-          }
-        }
-        index.delete(m);
-        n++;
-      }
-      index.sync();
-      Counter.builder("graph_deleted_series").description("series deleted, by reason").tag("reason", reason)
-          .register(registry).increment(n);
-      return n;
-    } finally {
-      mutations.unlock();
-    }
+    return deletion.sweepRetention();
   }
 
   /** Forces every segment and the series log to disk now and returns how long it took. */
