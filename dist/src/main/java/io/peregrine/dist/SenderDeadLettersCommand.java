@@ -98,34 +98,34 @@ final class SenderDeadLettersCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Queue a dead letter (or --all) again; nobody already told is told again.")
-  static final class Replay extends Sub {
+  /** A sub-command that acts on one dead letter by id, or on all of them with {@code --all}. */
+  abstract static class OneOrAll extends Sub {
     @Parameters(paramLabel = "ID", arity = "0..1") String id;
     @Option(names = "--all", description = "every dead letter") boolean all;
 
-    @Override
-    public Integer call() {
+    int run(String method, String allPath, String onePath) {
       if (all == (id != null)) {
         spec.commandLine().getErr().println("give one dead letter ID or --all");
         return 2;
       }
-      return run("POST", all ? "/replay" : "/" + id + "/replay");
+      return run(method, all ? allPath : onePath);
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = "Queue a dead letter (or --all) again; nobody already told is told again.")
+  static final class Replay extends OneOrAll {
+    @Override
+    public Integer call() {
+      return run("POST", "/replay", "/" + id + "/replay");
     }
   }
 
   @Command(name = "drop", mixinStandardHelpOptions = true, description = "Delete a dead letter (or --all).")
-  static final class Drop extends Sub {
-    @Parameters(paramLabel = "ID", arity = "0..1") String id;
-    @Option(names = "--all", description = "every dead letter") boolean all;
-
+  static final class Drop extends OneOrAll {
     @Override
     public Integer call() {
-      if (all == (id != null)) {
-        spec.commandLine().getErr().println("give one dead letter ID or --all");
-        return 2;
-      }
-      return run("DELETE", all ? "?all=true" : "/" + id);
+      return run("DELETE", "?all=true", "/" + id);
     }
   }
 }

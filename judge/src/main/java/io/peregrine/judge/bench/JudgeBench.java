@@ -5,6 +5,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.GrpcServerHost;
+import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.judge.JudgeConfig;
 import io.peregrine.judge.api.JudgeServiceImpl;
 import io.peregrine.judge.eval.Evaluator;
@@ -23,11 +24,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -151,27 +155,27 @@ public final class JudgeBench {
   }
 
   private static void feed(List<List<SampleBatch>> perThread, Pusher pusher, int from, int to) throws Exception {
-    CountDownLatch done = new CountDownLatch(perThread.size());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
-    for (List<SampleBatch> mine : perThread) {
-      Thread t = new Thread(() -> {
-        try {
+    ExecutorService feeders = NamedExecutors.fixed("bench-judge-feeder", perThread.size(), perThread.size(),
+        new ThreadPoolExecutor.AbortPolicy());
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (List<SampleBatch> mine : perThread) {
+        running.add(feeders.submit(() -> {
           for (int i = from; i < to; i++) {
             pusher.push(mine.get(i));
           }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        } finally {
-          done.countDown();
+          return null;
+        }));
+      }
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("bench judge: a feeder failed: " + e.getCause(), e.getCause());
         }
-      }, "bench-judge-feeder");
-      threads.add(t);
-      t.start();
-    }
-    done.await();
-    if (failure.get() != null) {
-      throw new IllegalStateException("bench judge: a feeder failed: " + failure.get(), failure.get());
+      }
+    } finally {
+      NamedExecutors.shutdown(feeders, "bench-judge-feeder", Duration.ofSeconds(5));
     }
   }
 
@@ -249,17 +253,5 @@ public final class JudgeBench {
       return 0;
     }
     return 0;
-  }
-
-  /** For a quick look without the launcher: {@code java ... JudgeBench [hosts strategies seriesPerHost threads]}. */
-  public static void main(String[] args) throws Exception {
-    int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    int strategies = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int series = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-    int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 40;
-    int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 8;
-    System.out.println(new JudgeBench().run(new Options(hosts, strategies, series, threads, 1000, rounds, warmup,
-        1000, false)).describe());
   }
 }
