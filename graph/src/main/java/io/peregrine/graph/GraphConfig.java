@@ -14,7 +14,11 @@ import java.time.Duration;
  * @param writeQueueCapacity samples accepted but not yet applied; when full, Push answers OVERLOADED for the rest of
  *     the batch so that transfer retries them
  * @param maxSeries most series this node holds; samples of further new series are dropped (counted as
- *     {@code series_limit}). Bounds the heap (the index) and the disk
+ *     {@code series_limit}). Bounds the disk
+ * @param memoryBudget bytes of heap the index and the write queue may take, as reckoned by {@code HeapEstimate}:
+ *     the queue's share is {@code writeQueueCapacity} times {@link #QUEUED_SAMPLE_BYTES}, the index takes the rest;
+ *     when it is spent, samples of further new series are dropped (counted as {@code memory_budget}) and existing
+ *     series go on
  * @param maxQueryPoints most points one Query may return
  * @param shutdownTimeout longest close() waits for the writer to drain the queue before counting the rest as dropped
  * @param flushInterval how often the segment files are forced to disk: an operating system crash or power loss loses
@@ -29,6 +33,7 @@ public record GraphConfig(
     int httpThreads,
     int writeQueueCapacity,
     int maxSeries,
+    long memoryBudget,
     int maxQueryPoints,
     Duration shutdownTimeout,
     Duration flushInterval,
@@ -36,15 +41,26 @@ public record GraphConfig(
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
-   * pause is ridden out without refusing pushes. A queued sample costs about 300 bytes of heap (the protobuf sample
-   * plus its strings), so a full queue is about 60 MiB.
+   * pause is ridden out without refusing pushes. A queued sample is reckoned at {@link #QUEUED_SAMPLE_BYTES} bytes of
+   * heap (the protobuf sample plus its strings), so a full queue is about 70 MB.
    */
   public static final int DEFAULT_WRITE_QUEUE_CAPACITY = 200_000;
   /**
    * Two million series: about 1 GiB of heap for the index (about 500 bytes per series) and 68 GB of segment files
-   * when every archive is full (34 KB per series), a fleet of 10,000 hosts at 200 series each.
+   * when every archive is full (34 KB per series), a fleet of 10,000 hosts at 200 series each. With the default
+   * {@link #DEFAULT_MEMORY_BUDGET} the budget binds first; raise both together.
    */
   public static final int DEFAULT_MAX_SERIES = 2_000_000;
+  /**
+   * 512 MiB: the write queue's 70 MB and about 970,000 series of 40-character keys (reckoned at 480 bytes each);
+   * half of the launcher's 1 GiB heap for graph.
+   */
+  public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
+  /**
+   * Bytes a queued sample is reckoned at: the protobuf sample, its strings, its key and the queue entry (measured:
+   * 332 bytes for a 36-character key).
+   */
+  public static final int QUEUED_SAMPLE_BYTES = 350;
   /** A year at the coarsest archive (12 h) is 730 points; 10,000 points is about 200 KB on the wire. */
   public static final int DEFAULT_MAX_QUERY_POINTS = 10_000;
   /** A full default queue drains in about a second; 30 s leaves room for a slow disk. */
@@ -62,6 +78,12 @@ public record GraphConfig(
     Checks.positive("graph.httpThreads", httpThreads);
     Checks.positive("graph.writeQueueCapacity", writeQueueCapacity);
     Checks.inRange("graph.maxSeries", maxSeries, 1, 100_000_000);
+    long queueShare = (long) writeQueueCapacity * QUEUED_SAMPLE_BYTES;
+    if (memoryBudget <= queueShare) {
+      throw new IllegalArgumentException("graph.memoryBudget must be bytes, more than the write queue's share "
+          + "(graph.writeQueueCapacity " + writeQueueCapacity + " x " + QUEUED_SAMPLE_BYTES + " bytes = "
+          + queueShare + "), to leave room for the index: " + memoryBudget);
+    }
     Checks.inRange("graph.maxQueryPoints", maxQueryPoints, 100, 1_000_000);
     Checks.positive("graph.shutdownTimeout", shutdownTimeout);
     Checks.positive("graph.flushInterval", flushInterval);
@@ -70,33 +92,38 @@ public record GraphConfig(
 
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
-        DEFAULT_MAX_SERIES, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
+        DEFAULT_MAX_SERIES, DEFAULT_MEMORY_BUDGET, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_RETENTION);
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
     return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withDataDir(String dir) {
     return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
-        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withMaxSeries(int max) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
-        maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+  }
+
+  public GraphConfig withMemoryBudget(long bytes) {
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        maxQueryPoints, shutdownTimeout, flushInterval, r);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r);
   }
 }

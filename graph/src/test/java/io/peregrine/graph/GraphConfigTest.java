@@ -32,9 +32,9 @@ class GraphConfigTest {
         .hasMessageContaining("0");
     assertThatThrownBy(() -> d.withMaxSeries(0)).hasMessageContaining("graph.maxSeries");
     assertThatThrownBy(() -> d.withRetention(Duration.ZERO)).hasMessageContaining("graph.retention");
-    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 10_000,
+    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
         Duration.ZERO, d.flushInterval(), d.retention())).hasMessageContaining("graph.shutdownTimeout");
-    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 10_000,
+    assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
         d.shutdownTimeout(), Duration.ZERO, d.retention())).hasMessageContaining("graph.flushInterval");
   }
 

@@ -1,7 +1,6 @@
 package io.peregrine.graph.store;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.peregrine.common.lifecycle.Component;
@@ -91,13 +90,7 @@ public final class GraphStore implements Component {
     this.deletion = new SeriesDeletion(index, files, mutations, registry, clock, config.retention());
     this.flushTimer = Timer.builder("graph_flush").description("forcing the segment files to disk")
         .register(registry);
-    Gauge.builder("graph_series", index, SeriesIndex::size).description("series in the index").register(registry);
-    Gauge.builder("graph_write_queue_size", queue, ArrayBlockingQueue::size)
-        .description("samples accepted and waiting for the writer").register(registry);
-    Gauge.builder("graph_write_queue_capacity", config, GraphConfig::writeQueueCapacity)
-        .description("most samples the write queue holds").register(registry);
-    Gauge.builder("graph_segments", files, SegmentFiles::count).description("segment files open")
-        .register(registry);
+    StoreGauges.register(registry, config, index, queue, files);
   }
 
   @Override
@@ -121,7 +114,7 @@ public final class GraphStore implements Component {
       int corrupt = files.open();
       if (withWriter) {
         writerExecutor = NamedExecutors.fixed("graph-writer", 1, 1, new ThreadPoolExecutor.AbortPolicy());
-        StoreWriter writer = new StoreWriter(queue, index, files, mutations, config.maxSeries(), drops, stored,
+        StoreWriter writer = new StoreWriter(queue, index, files, mutations, config.maxSeries(), HeapEstimate.indexBudget(config), drops, stored,
             created, () -> stopping);
         writerAlive = true;
         writerExecutor.execute(() -> {
@@ -139,9 +132,14 @@ public final class GraphStore implements Component {
       }
       running = true;
       log.info("graph-store: opened {} with {} series in {} segments ({} moved aside as corrupt) in {} ms (write "
-              + "queue {} samples, flush every {}, retention {})", dataDir.toAbsolutePath(), loaded, files.count(),
-          corrupt, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(), config.flushInterval(),
-          config.retention());
+              + "queue {} samples, memory budget {} bytes, flush every {}, retention {})", dataDir.toAbsolutePath(),
+          loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(),
+          config.memoryBudget(), config.flushInterval(), config.retention());
+      if (index.heapBytes() > HeapEstimate.indexBudget(config)) {
+        log.warn("graph-store: the {} series loaded are reckoned at {} bytes, more than the {} graph.memoryBudget "
+            + "leaves the index: they are kept, new series are refused", loaded, index.heapBytes(),
+            HeapEstimate.indexBudget(config));
+      }
     } catch (IOException | RuntimeException e) {
       files.close();
       index.close();

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ final class SeriesIndex implements AutoCloseable {
   private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, AtomicInteger>> labels =
       new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  /** {@link HeapEstimate#series} summed over the live series. */
+  private final AtomicLong heapBytes = new AtomicLong();
   private final BitSet usedSlots = new BitSet();
   private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
   private int nextSlot;
@@ -168,6 +171,11 @@ final class SeriesIndex implements AutoCloseable {
     return count.get();
   }
 
+  /** The heap the live series are reckoned to take ({@link HeapEstimate}). */
+  long heapBytes() {
+    return heapBytes.get();
+  }
+
   /** Slots ever allocated (the highest plus one). */
   int slotsAllocated() {
     return nextSlot;
@@ -205,6 +213,7 @@ final class SeriesIndex implements AutoCloseable {
     usedSlots.set(m.slot());
     nextSlot = Math.max(nextSlot, m.slot() + 1);
     count.incrementAndGet();
+    heapBytes.addAndGet(HeapEstimate.series(m.key()));
     endpoints.computeIfAbsent(m.endpoint(), k -> new AtomicInteger()).incrementAndGet();
     counters.computeIfAbsent(m.counter(), k -> new AtomicInteger()).incrementAndGet();
     String prom = PromNames.metric(m.metric());
@@ -225,6 +234,7 @@ final class SeriesIndex implements AutoCloseable {
     sorted.remove(m.key(), m);
     usedSlots.clear(m.slot());
     count.decrementAndGet();
+    heapBytes.addAndGet(-HeapEstimate.series(m.key()));
     decrement(endpoints, m.endpoint());
     decrement(counters, m.counter());
     String prom = PromNames.metric(m.metric());

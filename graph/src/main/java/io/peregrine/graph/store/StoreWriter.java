@@ -32,18 +32,22 @@ final class StoreWriter implements Runnable {
   private final SegmentFiles files;
   private final ReentrantLock mutations;
   private final int maxSeries;
+  private final long indexBudget;
+  /** True from the first new series the budget refused until one fits again: the log says both once. */
+  private boolean budgetSpent;
   private final Drops drops;
   private final Counter stored;
   private final Counter created;
   private final BooleanSupplier stopping;
 
   StoreWriter(BlockingQueue<Pending> queue, SeriesIndex index, SegmentFiles files, ReentrantLock mutations,
-      int maxSeries, Drops drops, Counter stored, Counter created, BooleanSupplier stopping) {
+      int maxSeries, long indexBudget, Drops drops, Counter stored, Counter created, BooleanSupplier stopping) {
     this.queue = queue;
     this.index = index;
     this.files = files;
     this.mutations = mutations;
     this.maxSeries = maxSeries;
+    this.indexBudget = indexBudget;
     this.drops = drops;
     this.stored = stored;
     this.created = created;
@@ -79,6 +83,32 @@ final class StoreWriter implements Runnable {
     }
   }
 
+  /**
+   * Whether a new series fits the memory budget's share for the index; if not, its sample is dropped
+   * ({@code memory_budget}). Existing series are never refused for memory.
+   */
+  private boolean fitsBudget(String key) {
+    long used = index.heapBytes();
+    if (used + HeapEstimate.series(key) <= indexBudget) {
+      if (budgetSpent) {
+        budgetSpent = false;
+        log.info("graph-store: the memory budget has room again ({} series reckoned at {} of {} bytes); new series "
+            + "are created again", index.size(), used, indexBudget);
+      }
+      return true;
+    }
+    if (!budgetSpent) {
+      budgetSpent = true;
+      log.warn("graph-store: memory budget reached: {} series are reckoned at {} of the {} bytes graph.memoryBudget "
+          + "leaves the index; samples of new series are dropped (graph_dropped_samples{reason=\"memory_budget\"}), "
+          + "existing series go on. Raise graph.memoryBudget (and the heap) or delete series", index.size(), used,
+          indexBudget);
+    }
+    drops.record("memory_budget", 1, "series " + key + " is new and the index is at its memory budget (" + used
+        + " of " + indexBudget + " bytes)");
+    return false;
+  }
+
   void write(List<Pending> batch) {
     int written = 0;
     int newSeries = 0;
@@ -90,6 +120,9 @@ final class StoreWriter implements Runnable {
           if (index.size() >= maxSeries) {
             drops.record("series_limit", 1, "series " + p.key() + " is new and graph holds graph.maxSeries = "
                 + maxSeries + " series");
+            continue;
+          }
+          if (!fitsBudget(p.key())) {
             continue;
           }
           meta = index.create(p.key(), s.getEndpoint(), s.getMetric(), s.getTags(), s.getStep(), s.getCounterType());
