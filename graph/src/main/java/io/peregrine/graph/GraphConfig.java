@@ -122,6 +122,11 @@ public record GraphConfig(
         bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention);
   }
 
+  public GraphConfig withFlushInterval(Duration interval) {
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention);
+  }
+
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
         memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r);

@@ -122,17 +122,7 @@ public final class GraphHttpApi {
     String endpoint = q.getOrDefault("endpoint", "");
     String metric = q.getOrDefault("metric", "");
     boolean exactTags = q.containsKey("tags");
-    String tags = "";
-    if (exactTags) {
-      try {
-        tags = io.peregrine.common.model.Tags.canonical(q.get("tags"));
-      } catch (io.peregrine.common.model.Tags.InvalidTagsException e) {
-        throw new IllegalArgumentException("tags: " + e.getMessage());
-      }
-      if (metric.isEmpty()) {
-        throw new IllegalArgumentException("tags needs metric: a counter is a metric with its tags");
-      }
-    }
+    String tags = exactTags ? SeriesRefs.deleteTags(metric, q.get("tags")) : "";
     int n = store.delete(endpoint, metric, tags, exactTags);
     HttpExchanges.json(ex, 200, JSON.createObjectNode().put("deleted", n).toString());
     return "ok";

@@ -15,6 +15,8 @@ import io.peregrine.graph.store.QueryResult;
 import io.peregrine.graph.store.SeriesMeta;
 import io.peregrine.graph.store.SeriesPage;
 import io.peregrine.proto.v1.Consolidation;
+import io.peregrine.proto.v1.DeleteSeriesRequest;
+import io.peregrine.proto.v1.DeleteSeriesResponse;
 import io.peregrine.proto.v1.GraphGrpc;
 import io.peregrine.proto.v1.LastRequest;
 import io.peregrine.proto.v1.LastResponse;
@@ -31,6 +33,7 @@ import io.peregrine.proto.v1.Sample;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.SeriesInfo;
 import io.peregrine.proto.v1.SeriesRef;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * direct client may not have), refuses a bad sample with its reason and queues the rest; once the write queue refuses
  * one sample every later sample of the batch is refused as OVERLOADED too, so that a retry never lands behind newer
  * samples of its series. Reads answer INVALID_ARGUMENT with a description for a bad request, never an exception.
+ *
+ * <p>DeleteSeries is HTTP's {@code DELETE /api/v1/series}: an endpoint's series, a metric's (optionally one tag
+ * set), or a metric on every endpoint; never every series.
  *
  * <p>Limits: 10,000 samples per Push, 1,000 series per Last, ListSeries limit 1,000 by default and at most 10,000,
  * Query at most {@code graph.maxQueryPoints} points.
@@ -226,6 +232,27 @@ public final class GraphServiceImpl extends GraphGrpc.GraphImplBase {
       out.onError(Status.INTERNAL.withDescription("listing series failed: " + e).asRuntimeException());
     } finally {
       metrics.record("series", "grpc", outcome, t0);
+    }
+  }
+
+  @Override
+  public void deleteSeries(DeleteSeriesRequest request, StreamObserver<DeleteSeriesResponse> out) {
+    long t0 = System.nanoTime();
+    String outcome = "error";
+    try {
+      String tags = request.hasTags() ? SeriesRefs.deleteTags(request.getMetric(), request.getTags()) : "";
+      int n = store.delete(request.getEndpoint(), request.getMetric(), tags, request.hasTags());
+      out.onNext(DeleteSeriesResponse.newBuilder().setDeleted(n).build());
+      out.onCompleted();
+      outcome = "ok";
+    } catch (IllegalArgumentException e) {
+      outcome = "invalid";
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (IOException | RuntimeException e) {
+      log.warn("graph: DeleteSeries failed", e);
+      out.onError(Status.INTERNAL.withDescription("deleting series failed: " + e).asRuntimeException());
+    } finally {
+      metrics.record("delete", "grpc", outcome, t0);
     }
   }
 

@@ -34,4 +34,20 @@ final class SeriesRefs {
     }
     return new Ref(endpoint, metric, canonical, SeriesKey.of(endpoint, metric, canonical));
   }
+
+  /**
+   * The tags of a delete request made canonical: only with a metric (a counter is a metric with its tags).
+   *
+   * @throws IllegalArgumentException naming the field
+   */
+  static String deleteTags(String metric, String tags) {
+    if (metric.isEmpty()) {
+      throw new IllegalArgumentException("tags needs metric: a counter is a metric with its tags");
+    }
+    try {
+      return Tags.canonical(tags);
+    } catch (Tags.InvalidTagsException e) {
+      throw new IllegalArgumentException("tags: " + e.getMessage());
+    }
+  }
 }

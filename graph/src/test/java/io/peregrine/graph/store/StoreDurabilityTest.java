@@ -69,6 +69,45 @@ class StoreDurabilityTest {
   }
 
   @Test
+  void aCrashBetweenFlushesKeepsWhatWasFlushedAndWhatWasAppliedSince() throws IOException {
+    GraphStore store = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString())
+        .withFlushInterval(Duration.ofMillis(100)), registry, drops);
+    store.start();
+    push(store, TestSamples.gauge("h", "m", "", 1, T));
+    double flushes = registry.get("graph_flush").timer().count();
+    await("graph.flushInterval forces the applied sample to disk").atMost(Duration.ofSeconds(10))
+        .until(() -> registry.get("graph_flush").timer().count() > flushes);
+    push(store, TestSamples.gauge("h", "m", "", 2, T + 60), TestSamples.gauge("h", "n", "", 3, T + 60));
+    StoreHooks.kill(store); // between two flushes: the second push may not be on the disk yet, only in the page cache
+
+    GraphStore reopened = open();
+    try {
+      assertThat(reopened.seriesCount()).isEqualTo(2);
+      assertThat(reopened.query("h/m/", Consolidation.AVERAGE, T, T + 60, 0).orElseThrow().values())
+          .containsExactly(1.0, 2.0);
+      assertThat(reopened.last("h/n/").orElseThrow()).isEqualTo(new LastPoint(T + 60, 3));
+    } finally {
+      reopened.close();
+    }
+  }
+
+  @Test
+  void whatAKilledProcessLosesIsItsWriteQueue() throws IOException {
+    GraphStore store = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()), registry, drops);
+    StoreHooks.openWithoutWriter(store);
+    assertThat(store.offer(TestSamples.gauge("h", "m", "", 1, T))).isEqualTo(Admission.ACCEPTED);
+    assertThat(store.queueSize()).isEqualTo(1);
+    StoreHooks.kill(store);
+
+    GraphStore reopened = open();
+    try {
+      assertThat(reopened.seriesCount()).as("the queued sample was never applied").isZero();
+    } finally {
+      reopened.close();
+    }
+  }
+
+  @Test
   void aTruncatedSegmentIsMovedAsideAndTheNodeStarts() throws IOException {
     GraphStore store = open();
     push(store, TestSamples.gauge("h", "m", "", 1, T));
