@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         "Load graph's real store in this JVM (no network): create N series, ingest rounds of one sample per series "
             + "as fast as the store takes them, then query while ingesting at half that rate.",
         "Reports series/s, points/s, CPU us/point, flush latency, query latency percentiles, RSS, heap and disk "
-            + "bytes per series."},
+            + "bytes per series; then one-day queries with the segment files evicted from the page cache (cold)."},
     footer = {"", "Example (the figures in docs/BENCHMARKS.md):",
         "  peregrine bench graph --series 100000 --duration 60s --query-duration 30s"})
 final class GraphBenchCommand implements Callable<Integer> {
@@ -57,6 +57,11 @@ final class GraphBenchCommand implements Callable<Integer> {
       description = "Series given two days of history for the queries. Default: ${DEFAULT-VALUE}.")
   int querySeries;
 
+  @Option(names = "--cold-rounds", paramLabel = "N", defaultValue = "20",
+      description = "After the run, rounds of one-day queries (1 series, then 100) each on a store reopened after "
+          + "evicting the segment files from the page cache; 0 skips them. Default: ${DEFAULT-VALUE}.")
+  int coldRounds;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the store writes; default a new temporary directory, deleted at the end.")
   Path dataDir;
@@ -64,16 +69,17 @@ final class GraphBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (series < 1 || step < 1 || interval < 1 || querySeries < 1 || duration.isNegative()
+    if (series < 1 || step < 1 || interval < 1 || querySeries < 1 || coldRounds < 0 || duration.isNegative()
         || queryDuration.isNegative()) {
-      err.println("bench graph: --series, --step, --interval and --query-series must be positive, durations at "
-          + "least 0");
+      err.println("bench graph: --series, --step, --interval and --query-series must be positive, --cold-rounds "
+          + "and durations at least 0");
       return 2;
     }
     boolean temporary = dataDir == null;
     Path dir = temporary ? Files.createTempDirectory("peregrine-bench-graph") : dataDir;
     try {
-      new GraphLoad(new GraphLoad.Options(dir, series, step, interval, duration, queryDuration, querySeries),
+      new GraphLoad(new GraphLoad.Options(dir, series, step, interval, duration, queryDuration, querySeries,
+          coldRounds),
           spec.commandLine().getOut()).run();
       return 0;
     } finally {

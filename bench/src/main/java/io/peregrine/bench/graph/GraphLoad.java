@@ -7,6 +7,7 @@ import io.peregrine.graph.GraphConfig;
 import io.peregrine.graph.store.Admission;
 import io.peregrine.graph.store.Drops;
 import io.peregrine.graph.store.GraphStore;
+import io.peregrine.graph.store.HeapEstimate;
 import io.peregrine.proto.v1.Consolidation;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
@@ -37,11 +38,12 @@ import org.HdrHistogram.Histogram;
  *   <li><b>query</b>: ingest paced at half the sustained rate while one thread reads one day of 1 series and of 100
  *       series (the finest archive holding a day: 5 minutes), and 12 hours at the raw step: latency percentiles.
  * </ol>
- * Then RSS, heap after GC, disk bytes (allocated, as du counts them) per series, and how long close() took.
+ * Then RSS, heap after GC, disk bytes (allocated, as du counts them) per series, and how long close() took; then
+ * the one-day queries again with the segment files evicted from the page cache ({@link ColdQueries}).
  */
 public final class GraphLoad {
   public record Options(Path dir, int series, int step, int interval, Duration duration, Duration queryDuration,
-      int querySeries) {}
+      int querySeries, int coldRounds) {}
 
   /** Series per endpoint, like a host with its agent metrics. */
   private static final int METRICS_PER_HOST = 200;
@@ -61,8 +63,11 @@ public final class GraphLoad {
   }
 
   public void run() throws IOException, InterruptedException {
-    GraphConfig config = GraphConfig.defaults().withDataDir(o.dir().toString())
-        .withMaxSeries(Math.max(GraphConfig.DEFAULT_MAX_SERIES, o.series() + o.querySeries()));
+    GraphConfig defaults = GraphConfig.defaults();
+    long wanted = HeapEstimate.queue(defaults) + (long) (o.series() + o.querySeries()) * 1_000;
+    GraphConfig config = defaults.withDataDir(o.dir().toString())
+        .withMaxSeries(Math.max(GraphConfig.DEFAULT_MAX_SERIES, o.series() + o.querySeries()))
+        .withMemoryBudget(Math.max(GraphConfig.DEFAULT_MEMORY_BUDGET, wanted)); // the bench never hits the budget
     store = new GraphStore(config, registry, new Drops(registry));
     long heap0 = heapAfterGc();
     store.start();
@@ -124,14 +129,21 @@ public final class GraphLoad {
     long heap1 = heapAfterGc();
     long disk = diskBytes();
     int total = store.seriesCount();
-    out.printf("memory:    RSS %,d MiB, heap after GC %,d MiB (%,.0f bytes per series over the empty store)%n",
-        rssBytes() >> 20, heap1 >> 20, (double) (heap1 - heap0) / total);
+    double reckoned = registry.get("graph_memory_reckoned_bytes").gauge().value() - HeapEstimate.queue(config);
+    out.printf("memory:    RSS %,d MiB, heap after GC %,d MiB (%,.0f bytes per series over the empty store, the "
+            + "bench's own samples included; graph.memoryBudget reckons the index at %,.0f bytes per series)%n",
+        rssBytes() >> 20, heap1 >> 20, (double) (heap1 - heap0) / total, reckoned / total);
     out.printf("disk:      %,d bytes allocated for %,d series = %,.0f bytes/series (full archives: %,d bytes/series)%n",
         disk, total, (double) disk / total, 224 + 8_496 * 4);
     start = System.nanoTime();
     store.close();
     out.printf("close:     %d ms (drains the queue, forces and closes the segments)%n",
         (System.nanoTime() - start) / 1_000_000);
+    store = null;
+    if (o.coldRounds() > 0) {
+      out.flush();
+      new ColdQueries(o.dir(), config, out).run(o.coldRounds(), t0, queryKeys);
+    }
     out.flush();
   }
 
