@@ -8,6 +8,7 @@ import io.peregrine.graph.store.Admission;
 import io.peregrine.graph.store.Drops;
 import io.peregrine.graph.store.GraphStore;
 import io.peregrine.graph.store.HeapEstimate;
+import io.peregrine.graph.store.IndexView;
 import io.peregrine.proto.v1.Consolidation;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -125,6 +127,7 @@ public final class GraphLoad {
 
     // 4. queries at half the sustained rate
     queries(t0, round, rate / 2, queryKeys);
+    indexLookups();
 
     long heap1 = heapAfterGc();
     long disk = diskBytes();
@@ -220,6 +223,30 @@ public final class GraphLoad {
     print("1 series, 1 day (5-min archive, 289 points)", one);
     print("100 series, 1 day (5-min archive)", hundred);
     print("1 series, 12 h (raw 1-min archive, 720 points)", raw);
+  }
+
+  /** Open-Falcon's dashboard searches on the index at the full series count, nothing ingesting. */
+  private void indexLookups() {
+    IndexView index = store.index();
+    Histogram endpoints = new Histogram(3);
+    Histogram counters = new Histogram(3);
+    Histogram ofEndpoint = new Histogram(3);
+    int found = 0;
+    for (int i = 0; i < 50; i++) {
+      long s0 = System.nanoTime();
+      found += index.endpoints(Pattern.compile("host-" + i % 10 + ".*7"), 1_000).names().size();
+      endpoints.recordValue((System.nanoTime() - s0) / 1_000);
+      s0 = System.nanoTime();
+      found += index.counters(Pattern.compile("metric\\." + i % 10 + "\\b"), 1_000).names().size();
+      counters.recordValue((System.nanoTime() - s0) / 1_000);
+      s0 = System.nanoTime();
+      found += index.countersOf("bench-host-" + i, null, 1_000, new boolean[1]).size();
+      ofEndpoint.recordValue((System.nanoTime() - s0) / 1_000);
+    }
+    out.printf("index:     50 lookups each at %,d series (%,d names found):%n", store.seriesCount(), found);
+    print("endpoints by pattern (host-N.*7)", endpoints);
+    print("counters by pattern (metric\\.N\\b)", counters);
+    print("counters of one endpoint (200)", ofEndpoint);
   }
 
   private void offerRoundPaced(long t0, int round, double rate, long paceStart, int roundsBefore) {

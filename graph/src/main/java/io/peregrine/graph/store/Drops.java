@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every sample graph does not store ends here: counted on {@code graph_samples_dropped_total{reason}} and logged at
+ * Every sample graph does not store ends here: counted on {@code graph_dropped_samples_total{reason}} and logged at
  * most once per reason every ten seconds, with how many were dropped since the last line and one example.
  */
 public final class Drops {

@@ -40,7 +40,7 @@ final class SeriesDeletion {
   /**
    * Deletes the series matching: every series of {@code endpoint} (metric empty), one counter of an endpoint
    * (metric, and tags when {@code exactTags}), or a counter on every endpoint (endpoint empty). Counted on
-   * {@code graph_series_deleted_total{reason="api"}} and logged.
+   * {@code graph_deleted_series_total{reason="api"}} and logged.
    *
    * @return how many series were deleted
    */
