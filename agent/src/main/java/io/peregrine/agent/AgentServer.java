@@ -10,6 +10,7 @@ import io.peregrine.agent.collect.TcpTable;
 import io.peregrine.agent.expose.HostMetricsPage;
 import io.peregrine.agent.hbs.Heartbeat;
 import io.peregrine.agent.plugin.PluginRunner;
+import io.peregrine.agent.plugin.PluginVersion;
 import io.peregrine.agent.push.PushHandler;
 import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.agent.ship.SampleQueue;
@@ -39,8 +40,6 @@ public final class AgentServer implements Component {
   private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
   /** Sent in heartbeats; hbs shows it per host. */
   public static final String VERSION = "0.1.0";
-  /** Plugins are not run yet, so there is no plugin checkout to report. */
-  static final String PLUGIN_VERSION = "";
 
   private final AgentConfig config;
   private final Clock clock;
@@ -98,7 +97,8 @@ public final class AgentServer implements Component {
     }
     http = lifecycle.start(host);
     if (!config.hbsAddress().isEmpty()) {
-      heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION, PLUGIN_VERSION,
+      heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION,
+          () -> PluginVersion.of(Path.of(config.pluginRoot())),
           config.heartbeatInterval(), config.sendTimeout(), this::applyHbsConfig, registry));
     } else {
       log.info("agent: agent.hbsAddress is empty; no heartbeat, trusted IPs come from agent.trustedIps only");

@@ -21,12 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Calls Hbs.Heartbeat every interval (the first at once) with the hostname, this host's IP toward hbs, the agent
- * version and the plugin version, and keeps the AgentConfig hbs returns, handing each answer to {@code onConfig}
+ * version and the plugin version (asked for at every beat: the plugin checkout may have been updated), and keeps the AgentConfig hbs returns, handing each answer to {@code onConfig}
  * (trusted IPs for the push API, checks, plugin directories). While
  * hbs is unreachable the agent keeps its last config and keeps working: one WARN when an outage begins, one INFO when
  * it ends, every failed call counted. A failed heartbeat is retried sooner than the interval, with the project's
@@ -39,7 +40,7 @@ public final class Heartbeat implements Component {
   private final String address;
   private final String hostname;
   private final String agentVersion;
-  private final String pluginVersion;
+  private final Supplier<String> pluginVersion;
   private final Duration interval;
   private final Duration timeout;
   private final Consumer<AgentConfig> onConfig;
@@ -54,7 +55,8 @@ public final class Heartbeat implements Component {
   private final Backoff backoff;
   private ScheduledExecutorService executor;
 
-  public Heartbeat(String hbsAddress, String hostname, String agentVersion, String pluginVersion, Duration interval,
+  public Heartbeat(String hbsAddress, String hostname, String agentVersion, Supplier<String> pluginVersion,
+      Duration interval,
       Duration timeout, Consumer<AgentConfig> onConfig, MeterRegistry registry) {
     this.address = hbsAddress;
     this.hostname = hostname;
@@ -101,7 +103,7 @@ public final class Heartbeat implements Component {
   /** One heartbeat; never throws (a scheduled task that throws is never run again). */
   void beat() {
     AgentHeartbeat request = AgentHeartbeat.newBuilder().setHostname(hostname).setIp(localIp())
-        .setAgentVersion(agentVersion).setPluginVersion(pluginVersion).build();
+        .setAgentVersion(agentVersion).setPluginVersion(pluginVersion.get()).build();
     try {
       AgentConfig config = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).heartbeat(request);
       lastConfig.set(config);

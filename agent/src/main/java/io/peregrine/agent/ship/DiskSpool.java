@@ -86,8 +86,14 @@ final class DiskSpool {
         }
       }
     }
-    found.sort(Comparator.comparingLong(Entry::sequence));
+    found.sort(Comparator.comparingLong(Entry::sequence).thenComparingInt(Entry::samples));
     for (Entry e : found) {
+      Entry last = entries.peekLast();
+      if (last != null && last.sequence() == e.sequence()) {
+        // a crash while replace() rewrote a batch: the smaller file is the rewrite, the other was partly sent
+        Files.deleteIfExists(e.path());
+        continue;
+      }
       add(e);
       nextSequence = e.sequence() + 1;
     }
@@ -132,6 +138,39 @@ final class DiskSpool {
     }
     add(new Entry(sequence, target, batch.size(), data.length));
     spooled.increment(batch.size());
+    return true;
+  }
+
+  /**
+   * Rewrites the oldest batch with the samples still to send (transfer took the others), keeping its place at the
+   * head, so a partly refused batch is sent again before anything newer. The rewrite is written beside the old file
+   * under the same sequence, then the old file is deleted; a crash in between leaves both, and {@link #open} keeps
+   * the smaller. False (and the batch left as it was) if the rewrite could not be written.
+   */
+  boolean replaceOldest(Entry e, List<Sample> rest) {
+    if (entries.peekFirst() != e) {
+      throw new IllegalStateException("only the oldest batch is replaced");
+    }
+    if (rest.size() == e.samples()) {
+      return true;
+    }
+    byte[] data = SampleBatch.newBuilder().addAllSamples(rest).build().toByteArray();
+    Path target = dir.resolve(String.format("%019d-%d.batch", e.sequence(), rest.size()));
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    try {
+      Files.write(tmp, data);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.delete(e.path());
+    } catch (IOException ex) {
+      errors.warn("agent-spool: cannot rewrite {} with its {} unsent samples: {}; it is sent whole again",
+          e.path(), rest.size(), ex.toString());
+      return false;
+    }
+    entries.pollFirst();
+    Entry replaced = new Entry(e.sequence(), target, rest.size(), data.length);
+    entries.addFirst(replaced);
+    bytes.addAndGet(replaced.bytes() - e.bytes());
+    samples.addAndGet(replaced.samples() - e.samples());
     return true;
   }
 

@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +34,16 @@ import org.slf4j.LoggerFactory;
  * come back in lock step) new batches go straight to the spool without a call. While the spool holds anything, new
  * batches join its tail and the worker sends from its head, oldest first, deleting each file only after transfer
  * answered: samples reach transfer in time order (graph's archives and judge's history refuse points older than what
- * they have) and at least once (a call that timed out after transfer took it is sent again). Replay runs for at most
+ * they have) and at least once (a call that timed out after transfer took it is sent again: transfer never answered
+ * it). Replay runs for at most
  * flushInterval at a time, so the queue keeps draining meanwhile.
  *
  * <p>Samples transfer refuses as invalid are counted as dropped (reason rejected_&lt;code&gt;) and logged, never sent
- * again; those it refuses as OVERLOADED (its queue was full) go to the spool and are sent again.
+ * again; those it refuses as OVERLOADED (its queue was full) stay at the head of the spool (a replayed batch is
+ * rewritten with only them) and are sent again after a pause (the same backoff), before anything newer. So spooled
+ * batches reach transfer in the order they were written, and each sample transfer acknowledged is sent once; only a
+ * crash between transfer's answer and the spool's delete sends that one batch again (graph drops the repeats as out of
+ * order, counted).
  *
  * <p>Close: the queue stops taking samples, the worker sends what is queued until a deadline, spools the rest, and
  * logs the counts.
@@ -64,6 +71,7 @@ public final class Shipper implements Component {
   private final Counter rejectedBatch;
   private final Counter shutdownLost;
   private volatile boolean stopping;
+  private volatile boolean killed;
   private volatile long stopDeadlineNanos;
   private TransferClient client;
   private ExecutorService worker;
@@ -71,6 +79,9 @@ public final class Shipper implements Component {
   private boolean down;
   private long downUntilNanos;
   private long outageFailures;
+  /** Transfer answered OVERLOADED: nothing is sent before this (System.nanoTime()). */
+  private long pausedUntilNanos = System.nanoTime();
+  private int overloadedInRow;
   private long flushedAtClose;
   private long spooledAtClose;
 
@@ -141,7 +152,9 @@ public final class Shipper implements Component {
           log.error("{}: shipping round failed; {} samples kept for the next round", name(), batch.size(), e);
         }
       }
-      flushAtClose(batch);
+      if (!killed) {
+        flushAtClose(batch);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       int lost = batch.size() + queue.size();
@@ -159,7 +172,7 @@ public final class Shipper implements Component {
       return;
     }
     // with a spool to replay and transfer up, do not idle on an empty queue
-    long firstWait = !spool.isEmpty() && !inBackoff() ? 0 : flushInterval.toNanos();
+    long firstWait = !spool.isEmpty() && !inBackoff() && !paused() ? 0 : flushInterval.toNanos();
     if (batch.isEmpty()) {
       Sample first = poll(System.nanoTime() + firstWait);
       if (first == null) {
@@ -192,33 +205,58 @@ public final class Shipper implements Component {
     }
   }
 
-  /** Sends a new batch, or spools it when older data waits in the spool or transfer is known to be down. */
+  /**
+   * Sends a new batch, or spools it when older data waits in the spool, transfer is known to be down or said it is
+   * overloaded. What transfer refuses as OVERLOADED is spooled (the spool was empty: it becomes the head).
+   */
   private void ship(List<Sample> batch) {
-    if (!spool.isEmpty() || inBackoff() || !send(batch, false)) {
+    if (!spool.isEmpty() || inBackoff() || paused()) {
       spool.write(batch);
+      return;
+    }
+    List<Sample> again = send(batch, false);
+    if (again == null) {
+      spool.write(batch);
+    } else if (!again.isEmpty()) {
+      spool.write(again);
     }
   }
 
-  /** Sends spooled batches oldest first for up to flushInterval, while transfer takes them. */
+  /**
+   * Sends spooled batches oldest first for up to flushInterval, while transfer takes them. A batch is deleted only
+   * once transfer answered for all of it; when it refused some samples as OVERLOADED the batch is rewritten with
+   * those and stays at the head, so nothing newer overtakes it and what transfer took is not sent again.
+   */
   private void replay() {
     long until = System.nanoTime() + flushInterval.toNanos();
-    while (!stopping && !spool.isEmpty() && !inBackoff() && System.nanoTime() < until) {
+    while (!stopping && !spool.isEmpty() && !inBackoff() && !paused() && System.nanoTime() < until) {
       DiskSpool.Entry oldest = spool.oldest();
       SampleBatch batch = spool.read(oldest);
       if (batch == null) {
         continue; // unreadable: read() deleted and counted it
       }
-      if (!send(batch.getSamplesList(), true)) {
+      List<Sample> again = send(batch.getSamplesList(), true);
+      if (again == null) {
         return;
       }
-      spool.remove(oldest);
+      if (again.isEmpty()) {
+        spool.remove(oldest);
+      } else {
+        spool.replaceOldest(oldest, again);
+        return;
+      }
     }
   }
 
+  private boolean paused() {
+    return System.nanoTime() - pausedUntilNanos < 0;
+  }
+
   /**
-   * @return true when transfer answered (the batch is done with, whatever it refused), false when no address took it
+   * @return null when no address took the batch; otherwise the samples transfer refused as OVERLOADED, in batch
+   *     order (empty: the batch is done with, whatever else it refused)
    */
-  private boolean send(List<Sample> samples, boolean fromSpool) {
+  private List<Sample> send(List<Sample> samples, boolean fromSpool) {
     if (down) {
       client.reconnectNow();
     }
@@ -227,22 +265,21 @@ public final class Shipper implements Component {
       response = client.push(SampleBatch.newBuilder().addAllSamples(samples).build());
     } catch (TransferClient.Unavailable e) {
       markDown(samples.size(), e.getMessage());
-      return false;
+      return null;
     } catch (StatusRuntimeException e) {
       // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
       rejectedBatch.increment(samples.size());
       log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
           samples.size(), e.getStatus());
       markUp();
-      return true;
+      return List.of();
     }
     markUp();
-    List<Sample> overloaded = null;
-    for (Reject r : response.getRejectsList()) {
+    List<Sample> overloaded = new ArrayList<>();
+    List<Reject> rejects = new ArrayList<>(response.getRejectsList());
+    rejects.sort(Comparator.comparingInt(Reject::getIndex)); // send again in the batch's order
+    for (Reject r : rejects) {
       if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() < samples.size()) {
-        if (overloaded == null) {
-          overloaded = new ArrayList<>();
-        }
         overloaded.add(samples.get((int) r.getIndex()));
       } else {
         dropped(registry, "rejected_" + r.getCode().name().toLowerCase()).increment();
@@ -254,11 +291,16 @@ public final class Shipper implements Component {
     if (fromSpool) {
       replayed.increment(accepted);
     }
-    if (overloaded != null) {
-      rejectLog.warn("{}: transfer is overloaded; {} samples spooled to be sent again", name(), overloaded.size());
-      spool.write(overloaded);
+    if (overloaded.isEmpty()) {
+      overloadedInRow = 0;
+    } else {
+      // give transfer a moment (the project's backoff, from up to 1 s) before sending them again
+      overloadedInRow++;
+      pausedUntilNanos = System.nanoTime() + BACKOFF.delay(overloadedInRow).toNanos();
+      rejectLog.warn("{}: transfer is overloaded; {} samples kept in the spool to be sent again", name(),
+          overloaded.size());
     }
-    return true;
+    return overloaded;
   }
 
   private boolean inBackoff() {
@@ -289,12 +331,30 @@ public final class Shipper implements Component {
     while (!batch.isEmpty() || queue.size() > 0) {
       queue.drainTo(batch, batchSize - batch.size());
       boolean inTime = System.nanoTime() - stopDeadlineNanos < 0;
-      if (inTime && spool.isEmpty() && !inBackoff() && send(batch, false)) {
-        flushedAtClose += batch.size();
-      } else if (spool.write(batch)) {
-        spooledAtClose += batch.size();
+      List<Sample> again = inTime && spool.isEmpty() && !inBackoff() && !paused() ? send(batch, false) : null;
+      List<Sample> rest = again == null ? batch : again;
+      flushedAtClose += batch.size() - rest.size();
+      if (!rest.isEmpty() && spool.write(rest)) {
+        spooledAtClose += rest.size();
       }
       batch.clear();
+    }
+  }
+
+  /**
+   * What kill -9 leaves behind, for tests: the worker is interrupted at once (a call in flight is cancelled, so
+   * transfer never acknowledges it), nothing is flushed, spooled or deleted after that, and the spool stays as it is
+   * for the next shipper on the directory.
+   */
+  void kill() throws InterruptedException {
+    closed.set(true);
+    killed = true;
+    stopping = true;
+    queue.closeIntake();
+    if (worker != null) {
+      worker.shutdownNow();
+      worker.awaitTermination(10, TimeUnit.SECONDS);
+      client.close();
     }
   }
 

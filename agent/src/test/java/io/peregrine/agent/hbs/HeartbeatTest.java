@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class HeartbeatTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String PLUGIN_COMMIT = "0123456789abcdef0123456789abcdef01234567";
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final TrustedCallers trusted = new TrustedCallers(List.of());
   private GrpcServerHost hbs;
@@ -54,7 +55,7 @@ class HeartbeatTest {
   }
 
   private Heartbeat heartbeat(int port) {
-    Heartbeat h = new Heartbeat("127.0.0.1:" + port, "node-7", "0.1.0", "", Duration.ofMillis(200),
+    Heartbeat h = new Heartbeat("127.0.0.1:" + port, "node-7", "0.1.0", () -> PLUGIN_COMMIT, Duration.ofMillis(200),
         Duration.ofSeconds(2), c -> trusted.replaceFromHbs(c.getTrustedIpsList()), registry);
     h.start();
     return h;
@@ -69,6 +70,7 @@ class HeartbeatTest {
     AgentHeartbeat beat = stub.beats.peek();
     assertThat(beat.getHostname()).isEqualTo("node-7");
     assertThat(beat.getAgentVersion()).isEqualTo("0.1.0");
+    assertThat(beat.getPluginVersion()).isEqualTo(PLUGIN_COMMIT);
     assertThat(beat.getIp()).isNotEmpty();
     assertThat(heartbeat.lastConfig().getPluginDirsList()).containsExactly("sys/ntp");
     assertThat(trusted.allows(InetAddresses.forString("10.9.9.9"))).isTrue();
