@@ -84,14 +84,15 @@ public final class AgentServer implements Component {
         config.collectInterval(), clock, collected, registry));
     lifecycle.start(new CheckRunner(checks, paths, tcp, hostname, config.checksInterval(), config.duTimeBudget(),
         clock, collected, registry));
-    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
+    SampleValidator validator = new SampleValidator(clock);
+    OpenFalconJson json = new OpenFalconJson(validator);
     plugins = lifecycle.start(new PluginRunner(Path.of(config.pluginRoot()), config.pluginDirs(),
         config.pluginConcurrency(), json, queue::offer, registry));
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
     HttpServerHost host = new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
-        .route("/v1/push", new PushHandler(json, queue, trusted, registry));
+        .route("/v1/push", new PushHandler(json, validator, hostname, queue, trusted, registry));
     if (page != null) {
       host.route(config.hostMetricsPath(), page);
     }

@@ -10,6 +10,8 @@ import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.json.ParsedBatch;
 import io.peregrine.common.json.PushSummaryJson;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.model.RejectSink;
+import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HttpExchanges;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,16 +32,28 @@ import java.util.Map;
  * accepted (or the array was empty); 400 when the body is blank, is not a JSON array, or every item was invalid; 413
  * over {@link Limits#MAX_MESSAGE_BYTES} or {@link Limits#MAX_BATCH_SAMPLES}; 503 when nothing was accepted because
  * the queue was full. Items the full queue refused are listed as OVERLOADED: the caller may send exactly those again.
+ *
+ * <p>A body with {@code Content-Type: text/plain} (Prometheus text 0.0.4, {@code version=0.0.4} or none) is read by
+ * {@link PromTextParser} instead, with the step from {@code ?step=} (default 60 s); the same limits and answers apply,
+ * rejects naming the line number (from 1) as their index.
  */
 public final class PushHandler implements HttpHandler {
+  /** Open-Falcon's default step, for Prometheus text pushes without {@code ?step=}. */
+  static final int DEFAULT_PROM_STEP = 60;
+
   private final OpenFalconJson json;
+  private final SampleValidator validator;
+  private final String hostname;
   private final SampleQueue queue;
   private final TrustedCallers trusted;
   private final Counter accepted;
   private final MeterRegistry registry;
 
-  public PushHandler(OpenFalconJson json, SampleQueue queue, TrustedCallers trusted, MeterRegistry registry) {
+  public PushHandler(OpenFalconJson json, SampleValidator validator, String hostname, SampleQueue queue,
+      TrustedCallers trusted, MeterRegistry registry) {
     this.json = json;
+    this.validator = validator;
+    this.hostname = hostname;
     this.queue = queue;
     this.trusted = trusted;
     this.registry = registry;
@@ -63,12 +78,20 @@ public final class PushHandler implements HttpHandler {
       HttpExchanges.json(ex, 400, PushSummaryJson.error("body is blank"));
       return;
     }
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
     ParsedBatch batch;
-    try {
-      batch = json.parse(new ByteArrayInputStream(body));
-    } catch (MalformedBatchException e) {
-      HttpExchanges.json(ex, e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
-      return;
+    if (type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+      batch = promText(ex, new String(body, StandardCharsets.UTF_8));
+      if (batch == null) {
+        return;
+      }
+    } else {
+      try {
+        batch = json.parse(new ByteArrayInputStream(body));
+      } catch (MalformedBatchException e) {
+        HttpExchanges.json(ex, e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
+        return;
+      }
     }
     List<Reject> rejects = new ArrayList<>(batch.rejects());
     int overloaded = 0;
@@ -89,5 +112,44 @@ public final class PushHandler implements HttpHandler {
     rejects.sort(Comparator.comparingInt(Reject::getIndex));
     int status = taken > 0 || batch.total() == 0 ? 200 : overloaded > 0 ? 503 : 400;
     HttpExchanges.json(ex, status, PushSummaryJson.of(batch.total(), taken, rejects));
+  }
+
+  /**
+   * A Prometheus text body ({@link PromTextParser}), validated like JSON items; reject indexes are line numbers.
+   * Answers the request itself and returns null for a bad {@code step} or too many sample lines.
+   */
+  private ParsedBatch promText(HttpExchange ex, String body) throws IOException {
+    String stepText = HttpExchanges.query(ex).getOrDefault("step", String.valueOf(DEFAULT_PROM_STEP));
+    int step;
+    try {
+      step = Integer.parseInt(stepText);
+    } catch (NumberFormatException e) {
+      step = -1;
+    }
+    if (step < Limits.MIN_STEP_SECONDS || step > Limits.MAX_STEP_SECONDS) {
+      HttpExchanges.json(ex, 400, PushSummaryJson.error("step must be whole seconds within "
+          + Limits.MIN_STEP_SECONDS + ".." + Limits.MAX_STEP_SECONDS + ", got '" + stepText + "'"));
+      return null;
+    }
+    List<Reject> rejects = new ArrayList<>();
+    RejectSink sink = (index, code, reason) -> rejects.add(OpenFalconJson.reject(index, code, reason));
+    PromTextParser.Parsed parsed = new PromTextParser(hostname, step).parse(body, sink);
+    if (parsed.total() > Limits.MAX_BATCH_SAMPLES) {
+      HttpExchanges.json(ex, 413, PushSummaryJson.error("more than " + Limits.MAX_BATCH_SAMPLES
+          + " sample lines; send at most that many per request"));
+      return null;
+    }
+    List<Sample> valid = new ArrayList<>(parsed.samples().size());
+    int[] indexes = new int[parsed.samples().size()];
+    for (int i = 0; i < parsed.samples().size(); i++) {
+      int line = parsed.lines().get(i);
+      Sample s = validator.normalise(parsed.samples().get(i), line,
+          (index, code, reason) -> sink.reject(index, code, "line " + index + ": " + reason));
+      if (s != null) {
+        indexes[valid.size()] = line;
+        valid.add(s);
+      }
+    }
+    return new ParsedBatch(valid, java.util.Arrays.copyOf(indexes, valid.size()), rejects, parsed.total());
   }
 }

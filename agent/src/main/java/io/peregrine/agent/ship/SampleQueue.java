@@ -40,7 +40,7 @@ public final class SampleQueue {
     return queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
-  int drainTo(Collection<Sample> into, int max) {
+  public int drainTo(Collection<Sample> into, int max) {
     return queue.drainTo(into, max);
   }
 

@@ -36,8 +36,8 @@ class PushHandlerTest {
 
   private void serve(String listen, SampleQueue queue, TrustedCallers trusted) throws Exception {
     http = new HttpServerHost("agent-http", listen, 2, registry, new HealthChecks())
-        .route("/v1/push", new PushHandler(new OpenFalconJson(new SampleValidator(Clock.systemUTC())), queue,
-            trusted, registry));
+        .route("/v1/push", new PushHandler(new OpenFalconJson(new SampleValidator(Clock.systemUTC())),
+            new SampleValidator(Clock.systemUTC()), "this-host", queue, trusted, registry));
     http.start();
   }
 
