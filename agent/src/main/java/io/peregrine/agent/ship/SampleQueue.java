@@ -1,5 +1,6 @@
 package io.peregrine.agent.ship;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.proto.v1.Sample;
@@ -16,6 +17,7 @@ public final class SampleQueue {
   private final ArrayBlockingQueue<Sample> queue;
   private final int capacity;
   private volatile boolean closed;
+  private final Counter in;
 
   public SampleQueue(int capacity, MeterRegistry registry) {
     this.capacity = capacity;
@@ -24,11 +26,18 @@ public final class SampleQueue {
         .description("samples waiting for the shipper").register(registry);
     Gauge.builder("agent_queue_capacity_samples", () -> capacity)
         .description("the most samples the queue holds").register(registry);
+    this.in = Counter.builder("agent_in_samples")
+        .description("samples the queue took for shipping: in = sent + dropped by the shipper + spooled + pending")
+        .register(registry);
   }
 
   /** False when the queue is full or closed; never blocks. */
   public boolean offer(Sample sample) {
-    return !closed && queue.offer(sample);
+    if (!closed && queue.offer(sample)) {
+      in.increment();
+      return true;
+    }
+    return false;
   }
 
   /** Refuses new samples from now on; what is queued stays for the shipper's final flush. */

@@ -76,6 +76,21 @@ class ShipperTest {
     }
   }
 
+  /** in = sent + dropped by the shipper and the spool + still spooled + pending (queue and the worker's hand). */
+  private void awaitAccounted(SampleQueue queue) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      double in = registry.get("agent_in_samples").counter().count();
+      double sent = registry.get("agent_sent_samples").counter().count();
+      double dropped = registry.find("agent_dropped_samples").counters().stream()
+          .filter(c -> !List.of("queue_full", "invalid").contains(c.getId().getTag("reason")))
+          .mapToDouble(c -> c.count()).sum();
+      double spooled = registry.get("agent_spool_samples").gauge().value();
+      double pending = queue.size() + registry.get("agent_shipper_in_hand_samples").gauge().value();
+      assertThat(in).as("in = sent %s + dropped %s + spooled %s + pending %s", sent, dropped, spooled, pending)
+          .isEqualTo(sent + dropped + spooled + pending);
+    });
+  }
+
   @Test
   void shipsQueuedSamplesToTransferInBatches() throws Exception {
     RecordingTransfer transfer = new RecordingTransfer();
@@ -99,6 +114,7 @@ class ShipperTest {
     List<Sample> whileDown = samples(1_000, 0);
     whileDown.forEach(queue::offer);
     await().atMost(WAIT).until(() -> shipper.spooledSamples() == 1_000 && queue.size() == 0);
+    awaitAccounted(queue);
     assertThat(spoolFilesOnDisk()).isEqualTo(shipper.spooledFiles()).isPositive();
     assertThat(registry.get("agent_send_failures").counter().count()).isPositive();
 
@@ -115,6 +131,8 @@ class ShipperTest {
     // spooled data went first: the first samples transfer saw are the oldest ones
     assertThat(transfer.received.peek().getTags()).isEqualTo("n=0");
     assertThat(registry.get("agent_replayed_samples").counter().count()).isGreaterThanOrEqualTo(1_000);
+    awaitAccounted(queue);
+    assertThat(registry.get("agent_in_samples").counter().count()).isEqualTo(1_300);
   }
 
   @Test
@@ -138,6 +156,7 @@ class ShipperTest {
     assertThat(registry.get("agent_dropped_samples").tag("reason", "rejected_bad_value").counter()
         .count()).isEqualTo(1);
     await().atMost(WAIT).until(() -> shipper.spooledSamples() == 0);
+    awaitAccounted(queue);
   }
 
   @Test
