@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peregrine.judge.eval.Rule;
 import io.peregrine.judge.eval.RuleLookup;
+import io.peregrine.judge.expr.ExprParser;
 import io.peregrine.proto.v1.Expression;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
@@ -24,7 +25,8 @@ import java.util.TreeMap;
  * consistent version.
  */
 public final class StrategyIndex implements RuleLookup {
-  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0, Map.of());
+  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0, Map.of(),
+      List.of());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long version;
@@ -36,11 +38,14 @@ public final class StrategyIndex implements RuleLookup {
   private final int pausedExpressions;
   /** Mock configs by exact series key. */
   private final Map<String, MockConfig> mocks;
+  /** Unpaused {@code calc(...)} expressions: judged by {@code io.peregrine.judge.expr}, not here. */
+  private final List<Expression> multiMetric;
 
   private StrategyIndex(long version, Map<String, Map<String, List<Rule>>> byHost,
       Map<String, List<Rule>> expressionsByMetric, List<RuleProblem> skipped, List<RuleProblem> warnings,
-      int strategyCount, int pausedExpressions, Map<String, MockConfig> mocks) {
+      int strategyCount, int pausedExpressions, Map<String, MockConfig> mocks, List<Expression> multiMetric) {
     this.mocks = mocks;
+    this.multiMetric = multiMetric;
     this.version = version;
     this.byHost = byHost;
     this.expressionsByMetric = expressionsByMetric;
@@ -79,9 +84,14 @@ public final class StrategyIndex implements RuleLookup {
     }
     Map<String, List<Rule>> byMetricExpr = new HashMap<>();
     int paused = 0;
+    List<Expression> multiMetric = new ArrayList<>();
     for (Expression e : set.getExpressionsList()) {
       if (e.getPause()) {
         paused++;
+        continue;
+      }
+      if (ExprParser.isCalc(e.getExpression())) {
+        multiMetric.add(e);
         continue;
       }
       try {
@@ -111,7 +121,8 @@ public final class StrategyIndex implements RuleLookup {
     Map<String, List<Rule>> frozenExpr = new HashMap<>();
     byMetricExpr.forEach((metric, rules) -> frozenExpr.put(metric, List.copyOf(rules)));
     return new StrategyIndex(set.getVersion(), Map.copyOf(frozenHosts), Map.copyOf(frozenExpr),
-        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused, Map.copyOf(mocks));
+        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused, Map.copyOf(mocks),
+        List.copyOf(multiMetric));
   }
 
   @Override
@@ -138,6 +149,11 @@ public final class StrategyIndex implements RuleLookup {
   @Override
   public MockConfig mock(String seriesKey) {
     return mocks.get(seriesKey);
+  }
+
+  /** hbs's unpaused multi-metric expressions ({@code calc(...)}); the same list object for the index's life. */
+  public List<Expression> multiMetricExpressions() {
+    return multiMetric;
   }
 
   public int mockCount() {
