@@ -172,6 +172,7 @@ public final class ExprParser {
     return new ExprSyntaxException(tok.col(), message);
   }
 
+  /** One level deeper, at the current token (a '(', '-' or 'not'). */
   private void enter() {
     if (++depth > MAX_DEPTH) {
       throw error("nested deeper than " + MAX_DEPTH + " levels");
@@ -200,8 +201,8 @@ public final class ExprParser {
     if (tok.type() != Type.NOT) {
       return parseComparison();
     }
-    advance();
     enter();
+    advance();
     Expr operand = parseNot();
     depth--;
     return new Expr.Not(operand);
@@ -247,8 +248,8 @@ public final class ExprParser {
     if (tok.type() != Type.MINUS) {
       return parsePrimary();
     }
-    advance();
     enter();
+    advance();
     Expr operand = parseUnary();
     depth--;
     return operand instanceof Expr.Num n ? new Expr.Num(-n.value()) : new Expr.Neg(operand);
@@ -265,8 +266,8 @@ public final class ExprParser {
         return reference(t);
       }
       case LPAREN -> {
-        advance();
         enter();
+        advance();
         Expr inner = parseOr();
         depth--;
         if (tok.type() != Type.RPAREN) {
