@@ -86,13 +86,13 @@ public final class JudgeServer implements Component {
         registry));
     history = lifecycle.add(new HistoryStore(config.historySize(), clock, registry));
     strategies = lifecycle.add(new StrategySource(config.hbsAddress(), config.strategyRefresh(),
-        config.historySize(), registry));
+        config.historySize(), config.agentLostIntervals() > 0, registry));
     Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
         config.minInterval(), clock, registry);
     lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
     if (config.agentLostIntervals() > 0) {
       lifecycle.add(new io.peregrine.judge.agent.AgentLostWatch(config.hbsAddress(), config.strategyRefresh(),
-          config.agentLostAfter(), strategies, evaluator, registry));
+          config.agentLostAfter(), strategies::get, evaluator, registry));
     }
     ExprJudge expressions = lifecycle.add(new ExprJudge(() -> strategies.get().multiMetricExpressions(),
         config.multiMetric(), config.historySize(), pending, state, config.minInterval(), clock, registry));
