@@ -9,13 +9,13 @@ package io.peregrine.judge.expr;
  * @param maxStep most PROBLEM events in a row (0 = never send); default 3
  * @param priority 0 (most urgent) .. 6; default 2
  * @param note put in events
- * @param actionId the action (receivers) the sender resolves through hbs
+ * @param actionId the action (receivers) the sender resolves through hbs; default 0 (none)
  * @param staleSteps an input whose newest sample is more than this many of its steps older than the sample being
  *     judged is stale, and the result unknown; default 2
- * @param pause true = not judged
+ * @param pause true = not judged; default false
  */
-public record ExprRuleDef(long id, String rule, Integer maxStep, Integer priority, String note, long actionId,
-    Integer staleSteps, boolean pause) {
+public record ExprRuleDef(long id, String rule, Integer maxStep, Integer priority, String note, Long actionId,
+    Integer staleSteps, Boolean pause) {
   public static final int DEFAULT_MAX_STEP = 3;
   public static final int DEFAULT_PRIORITY = 2;
   /** Two steps: one late sample of an input does not make the result unknown, a stopped input soon does. */
@@ -23,6 +23,14 @@ public record ExprRuleDef(long id, String rule, Integer maxStep, Integer priorit
   public static final int MAX_STALE_STEPS = 1_000;
 
   public ExprRuleDef(long id, String rule) {
-    this(id, rule, null, null, null, 0, null, false);
+    this(id, rule, null, null, null, null, null, null);
+  }
+
+  boolean paused() {
+    return Boolean.TRUE.equals(pause);
+  }
+
+  long action() {
+    return actionId == null ? 0 : actionId;
   }
 }

@@ -55,7 +55,7 @@ final class ExprRuleSet {
     List<Problem> warnings = new ArrayList<>();
     Set<Long> ids = new HashSet<>();
     for (ExprRuleDef d : configured) {
-      if (d.pause()) {
+      if (d.paused()) {
         continue;
       }
       try {
@@ -122,7 +122,7 @@ final class ExprRuleSet {
     if (stale < 1 || stale > ExprRuleDef.MAX_STALE_STEPS) {
       throw new IllegalArgumentException("staleSteps " + stale + " is outside 1.." + ExprRuleDef.MAX_STALE_STEPS);
     }
-    return rule(d.id(), p, maxStep, priority, stale, d.note(), d.actionId(), "config", d.rule(), historySize);
+    return rule(d.id(), p, maxStep, priority, stale, d.note(), d.action(), "config", d.rule(), historySize);
   }
 
   static ExprRule fromHbs(Expression e, int historySize, java.util.function.Consumer<String> warn) {

@@ -39,7 +39,7 @@ class ExprJudgeTest {
   @Test
   void aRatioRaisesAProblemWithTheEventShapeOfAnExpression() {
     ExprJudge j = judge(StateStore.MEMORY, new ExprRuleDef(1, "all(#2): mem.memused / mem.memtotal * 100 > 90",
-        3, 1, "memory", 77, null, false));
+        3, 1, "memory", 77L, null, false));
     feed(j, "host1", "mem.memtotal", 1000, 0);
     feed(j, "host1", "mem.memused", 950, 0);
     feed(j, "host1", "mem.memused", 990, 60);
@@ -83,7 +83,7 @@ class ExprJudgeTest {
 
   @Test
   void staleStepsIsPerRule() {
-    ExprJudge j = judge(StateStore.MEMORY, new ExprRuleDef(1, "a - b > 10", null, null, null, 0, 10, false));
+    ExprJudge j = judge(StateStore.MEMORY, new ExprRuleDef(1, "a - b > 10", null, null, null, 0L, 10, false));
     feed(j, "h", "b", 0, 0);
     feed(j, "h", "a", 50, 540);
     assertThat(events).hasSize(1);
@@ -102,7 +102,7 @@ class ExprJudgeTest {
 
   @Test
   void dedupIsTheStrategiesOwn() {
-    ExprJudge j = judge(StateStore.MEMORY, new ExprRuleDef(1, "all(#1): a + b > 10", 2, null, null, 0, null,
+    ExprJudge j = judge(StateStore.MEMORY, new ExprRuleDef(1, "all(#1): a + b > 10", 2, null, null, 0L, null,
         false));
     for (int i = 0; i <= 20; i++) {
       feed(j, "h", "b", 10, i * 60L);
@@ -117,7 +117,7 @@ class ExprJudgeTest {
   void aStoredProblemIsNotRaisedAgainAfterARestartAndItsOkComes() {
     StateStore store = seriesHash -> seriesHash.equals(SeriesKey.md5Hex("h"))
         ? Map.of("m_1", new LastEvent(true, 1, T0 - 60)) : Map.of();
-    ExprJudge j = judge(store, new ExprRuleDef(1, "a > 10", 1, null, null, 0, null, false));
+    ExprJudge j = judge(store, new ExprRuleDef(1, "a > 10", 1, null, null, 0L, null, false));
     feed(j, "h", "a", 50, 0);
     assertThat(events).as("maxStep 1 reached before the restart").isEmpty();
     feed(j, "h", "a", 1, 60);
