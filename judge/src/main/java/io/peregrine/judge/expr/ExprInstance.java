@@ -9,8 +9,8 @@ import io.peregrine.proto.v1.CounterType;
  * {@code historySize} results, newest first when read), and the rule's last event there. Guarded by itself: an
  * input update, the evaluation and dedup are one step.
  *
- * <p>Memory: about 100 bytes plus 60 per reference and 16 per kept result point (about 0.4 KB for a two-input rule
- * with the default 11 points).
+ * <p>Memory (estimated from the object layout): about 100 bytes plus 60 per reference and 16 per kept result point,
+ * plus the endpoint's MD5 string and map entries: about 0.5 KB for a two-input rule with the default 11 points.
  */
 final class ExprInstance {
   final String endpoint;
