@@ -165,7 +165,10 @@ public final class ExprJudge implements Component {
           log.warn("judge: multi-metric expression {} {} ('{}'): {}", p.origin(), p.id(), p.rule(), p.reason());
         }
       }
-      if (b == null || !b.set().rules().equals(set.rules())) {
+      // a change is worth a line; the first set only at debug (`judge test --output events` owns stdout)
+      if (b == null) {
+        log.debug("judge: {} multi-metric expressions in use, {} skipped", set.rules().size(), set.skipped().size());
+      } else if (!b.set().rules().equals(set.rules())) {
         log.info("judge: {} multi-metric expressions in use, {} skipped", set.rules().size(), set.skipped().size());
       }
       current = new Built(source, set);
