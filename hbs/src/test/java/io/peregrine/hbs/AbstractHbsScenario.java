@@ -211,6 +211,8 @@ abstract class AbstractHbsScenario {
     hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[\"h1\"]}");
     hbs.create("/api/v1/expressions", "{\"expression\":\"each(metric=qps service=api)\",\"func\":\"all(#2)\","
         + "\"operator\":\">\",\"rightValue\":100,\"priority\":3,\"pause\":true}");
+    hbs.create("/api/v1/expressions", "{\"expression\":\"calc(mem.memused / mem.memtotal * 100)\","
+        + "\"func\":\"all(#3)\",\"operator\":\">\",\"rightValue\":90,\"priority\":2}");
     hbs.server.refreshNow();
 
     StrategySet first = hbs.strategies(0);
@@ -218,7 +220,8 @@ abstract class AbstractHbsScenario {
     assertThat(first.getUnchanged()).isFalse();
     assertThat(first.getHostsList()).extracting(HostStrategies::getHostname).containsExactly("h1");
     assertThat(first.getExpressionsList()).extracting(Expression::getExpression, Expression::getPause)
-        .containsExactly(tuple("each(metric=qps service=api)", true));
+        .containsExactly(tuple("each(metric=qps service=api)", true),
+            tuple("calc(mem.memused / mem.memtotal * 100)", false));
 
     hbs.server.refreshNow();
     StrategySet again = hbs.strategies(first.getVersion());
@@ -428,6 +431,8 @@ abstract class AbstractHbsScenario {
         .isEqualTo("parentId");
     assertThat(hbs.post("/api/v1/expressions", "{\"expression\":\"qps > 3\",\"operator\":\">\",\"rightValue\":1,"
         + "\"priority\":1}").json().get("field").asText()).isEqualTo("expression");
+    assertThat(hbs.post("/api/v1/expressions", "{\"expression\":\"calc(1 + 2)\",\"operator\":\">\","
+        + "\"rightValue\":1,\"priority\":1}").json().get("field").asText()).isEqualTo("expression");
     assertThat(hbs.post("/api/v1/teams", "{\"name\":\"t\",\"users\":[{\"email\":\"x@y\"}]}").json().get("field")
         .asText()).isEqualTo("users[0].name");
     assertThat(hbs.post("/api/v1/actions", "{\"uic\":\"ops\",\"callback\":true,\"url\":\"ftp://x\"}").json()

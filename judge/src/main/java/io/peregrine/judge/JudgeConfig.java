@@ -2,7 +2,10 @@ package io.peregrine.judge;
 
 import io.peregrine.common.config.Checks;
 import io.peregrine.judge.publish.RedisAlertPublisher;
+import io.peregrine.judge.expr.ExprJudge;
+import io.peregrine.judge.expr.ExprRuleDef;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The judge's settings (section {@code judge}). Fixed once the judge starts; the only thing that changes at runtime
@@ -24,6 +27,7 @@ import java.time.Duration;
  *     (all-in-one); empty = in memory only. With Redis the state lives in Redis and this is not used
  * @param agentHeartbeatInterval how often agents heartbeat to hbs (the agent's {@code heartbeatInterval})
  * @param agentLostIntervals heartbeats a host may miss before {@code agent.alive} raises a PROBLEM; 0 = off
+ * @param multiMetric multi-metric expressions judged besides hbs's ({@code io.peregrine.judge.expr}); checked here
  */
 public record JudgeConfig(
     String grpcListen,
@@ -38,7 +42,8 @@ public record JudgeConfig(
     int grpcThreads,
     String stateDir,
     Duration agentHeartbeatInterval,
-    int agentLostIntervals) {
+    int agentLostIntervals,
+    List<ExprRuleDef> multiMetric) {
 
   /** Strategies change by hand in the portal; ten seconds feels immediate and costs hbs one call per judge. */
   public static final Duration DEFAULT_STRATEGY_REFRESH = Duration.ofSeconds(10);
@@ -77,6 +82,8 @@ public record JudgeConfig(
     }
     Checks.positive("judge.agentHeartbeatInterval", agentHeartbeatInterval);
     Checks.inRange("judge.agentLostIntervals", agentLostIntervals, 0, 1_000);
+    multiMetric = multiMetric == null ? List.of() : List.copyOf(multiMetric);
+    ExprJudge.checkConfig(multiMetric, historySize);
   }
 
   /** Construction without the settings added later, with their defaults. */
@@ -84,7 +91,8 @@ public record JudgeConfig(
       int historySize, Duration minInterval, String redisUrl, String redisKeyPrefix, int pendingAlertCapacity,
       int grpcThreads) {
     this(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl, redisKeyPrefix,
-        pendingAlertCapacity, grpcThreads, "", DEFAULT_AGENT_HEARTBEAT_INTERVAL, DEFAULT_AGENT_LOST_INTERVALS);
+        pendingAlertCapacity, grpcThreads, "", DEFAULT_AGENT_HEARTBEAT_INTERVAL, DEFAULT_AGENT_LOST_INTERVALS,
+        List.of());
   }
 
   /** How long a host may stay silent before it counts as lost; zero when agent-lost alerts are off. */
@@ -99,26 +107,36 @@ public record JudgeConfig(
 
   public JudgeConfig withListen(String grpc, String http) {
     return new JudgeConfig(grpc, http, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
+        multiMetric);
   }
 
   public JudgeConfig withHbs(String address, Duration refresh) {
     return new JudgeConfig(grpcListen, httpListen, address, refresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
+        multiMetric);
   }
 
   public JudgeConfig withRedis(String url, String keyPrefix) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, url,
-        keyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals);
+        keyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
+        multiMetric);
   }
 
   public JudgeConfig withStateDir(String dir) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, dir, agentHeartbeatInterval, agentLostIntervals);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, dir, agentHeartbeatInterval, agentLostIntervals,
+        multiMetric);
+  }
+
+  public JudgeConfig withMultiMetric(List<ExprRuleDef> rules) {
+    return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
+        rules);
   }
 
   public JudgeConfig withAgentLost(Duration interval, int intervals) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals, multiMetric);
   }
 }

@@ -12,6 +12,7 @@ import io.peregrine.judge.api.JudgeHttpRoutes;
 import io.peregrine.judge.api.JudgeServiceImpl;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.HistoryStore;
+import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.judge.publish.PendingAlerts;
 import io.peregrine.judge.publish.RedisAlertPublisher;
 import io.peregrine.judge.state.EmbeddedStateStore;
@@ -85,21 +86,23 @@ public final class JudgeServer implements Component {
         registry));
     history = lifecycle.add(new HistoryStore(config.historySize(), clock, registry));
     strategies = lifecycle.add(new StrategySource(config.hbsAddress(), config.strategyRefresh(),
-        config.historySize(), registry));
+        config.historySize(), config.agentLostIntervals() > 0, registry));
     Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
         config.minInterval(), clock, registry);
     lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
     if (config.agentLostIntervals() > 0) {
       lifecycle.add(new io.peregrine.judge.agent.AgentLostWatch(config.hbsAddress(), config.strategyRefresh(),
-          config.agentLostAfter(), strategies, evaluator, registry));
+          config.agentLostAfter(), strategies::get, evaluator, registry));
     }
+    ExprJudge expressions = lifecycle.add(new ExprJudge(() -> strategies.get().multiMetricExpressions(),
+        config.multiMetric(), config.historySize(), pending, state, config.minInterval(), clock, registry));
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new JudgeServiceImpl(evaluator, clock, registry))));
+        List.of(new JudgeServiceImpl(evaluator, expressions, clock, registry))));
     HealthChecks health = new HealthChecks()
         .add("strategies", strategies::loaded)
         .add("publisher", healthTarget::healthy);
     http = lifecycle.add(new HttpServerHost("judge-http", config.httpListen(), HTTP_THREADS, registry, health));
-    new JudgeHttpRoutes(strategies, history).addTo(http);
+    new JudgeHttpRoutes(strategies, history, expressions).addTo(http);
   }
 
   @Override

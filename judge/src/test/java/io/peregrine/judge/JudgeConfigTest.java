@@ -72,6 +72,33 @@ class JudgeConfigTest {
   }
 
   @Test
+  void multiMetricRulesLoadFromYamlAndEnvironmentAndABadOneFailsWithItsColumn() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("judge", ".yml");
+    try {
+      java.nio.file.Files.writeString(file, "judge:\n  multiMetric:\n"
+          + "    - {id: 1, rule: \"all(#3): mem.memused / mem.memtotal * 100 > 90\", priority: 1, actionId: 5}\n");
+      Root root = new io.peregrine.common.config.ConfigLoader().load(file, Root.class,
+          new Root(JudgeConfig.defaults()), java.util.Map.of());
+      assertThat(root.judge().multiMetric()).extracting(io.peregrine.judge.expr.ExprRuleDef::rule)
+          .containsExactly("all(#3): mem.memused / mem.memtotal * 100 > 90");
+      Root fromEnv = new io.peregrine.common.config.ConfigLoader().load(null, Root.class,
+          new Root(JudgeConfig.defaults()), java.util.Map.of("PEREGRINE_JUDGE_MULTI_METRIC",
+              "[{\"id\": 2, \"rule\": \"a / b > 1\"}]"));
+      assertThat(fromEnv.judge().multiMetric()).extracting(io.peregrine.judge.expr.ExprRuleDef::id)
+          .containsExactly(2L);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+    assertThatThrownBy(() -> JudgeConfig.defaults().withMultiMetric(java.util.List.of(
+        new io.peregrine.judge.expr.ExprRuleDef(4, "all(#3): mem.memused / (mem.memtotal * ) > 90"))))
+        .hasMessage("judge.multiMetric[0] (id 4) rule 'all(#3): mem.memused / (mem.memtotal * ) > 90': col 40: "
+            + "expected a metric name or number, found ')'");
+    assertThatThrownBy(() -> JudgeConfig.defaults().withMultiMetric(java.util.List.of(
+        new io.peregrine.judge.expr.ExprRuleDef(4, "a > 1"), new io.peregrine.judge.expr.ExprRuleDef(4, "b > 1"))))
+        .hasMessageContaining("id 4 is used twice");
+  }
+
+  @Test
   void nullStringsBecomeEmpty() {
     JudgeConfig c = JudgeConfig.defaults().withRedis(null, null);
     assertThat(c.redisUrl()).isEmpty();

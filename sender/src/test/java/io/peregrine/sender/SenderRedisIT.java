@@ -105,7 +105,7 @@ class SenderRedisIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(listed.statusCode()).isEqualTo(200);
       assertThat(listed.body()).contains("\"count\":1").contains("gave up after")
-          .contains("answered 500").contains("\"id\":\"s_17_9711851e87405934abe414df1fde8805\"");
+          .contains("answered 500").contains("\"id\":\"s_17_27889eb1b8f565150a6f615f1157cc5c\"");
       // Open-Falcon's event names its priority only in its strategy: that is the queue it goes back to
       assertThat(new ObjectMapper().readTree(listed.body()).at("/deadLetters/0/priority").asInt(-1)).isEqualTo(2);
 

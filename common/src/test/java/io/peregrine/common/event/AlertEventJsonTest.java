@@ -62,7 +62,7 @@ class AlertEventJsonTest {
   @Test
   void readsAStrategyEventWrittenByOpenFalcon() throws Exception {
     AlertEvent e = AlertEventJson.read(resource("/events/openfalcon-strategy-event.json"));
-    assertThat(e.id()).isEqualTo("s_17_9711851e87405934abe414df1fde8805");
+    assertThat(e.id()).isEqualTo("s_17_27889eb1b8f565150a6f615f1157cc5c");
     assertThat(e.isProblem()).isTrue();
     assertThat(e.endpoint()).isEqualTo("host1");
     assertThat(e.leftValue()).isEqualTo(1.5);

@@ -11,7 +11,7 @@ import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.Rule;
-import io.peregrine.judge.eval.RuleLookup;
+import io.peregrine.judge.strategy.StrategyIndex;
 import io.peregrine.proto.v1.HbsGrpc;
 import io.peregrine.proto.v1.HostAlive;
 import io.peregrine.proto.v1.HostLiveness;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * lost when hbs has not heard from it for {@code judge.agentLostIntervals} heartbeat intervals (on hbs's clock, so
  * clock skew between hosts does not matter), found otherwise. Hosts in maintenance are skipped (hbs also sends
  * them no strategies). A host without an {@code agent.alive} strategy raises nothing: that strategy's template
- * action is who is told. Every judge runs this; the stored state makes the event one per host across judges.
+ * action is who is told. Every judge runs this; the stored state makes the event one per host across judges. A
+ * nodata strategy on {@code agent.alive} is raised here only: with agent-lost alerts on, the strategy index keeps
+ * it away from the samples' silence check, so one outage is one alert.
  */
 public final class AgentLostWatch implements Component {
   private static final Logger log = LoggerFactory.getLogger(AgentLostWatch.class);
@@ -41,7 +43,7 @@ public final class AgentLostWatch implements Component {
   private final String hbsAddress;
   private final Duration every;
   private final long lostAfterSeconds;
-  private final Supplier<? extends RuleLookup> rules;
+  private final Supplier<StrategyIndex> rules;
   private final Evaluator evaluator;
   private final Counter failures;
   private final AtomicInteger lost = new AtomicInteger();
@@ -49,7 +51,7 @@ public final class AgentLostWatch implements Component {
   private volatile ManagedChannel channel;
   private volatile ScheduledExecutorService scheduler;
 
-  public AgentLostWatch(String hbsAddress, Duration every, Duration lostAfter, Supplier<? extends RuleLookup> rules,
+  public AgentLostWatch(String hbsAddress, Duration every, Duration lostAfter, Supplier<StrategyIndex> rules,
       Evaluator evaluator, MeterRegistry registry) {
     this.hbsAddress = hbsAddress;
     this.every = every;
@@ -101,13 +103,13 @@ public final class AgentLostWatch implements Component {
   }
 
   void judge(HostLiveness live) {
-    RuleLookup lookup = rules.get();
+    StrategyIndex lookup = rules.get();
     int lostNow = 0;
     for (HostAlive h : live.getHostsList()) {
       if (h.getInMaintenance()) {
         continue;
       }
-      Rule rule = agentRule(lookup.strategies(h.getHostname(), Evaluator.AGENT_METRIC));
+      Rule rule = agentRule(lookup.agentAliveRules(h.getHostname()));
       if (rule == null) {
         continue;
       }

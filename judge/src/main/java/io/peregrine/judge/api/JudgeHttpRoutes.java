@@ -9,6 +9,7 @@ import io.peregrine.common.server.HttpExchanges;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.judge.eval.HistoryStore;
 import io.peregrine.judge.eval.HistorySnapshot;
+import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.judge.strategy.StrategySource;
 import java.io.IOException;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * The judge's read-only HTTP API:
  * <ul>
  *   <li>{@code GET /api/v1/strategies}: the strategy set in use (per host), the unpaused expressions, and what was
- *       skipped and why;
+ *       skipped and why; {@code multiMetric} lists the multi-metric expressions in use and the ones skipped;
  *   <li>{@code GET /api/v1/history?endpoint=&metric=&tags=}: the kept raw points of one series, newest first
  *       (404 when the judge keeps nothing for it; tags in any order, canonicalised).
  * </ul>
@@ -28,10 +29,17 @@ public final class JudgeHttpRoutes {
 
   private final StrategySource strategies;
   private final HistoryStore history;
+  private final ExprJudge expressions;
 
   public JudgeHttpRoutes(StrategySource strategies, HistoryStore history) {
+    this(strategies, history, null);
+  }
+
+  /** @param expressions the multi-metric expressions judge; null for none */
+  public JudgeHttpRoutes(StrategySource strategies, HistoryStore history, ExprJudge expressions) {
     this.strategies = strategies;
     this.history = history;
+    this.expressions = expressions;
   }
 
   public void addTo(HttpServerHost http) {
@@ -45,6 +53,9 @@ public final class JudgeHttpRoutes {
     }
     ObjectNode body = strategies.get().toJson();
     body.put("loaded", strategies.loaded());
+    if (expressions != null) {
+      body.set("multiMetric", expressions.toJson());
+    }
     HttpExchanges.json(ex, 200, body.toString());
   }
 

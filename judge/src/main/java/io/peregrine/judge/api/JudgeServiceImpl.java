@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.judge.eval.Evaluator;
+import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
@@ -27,13 +28,20 @@ public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
   private static final Logger log = LoggerFactory.getLogger(JudgeServiceImpl.class);
 
   private final Evaluator evaluator;
+  private final ExprJudge expressions;
   private final SampleValidator validator;
   private final Counter received;
   private final Counter malformed;
   private final Counter badTimestamp;
 
   public JudgeServiceImpl(Evaluator evaluator, Clock clock, MeterRegistry registry) {
+    this(evaluator, null, clock, registry);
+  }
+
+  /** @param expressions multi-metric expressions, offered every judged sample; null for none */
+  public JudgeServiceImpl(Evaluator evaluator, ExprJudge expressions, Clock clock, MeterRegistry registry) {
     this.evaluator = evaluator;
+    this.expressions = expressions;
     this.validator = new SampleValidator(clock);
     this.received = Counter.builder("judge.samples.received").description("samples received by Judge.Push")
         .register(registry);
@@ -79,6 +87,9 @@ public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
           continue;
         }
         evaluator.judge(s);
+        if (expressions != null) {
+          expressions.judge(s); // multi-metric expressions (io.peregrine.judge.expr) keep their own state
+        }
       }
       response.onNext(answer.setAccepted(n - rejected).setRejected(rejected).build());
       response.onCompleted();

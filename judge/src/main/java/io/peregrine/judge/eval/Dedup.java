@@ -11,13 +11,14 @@ import io.peregrine.common.event.AlertEvent;
  *       passed between the judge's clock and the last event's time; otherwise PROBLEM with currentStep + 1;
  *   <li>does not fire, last event PROBLEM: OK with currentStep 1; otherwise nothing.
  * </ul>
+ * Public so multi-metric expressions ({@code io.peregrine.judge.expr}) decide by the same rules.
  */
-final class Dedup {
+public final class Dedup {
   private Dedup() {}
 
   /** The event to send: its status and currentStep. */
-  record Decision(String status, int currentStep) {
-    boolean problem() {
+  public record Decision(String status, int currentStep) {
+    public boolean problem() {
       return AlertEvent.PROBLEM.equals(status);
     }
   }
@@ -28,7 +29,7 @@ final class Dedup {
    * @param nowSeconds the judge's clock at receipt, unix seconds
    * @return the event to send, or null for none
    */
-  static Decision decide(LastEvent last, boolean fired, int maxStep, long oldestUsed, long nowSeconds,
+  public static Decision decide(LastEvent last, boolean fired, int maxStep, long oldestUsed, long nowSeconds,
       long minIntervalSeconds) {
     if (!fired) {
       return last != null && last.problem() ? new Decision(AlertEvent.OK, 1) : null;

@@ -1,5 +1,6 @@
 package io.peregrine.judge.ruletest;
 
+import io.peregrine.judge.expr.ExprRuleDef;
 import java.util.List;
 
 /**
@@ -8,9 +9,11 @@ import java.util.List;
  *
  * @param remain points kept per series (Open-Falcon's {@code remain}, judge.historySize); default 11
  * @param minInterval least time between repeated PROBLEM events, e.g. {@code 300s}; default 300s
+ * @param multiMetric multi-metric expressions as judge config writes them ({@code judge.multiMetric}); hbs's
+ *     {@code calc(...)} form goes in {@code expressions}
  */
 public record RuleTestFile(Integer remain, String minInterval, List<StrategyDef> strategies,
-    List<ExpressionDef> expressions, List<MockDef> mocks, List<TestCase> tests) {
+    List<ExpressionDef> expressions, List<ExprRuleDef> multiMetric, List<MockDef> mocks, List<TestCase> tests) {
 
   /** A strategy as hbs sends it, with the hosts it was resolved for. */
   public record StrategyDef(long id, String metric, String tags, String func, String operator, double rightValue,

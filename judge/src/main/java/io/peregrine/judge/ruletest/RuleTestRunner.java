@@ -14,6 +14,10 @@ import io.peregrine.common.model.Tags;
 import io.peregrine.common.time.ManualClock;
 import io.peregrine.judge.JudgeConfig;
 import io.peregrine.judge.eval.Evaluator;
+import io.peregrine.judge.eval.EventSink;
+import io.peregrine.judge.expr.ExprJudge;
+import io.peregrine.judge.expr.ExprRuleDef;
+import io.peregrine.judge.state.StateStore;
 import io.peregrine.judge.eval.HistoryStore;
 import io.peregrine.judge.ruletest.RuleTestFile.ExpectedEvent;
 import io.peregrine.judge.ruletest.RuleTestFile.SeriesDef;
@@ -41,7 +45,7 @@ import java.util.Objects;
  * Runs rule test files ({@code peregrine judge test}) through the production evaluator: the strategy index hbs's
  * set would build, the history store, dedup, nodata deadlines and mock values, with a clock the runner moves one
  * second at a time from each test's start. Samples are fed when the clock reaches their timestamp (plus the
- * test's lag); after every second the due silence checks run. Events are compared in order with the expected ones.
+ * test's lag), to the evaluator and to the multi-metric expressions; after every second the due silence checks run. Events are compared in order with the expected ones.
  */
 public final class RuleTestRunner {
   public static final long DEFAULT_START = 1_800_000_000L;
@@ -89,11 +93,14 @@ public final class RuleTestRunner {
     List<String> failures = new ArrayList<>();
     index.skipped().forEach(p -> failures.add(file + ": " + p.kind() + " " + p.id() + " (" + p.func()
         + ") cannot be judged: " + p.reason()));
+    List<ExprRuleDef> multiMetric = list(spec.multiMetric());
+    ExprJudge.problems(index.multiMetricExpressions(), multiMetric, remain)
+        .forEach(p -> failures.add(file + ": multi-metric expression " + p));
     List<Fired> fired = new ArrayList<>();
     for (TestCase test : spec.tests()) {
       String name = test.name() == null ? "test " + (spec.tests().indexOf(test) + 1) : test.name();
       try {
-        List<Fired> events = runCase(test, name, index, remain, minInterval);
+        List<Fired> events = runCase(test, name, index, multiMetric, remain, minInterval);
         fired.addAll(events);
         compare(file + ": " + name, test, events, failures);
       } catch (IllegalArgumentException e) {
@@ -134,7 +141,8 @@ public final class RuleTestRunner {
 
   private record Timed(long offset, Sample sample) {}
 
-  private List<Fired> runCase(TestCase test, String name, StrategyIndex index, int remain, Duration minInterval) {
+  private List<Fired> runCase(TestCase test, String name, StrategyIndex index, List<ExprRuleDef> multiMetric,
+      int remain, Duration minInterval) {
     long start = test.start() == null ? DEFAULT_START : test.start();
     long lag = test.lag() == null ? 0 : test.lag();
     List<Timed> samples = samples(test);
@@ -147,14 +155,19 @@ public final class RuleTestRunner {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<Fired> fired = new ArrayList<>();
     long[] now = {0};
-    Evaluator evaluator = new Evaluator(new HistoryStore(remain, clock, registry), () -> index,
-        e -> fired.add(new Fired(name, now[0], start, e)), remain, minInterval, clock, registry);
+    EventSink sink = e -> fired.add(new Fired(name, now[0], start, e));
+    Evaluator evaluator = new Evaluator(new HistoryStore(remain, clock, registry), () -> index, sink, remain,
+        minInterval, clock, registry);
+    ExprJudge expressions = new ExprJudge(index::multiMetricExpressions, multiMetric, remain, sink,
+        StateStore.MEMORY, minInterval, clock, registry);
     int next = 0;
     for (long t = 0; t <= end; t++) {
       now[0] = t;
       clock.setSeconds(start + t);
       while (next < samples.size() && samples.get(next).offset() + lag <= t) {
-        evaluator.judge(samples.get(next++).sample());
+        Sample sample = samples.get(next++).sample();
+        evaluator.judge(sample);
+        expressions.judge(sample);
       }
       evaluator.checkSilence();
     }

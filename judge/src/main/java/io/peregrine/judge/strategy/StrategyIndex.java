@@ -3,8 +3,11 @@ package io.peregrine.judge.strategy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peregrine.judge.eval.Evaluator;
+import io.peregrine.judge.eval.JudgeFunction;
 import io.peregrine.judge.eval.Rule;
 import io.peregrine.judge.eval.RuleLookup;
+import io.peregrine.judge.expr.ExprParser;
 import io.peregrine.proto.v1.Expression;
 import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
@@ -24,7 +27,8 @@ import java.util.TreeMap;
  * consistent version.
  */
 public final class StrategyIndex implements RuleLookup {
-  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0, Map.of());
+  static final StrategyIndex EMPTY = new StrategyIndex(0, Map.of(), Map.of(), List.of(), List.of(), 0, 0, Map.of(),
+      List.of(), Map.of());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long version;
@@ -36,11 +40,21 @@ public final class StrategyIndex implements RuleLookup {
   private final int pausedExpressions;
   /** Mock configs by exact series key. */
   private final Map<String, MockConfig> mocks;
+  /** Unpaused {@code calc(...)} expressions: judged by {@code io.peregrine.judge.expr}, not here. */
+  private final List<Expression> multiMetric;
+  /**
+   * With agent-lost alerts on: each host's untagged nodata strategies on {@code agent.alive}, which the agent-lost
+   * check raises from hbs's heartbeats instead of the samples' silence (else one outage would raise both).
+   */
+  private final Map<String, List<Rule>> agentNodata;
 
   private StrategyIndex(long version, Map<String, Map<String, List<Rule>>> byHost,
       Map<String, List<Rule>> expressionsByMetric, List<RuleProblem> skipped, List<RuleProblem> warnings,
-      int strategyCount, int pausedExpressions, Map<String, MockConfig> mocks) {
+      int strategyCount, int pausedExpressions, Map<String, MockConfig> mocks, List<Expression> multiMetric,
+      Map<String, List<Rule>> agentNodata) {
+    this.agentNodata = agentNodata;
     this.mocks = mocks;
+    this.multiMetric = multiMetric;
     this.version = version;
     this.byHost = byHost;
     this.expressionsByMetric = expressionsByMetric;
@@ -52,6 +66,14 @@ public final class StrategyIndex implements RuleLookup {
 
   /** Builds the index of a full set; strategies and expressions that cannot be judged are left out with a reason. */
   public static StrategyIndex build(StrategySet set, int historySize) {
+    return build(set, historySize, false);
+  }
+
+  /**
+   * @param agentLost agent-lost alerts are on: untagged nodata strategies on {@code agent.alive} are left to them
+   *     (see {@link #agentAliveRules}) and not judged on the samples' silence
+   */
+  public static StrategyIndex build(StrategySet set, int historySize, boolean agentLost) {
     RuleFactory factory = new RuleFactory(historySize);
     List<RuleProblem> skipped = new ArrayList<>();
     List<RuleProblem> warnings = new ArrayList<>();
@@ -59,6 +81,7 @@ public final class StrategyIndex implements RuleLookup {
     Map<Strategy, Rule> parsed = new HashMap<>();
     Map<Strategy, Boolean> failed = new HashMap<>();
     Map<String, Map<String, List<Rule>>> byHost = new HashMap<>();
+    Map<String, List<Rule>> agentNodata = new HashMap<>();
     for (HostStrategies host : set.getHostsList()) {
       Map<String, List<Rule>> byMetric = byHost.computeIfAbsent(host.getHostname(), h -> new HashMap<>());
       for (Strategy s : host.getStrategiesList()) {
@@ -72,16 +95,23 @@ public final class StrategyIndex implements RuleLookup {
             skipped.add(new RuleProblem("strategy", s.getId(), s.getFunc(), e.getMessage()));
           }
         }
-        if (rule != null) {
+        if (rule != null && agentLost && isAgentNodata(rule)) {
+          agentNodata.computeIfAbsent(host.getHostname(), h -> new ArrayList<>()).add(rule);
+        } else if (rule != null) {
           byMetric.computeIfAbsent(rule.metric(), m -> new ArrayList<>()).add(rule);
         }
       }
     }
     Map<String, List<Rule>> byMetricExpr = new HashMap<>();
     int paused = 0;
+    List<Expression> multiMetric = new ArrayList<>();
     for (Expression e : set.getExpressionsList()) {
       if (e.getPause()) {
         paused++;
+        continue;
+      }
+      if (ExprParser.isCalc(e.getExpression())) {
+        multiMetric.add(e);
         continue;
       }
       try {
@@ -111,7 +141,8 @@ public final class StrategyIndex implements RuleLookup {
     Map<String, List<Rule>> frozenExpr = new HashMap<>();
     byMetricExpr.forEach((metric, rules) -> frozenExpr.put(metric, List.copyOf(rules)));
     return new StrategyIndex(set.getVersion(), Map.copyOf(frozenHosts), Map.copyOf(frozenExpr),
-        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused, Map.copyOf(mocks));
+        List.copyOf(skipped), List.copyOf(warnings), parsed.size(), paused, Map.copyOf(mocks),
+        List.copyOf(multiMetric), Map.copyOf(agentNodata));
   }
 
   @Override
@@ -138,6 +169,31 @@ public final class StrategyIndex implements RuleLookup {
   @Override
   public MockConfig mock(String seriesKey) {
     return mocks.get(seriesKey);
+  }
+
+  private static boolean isAgentNodata(Rule r) {
+    return r.metric().equals(Evaluator.AGENT_METRIC) && r.tags().isEmpty()
+        && r.function().kind() == JudgeFunction.Kind.NODATA;
+  }
+
+  /**
+   * The host's strategies on {@code agent.alive} the agent-lost check may use: those the samples are judged by,
+   * and the nodata ones left to it.
+   */
+  public List<Rule> agentAliveRules(String host) {
+    List<Rule> nodata = agentNodata.get(host);
+    List<Rule> judged = strategies(host, Evaluator.AGENT_METRIC);
+    if (nodata == null) {
+      return judged;
+    }
+    List<Rule> all = new ArrayList<>(judged);
+    all.addAll(nodata);
+    return all;
+  }
+
+  /** hbs's unpaused multi-metric expressions ({@code calc(...)}); the same list object for the index's life. */
+  public List<Expression> multiMetricExpressions() {
+    return multiMetric;
   }
 
   public int mockCount() {

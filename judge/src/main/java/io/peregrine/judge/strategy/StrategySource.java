@@ -40,6 +40,7 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
   private final String hbsAddress;
   private final Duration refresh;
   private final int historySize;
+  private final boolean agentLost;
   private final Counter refreshes;
   private final Counter failures;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -52,6 +53,13 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
   private volatile ScheduledExecutorService scheduler;
 
   public StrategySource(String hbsAddress, Duration refresh, int historySize, MeterRegistry registry) {
+    this(hbsAddress, refresh, historySize, false, registry);
+  }
+
+  /** @param agentLost agent-lost alerts are on (see {@link StrategyIndex#build(StrategySet, int, boolean)}) */
+  public StrategySource(String hbsAddress, Duration refresh, int historySize, boolean agentLost,
+      MeterRegistry registry) {
+    this.agentLost = agentLost;
     this.hbsAddress = hbsAddress;
     this.refresh = refresh;
     this.historySize = historySize;
@@ -118,7 +126,7 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
   }
 
   void install(StrategySet set) {
-    StrategyIndex index = StrategyIndex.build(set, historySize);
+    StrategyIndex index = StrategyIndex.build(set, historySize, agentLost);
     current = index;
     loaded = true;
     if (reported.size() > MAX_REPORTED) {

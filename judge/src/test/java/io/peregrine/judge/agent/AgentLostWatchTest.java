@@ -38,7 +38,7 @@ class AgentLostWatchTest {
         .addHosts(HostStrategies.newBuilder().setHostname("batch-01")
             .addStrategies(strategy(22, "cpu.idle", "all(#3)", "<", 10)))
         .build();
-    StrategyIndex index = StrategyIndex.build(set, 11);
+    StrategyIndex index = StrategyIndex.build(set, 11, true);
     Evaluator evaluator = new Evaluator(new HistoryStore(11, clock, registry), () -> index, events::add, 11,
         Duration.ofSeconds(300), clock, registry);
     watch = new AgentLostWatch("127.0.0.1:1", Duration.ofSeconds(10), Duration.ofSeconds(180), () -> index,
@@ -87,6 +87,37 @@ class AgentLostWatchTest {
     watch.judge(live(T0 + 4000, host("web-01", T0 + 3990, false)));
     assertThat(events).extracting(AlertEvent::status).containsExactly(AlertEvent.PROBLEM, AlertEvent.OK);
     assertThat(registry.get("judge.agent.lost.hosts").gauge().value()).isZero();
+  }
+
+  @Test
+  void aNodataAgentAliveStrategyRaisesOneAlertNotOneFromTheSamplesAndOneFromHbs() {
+    StrategySet set = StrategySet.newBuilder().setVersion(1)
+        .addHosts(HostStrategies.newBuilder().setHostname("web-01")
+            .addStrategies(strategy(21, "agent.alive", "nodata(#3)", "==", 0).setPriority(0).setMaxStep(1)))
+        .build();
+    for (boolean agentLost : new boolean[] {true, false}) {
+      events.clear();
+      clock.setSeconds(T0);
+      StrategyIndex index = StrategyIndex.build(set, 11, agentLost);
+      Evaluator evaluator = new Evaluator(new HistoryStore(11, clock, registry), () -> index, events::add, 11,
+          Duration.ofSeconds(300), clock, registry);
+      AgentLostWatch w = new AgentLostWatch("127.0.0.1:1", Duration.ofSeconds(10), Duration.ofSeconds(180),
+          () -> index, evaluator, registry);
+      evaluator.judge(io.peregrine.common.testing.TestSamples.gauge("web-01", "agent.alive", "", 1, T0));
+      for (long t = T0 + 1; t <= T0 + 400; t++) {
+        clock.setSeconds(t);
+        evaluator.checkSilence(); // the agent stopped: its agent.alive samples stop with its heartbeats
+      }
+      if (agentLost) {
+        w.judge(live(T0 + 400, host("web-01", T0, false)));
+        assertThat(events).as("agent-lost on: hbs's heartbeats raise it, the samples' silence does not")
+            .extracting(AlertEvent::id).containsExactly("s_21_" + SeriesKey.md5Hex("web-01/agent.alive/source=hbs"));
+      } else {
+        // (the judge runs no agent-lost check then)
+        assertThat(events).as("agent-lost off: the nodata strategy judges the samples' silence")
+            .extracting(AlertEvent::id).containsExactly("s_21_" + SeriesKey.md5Hex("web-01/agent.alive"));
+      }
+    }
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.Map;
 /** Alert events for the sender's tests. */
 public final class TestEvents {
   /** Open-Falcon's own event JSON, as its judge writes it (no Peregrine fields): strategy 17, action 9, p2. */
-  public static final String OPEN_FALCON_JSON = "{\"id\":\"s_17_9711851e87405934abe414df1fde8805\",\"strategy\":"
+  public static final String OPEN_FALCON_JSON = "{\"id\":\"s_17_27889eb1b8f565150a6f615f1157cc5c\",\"strategy\":"
       + "{\"id\":17,\"metric\":\"cpu.idle\",\"tags\":{},\"func\":\"all(#3)\",\"operator\":\"<\",\"rightValue\":5,"
       + "\"maxStep\":3,\"priority\":2,\"note\":\"cpu almost busy\",\"tpl\":{\"id\":4,\"name\":\"linux-base\","
       + "\"parentId\":0,\"actionId\":9,\"creator\":\"root\"}},\"expression\":null,\"status\":\"PROBLEM\","
