@@ -131,7 +131,8 @@ final class Bodies {
     List<String> order = value.getClass().isRecord()
         ? Arrays.stream(value.getClass().getRecordComponents()).map(c -> c.getName()).toList() : List.of();
     throw ApiException.badFields(violations.stream()
-        .map(v -> Map.entry(v.getPropertyPath().toString(), v))
+        // Hibernate Validator names list elements "hostnames[0].<list element>"; the client wrote hostnames[0]
+        .map(v -> Map.entry(v.getPropertyPath().toString().replaceAll("\\.<[^>]+>", ""), v))
         .sorted(Comparator.<Map.Entry<String, ConstraintViolation<Object>>>comparingInt(e -> {
           int i = order.indexOf(e.getKey().split("[.\\[]", 2)[0]);
           return i < 0 ? Integer.MAX_VALUE : i;
