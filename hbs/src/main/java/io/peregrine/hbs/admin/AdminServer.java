@@ -59,6 +59,8 @@ public final class AdminServer implements Component {
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(registry.scrape()));
     routes.get("/health", ctx -> health(ctx, health, bodies));
+    byte[] openapi = openApiDocument();
+    routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
     app.before("/api/*", AdminServer::requireJson);
     app.after("/api/*", ctx -> {
       if (!ctx.method().name().equals("GET") && ctx.statusCode() < 300) {
@@ -105,6 +107,18 @@ public final class AdminServer implements Component {
   /** Every route the server answers, as {@code METHOD path} with Javalin's {@code {param}} syntax, sorted. */
   public List<String> routes() {
     return routes.all();
+  }
+
+  /** The OpenAPI document kept beside the code ({@code src/main/resources/openapi.yaml}). */
+  static byte[] openApiDocument() {
+    try (var in = AdminServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */
