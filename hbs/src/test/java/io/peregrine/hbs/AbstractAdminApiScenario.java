@@ -253,6 +253,62 @@ abstract class AbstractAdminApiScenario {
   }
 
   @Test
+  void exportImportRoundTripIsStableIdempotentAndDryRunOnlyPrints() throws Exception {
+    long action = hbs.create("/api/v1/actions", "{\"uic\":\"ops\",\"url\":\"http://hook\",\"callback\":true}");
+    hbs.create("/api/v1/teams", "{\"name\":\"ops\",\"users\":[{\"name\":\"bob\",\"email\":\"b@x\"},"
+        + "{\"name\":\"alice\",\"phone\":\"+1\"}]}");
+    long base = hbs.create("/api/v1/templates", "{\"name\":\"base\",\"actionId\":" + action + "}");
+    long web = hbs.create("/api/v1/templates", "{\"name\":\"web\",\"parentId\":" + base + "}");
+    long cpu = hbs.create("/api/v1/strategies", "{\"templateId\":" + base + ",\"metric\":\"cpu.busy\","
+        + "\"operator\":\">\",\"rightValue\":90,\"priority\":2,\"func\":\"all(#3)\",\"maxStep\":3}");
+    hbs.create("/api/v1/strategies", "{\"templateId\":" + web + ",\"metric\":\"net.port.listen\","
+        + "\"tags\":\"port=80\",\"operator\":\"<\",\"rightValue\":1,\"priority\":1,\"runBegin\":\"08:00\","
+        + "\"runEnd\":\"20:00\"}");
+    long group = hbs.create("/api/v1/groups", "{\"name\":\"web\"}");
+    hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[\"web-02\",\"web-01\"]}");
+    hbs.ok("/api/v1/groups/" + group + "/templates", "{\"templateId\":" + web + "}");
+    hbs.create("/api/v1/groups/" + group + "/plugins", "{\"dir\":\"sys/ntp\"}");
+    hbs.create("/api/v1/expressions", "{\"expression\":\"each(metric=qps service=api)\",\"operator\":\">\","
+        + "\"rightValue\":1000,\"priority\":3,\"actionId\":" + action + "}");
+    hbs.create("/api/v1/nodata", "{\"name\":\"web-alive\",\"obj\":\"web\",\"objType\":\"group\","
+        + "\"metric\":\"agent.alive\",\"mock\":-1}");
+
+    io.peregrine.hbs.admin.ConfigYaml here = new io.peregrine.hbs.admin.ConfigYaml(hbs.server.database());
+    String yaml = here.export();
+    assertThat(yaml).contains("name: base", "parent: base", "metric: cpu.busy", "- web-01", "uic: ops")
+        .doesNotContain("Id:");
+    assertThat(here.importYaml(yaml, false)).isEmpty();
+    assertThat(here.export()).isEqualTo(yaml);
+
+    try (TestDatabase otherDb = openDatabase(); HbsHarness other = new HbsHarness(HbsHarness.config(otherDb))) {
+      io.peregrine.hbs.admin.ConfigYaml there = new io.peregrine.hbs.admin.ConfigYaml(other.server.database());
+      assertThat(there.importYaml(yaml, true)).contains("+ template base", "+ group web", "+ user alice");
+      assertThat(there.export()).doesNotContain("cpu.busy");
+      assertThat(there.importYaml(yaml, false)).contains("+ template web", "+ nodata web-alive");
+      assertThat(there.export()).isEqualTo(yaml);
+      assertThat(there.importYaml(yaml, false)).isEmpty();
+      other.server.refreshNow(); // an import writes SQL; a running hbs sees it at its next configRefresh
+      assertThat(other.strategies(0).getHostsList()).isNotEmpty();
+    }
+
+    String changed = yaml.replace("rightValue: \"90\"", "rightValue: \"95\"").replace("- sys/ntp", "- sys/chrony");
+    assertThat(changed).isNotEqualTo(yaml);
+    List<String> diff = here.importYaml(changed, true);
+    assertThat(diff).anyMatch(l -> l.startsWith("~ template base strategy cpu.busy{}: rightValue"))
+        .anyMatch(l -> l.startsWith("~ group web: pluginDirs"));
+    assertThat(here.export()).isEqualTo(yaml);
+    assertThat(here.importYaml(changed, false)).isEqualTo(diff);
+    assertThat(ok(hbs.get("/api/v1/strategies/" + cpu)).get("rightValue").asText()).isEqualTo("95");
+    assertThat(here.importYaml(changed, false)).isEmpty();
+
+    String broken = yaml.replace("parent: base", "parent: nowhere");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> here.importYaml(broken, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nowhere");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> here.importYaml("groups: [{name: g, bogus: 1}]", true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus");
+  }
+
+  @Test
   void badInputOnEveryRouteAnswersAClearError() throws Exception {
     AdminBadInputCases.run(hbs);
   }

@@ -10,7 +10,7 @@ class AdminApiH2Test extends AbstractAdminApiScenario {
 
   @Override
   TestDatabase openDatabase() {
-    return TestDatabase.h2(dir);
+    return TestDatabase.h2(dir.resolve(TestDatabase.uniqueName())); // each call a database of its own
   }
 
   @Override
