@@ -63,6 +63,8 @@ public final class AdminServer implements Component {
     routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
     app.before("/api/*", AdminServer::requireJson);
     app.after("/api/*", ctx -> {
+      registry.counter("hbs_admin_requests_total", "method", ctx.method().name(),
+          "status", Integer.toString(ctx.statusCode())).increment();
       if (!ctx.method().name().equals("GET") && ctx.statusCode() < 300) {
         onChange.run();
       }
