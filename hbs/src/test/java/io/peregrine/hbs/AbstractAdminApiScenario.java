@@ -306,6 +306,21 @@ abstract class AbstractAdminApiScenario {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nowhere");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> here.importYaml("groups: [{name: g, bogus: 1}]", true))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus");
+    String before = here.export();
+    for (String[] bad : new String[][] {
+        {"templates: [{name: t, strategies: [{operator: '>', rightValue: '1', priority: 1}]}]", "metric"},
+        {"templates: [{name: t, strategies: [{metric: m, operator: '=>', rightValue: '1', priority: 1}]}]", "operator"},
+        {"templates: [{name: t, strategies: [{metric: m, operator: '>', rightValue: x, priority: 1}]}]", "rightValue"},
+        {"templates: [{name: t, parent: t}]", "itself"},
+        {"groups: [{name: g, hosts: ['']}]", "host"},
+        {"nodata: [{name: n, obj: h, objType: vm, metric: m, mock: 1}]", "objType"},
+        {"teams: [{name: t, users: [nobody]}]", "nobody"},
+        {"users: [{name: a}, {name: a}]", "twice"},
+        {"", "not a configuration file"}, {"~", "empty"}}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> here.importYaml(bad[0], false)).as(bad[0])
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad[1]);
+    }
+    assertThat(here.export()).as("a refused file writes nothing").isEqualTo(before);
   }
 
   @Test

@@ -40,7 +40,8 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
   public record Strategy(String metric, String tags, String func, String operator, String rightValue,
       Integer maxStep, Integer priority, String note, String runBegin, String runEnd) {
     Strategy normal() {
-      return new Strategy(metric, StrategyRules.tags("tags", s(tags), metric), StrategyRules.func("func", func),
+      String m = StrategyRules.metric("metric", checkedName(metric, "a strategy's metric"));
+      return new Strategy(m, StrategyRules.tags("tags", s(tags), m), StrategyRules.func("func", func),
           StrategyRules.operator("operator", operator), StrategyRules.rightValue("rightValue", number(rightValue)),
           maxStep == null ? 1 : maxStep, required(priority, "priority"), s(note), s(runBegin), s(runEnd));
     }
@@ -63,7 +64,9 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
   public record Group(String name, String createUser, List<String> hosts, List<String> templates,
       List<String> pluginDirs) {
     Group normal() {
-      return new Group(name, s(createUser), sorted(hosts), sorted(templates), sorted(pluginDirs));
+      List<String> names = sorted(hosts);
+      names.forEach(h -> checkedName(h, "a host of group '" + name + "'"));
+      return new Group(name, s(createUser), names, sorted(templates), sorted(pluginDirs));
     }
   }
 
@@ -87,7 +90,12 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
   public record Nodata(String name, String obj, String objType, String metric, String tags, String dstype,
       Integer step, Double mock) {
     Nodata normal() {
-      return new Nodata(name, s(obj), s(objType), metric, StrategyRules.tags("tags", s(tags), metric),
+      String m = StrategyRules.metric("metric", checkedName(metric, "nodata '" + name + "' metric"));
+      if (!List.of("host", "group", "other").contains(s(objType))) {
+        throw new IllegalArgumentException("nodata '" + name + "': objType must be host, group or other, got '"
+            + objType + "'");
+      }
+      return new Nodata(name, s(obj), s(objType), m, StrategyRules.tags("tags", s(tags), m),
           dstype == null ? "GAUGE" : dstype, step == null ? 60 : step, mock == null ? 0 : mock);
     }
   }
@@ -101,6 +109,18 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
         list(groups).stream().map(Group::normal).sorted(Comparator.comparing(Group::name)).toList(),
         list(expressions).stream().map(Expression::normal).sorted(Comparator.comparing(Expression::key)).toList(),
         list(nodata).stream().map(Nodata::normal).sorted(Comparator.comparing(Nodata::name)).toList());
+  }
+
+  /** A name: not empty, at most 255 characters, no control characters (what the admin API takes). */
+  private static String checkedName(String v, String what) {
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(what + " is missing");
+    }
+    if (v.length() > io.peregrine.common.model.Limits.MAX_NAME_LENGTH || v.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(what + " '" + v + "' is longer than "
+          + io.peregrine.common.model.Limits.MAX_NAME_LENGTH + " characters or holds a control character");
+    }
+    return v.trim();
   }
 
   private static <T> List<T> list(List<T> l) {

@@ -77,11 +77,15 @@ public final class ConfigYaml {
   public List<String> importYaml(String text, boolean dryRun) {
     ConfigDocument want;
     try {
-      want = yaml.readValue(text, ConfigDocument.class).normal();
+      ConfigDocument read = yaml.readValue(text, ConfigDocument.class);
+      want = read == null ? null : read.normal();
     } catch (IOException e) {
       throw new IllegalArgumentException("not a configuration file: " + e.getMessage(), e);
     } catch (ApiException | NullPointerException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    if (want == null) {
+      throw new IllegalArgumentException("the file is empty");
     }
     check(want);
     return db.tx(h -> {
