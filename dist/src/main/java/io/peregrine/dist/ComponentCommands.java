@@ -97,7 +97,7 @@ final class ComponentCommands {
 
   @Command(name = "hbs", mixinStandardHelpOptions = true,
       description = "Run hbs: agent heartbeats and config (gRPC 6030), the SQL config store and admin API "
-          + "(HTTP 6031).")
+          + "(HTTP 6031).", subcommands = {HbsConfigCommands.Export.class, HbsConfigCommands.Import.class})
   static final class Hbs extends Single {
     String component() {
       return "hbs";

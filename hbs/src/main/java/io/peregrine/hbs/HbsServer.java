@@ -5,9 +5,8 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
-import io.peregrine.hbs.admin.AdminRoutes;
+import io.peregrine.hbs.admin.AdminServer;
 import io.peregrine.hbs.grpc.HbsServiceImpl;
 import io.peregrine.hbs.grpc.HeartbeatService;
 import io.peregrine.hbs.grpc.ReceiversService;
@@ -27,15 +26,12 @@ import java.util.concurrent.ExecutionException;
  * served before there is a set to serve. Close runs the other way.
  */
 public final class HbsServer implements Component {
-  /** Admin traffic is a person or a script; a few threads are plenty. */
-  static final int HTTP_THREADS = 4;
-
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("hbs");
   private final Lifecycle lifecycle = new Lifecycle("hbs");
   private final Database db;
   private final ConfigRefresher refresher;
   private final GrpcServerHost grpc;
-  private final HttpServerHost http;
+  private final AdminServer http;
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
@@ -46,8 +42,7 @@ public final class HbsServer implements Component {
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
             new io.peregrine.hbs.grpc.LivenessService(db, clock))));
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
-    this.http = new HttpServerHost("hbs-http", config.httpListen(), HTTP_THREADS, registry, health);
-    AdminRoutes.register(http, db, refresher::requestRefresh);
+    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh);
     lifecycle.add(db);
     if (config.seedDemo()) {
       lifecycle.add(new DemoSeed(db));
@@ -73,6 +68,11 @@ public final class HbsServer implements Component {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** Every route of the HTTP port, as {@code METHOD path}. */
+  public List<String> httpRoutes() {
+    return http.routes();
   }
 
   public PrometheusMeterRegistry registry() {

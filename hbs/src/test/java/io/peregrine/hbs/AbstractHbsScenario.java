@@ -390,7 +390,8 @@ abstract class AbstractHbsScenario {
     assertThat(health.get("status").asText()).isEqualTo("UP");
     assertThat(health.get("checks").get("database").asText()).isEqualTo("UP");
     assertThat(hbs.text("/metrics")).contains("hbs_hosts{component=\"hbs\"} 2.0", "hbs_strategy_set_version",
-        "hbs_strategy_set_strategies", "hikaricp_connections_max");
+        "hbs_strategy_set_strategies", "hikaricp_connections_max",
+        "hbs_admin_requests_total{component=\"hbs\",method=\"POST\",status=\"201\"}");
   }
 
   @Test

@@ -32,9 +32,13 @@ final class HbsHarness implements AutoCloseable {
   private final ManagedChannel channel;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  record Response(int status, JsonNode json) {
+  record Response(int status, JsonNode json, java.net.http.HttpHeaders headers) {
     long id() {
       return json.get("id").asLong();
+    }
+
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -93,6 +97,22 @@ final class HbsHarness implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Response patch(String path, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** Any method, body (null for none) and content type (null for none). */
+  Response request(String method, String path, String body, String contentType)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b);
+  }
+
   Response delete(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).DELETE());
   }
@@ -127,7 +147,7 @@ final class HbsHarness implements AutoCloseable {
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
-    return new Response(r.statusCode(), body);
+    return new Response(r.statusCode(), body, r.headers());
   }
 
   @Override

@@ -1,30 +1,52 @@
 package io.peregrine.hbs.admin;
 
-/** An answer other than success, with the status and the message the client sees ({"error": ..., "field": ...}). */
-final class ApiException extends RuntimeException {
-  private final int status;
-  private final String field;
+import java.util.List;
 
-  ApiException(int status, String field, String message) {
+/**
+ * An answer other than success: the status and what the client sees,
+ * {@code {"error": ..., "field": ..., "errors": [{"field", "error"}, ...]}} ({@code field} names the first bad
+ * field, {@code errors} lists every one found).
+ */
+final class ApiException extends RuntimeException {
+  /** One bad field of a request and what is wrong with it. */
+  record FieldError(String field, String error) {
+  }
+
+  private final int status;
+  private final List<FieldError> errors;
+
+  ApiException(int status, String message, List<FieldError> errors) {
     super(message);
     this.status = status;
-    this.field = field;
+    this.errors = List.copyOf(errors);
+  }
+
+  ApiException(int status, String message) {
+    this(status, message, List.of());
   }
 
   static ApiException badField(String field, String message) {
-    return new ApiException(400, field, "field '" + field + "' " + message);
+    return badFields(List.of(new FieldError(field, "field '" + field + "' " + message)));
+  }
+
+  /** 400 naming every field in {@code errors}; the message is the first one's. */
+  static ApiException badFields(List<FieldError> errors) {
+    return new ApiException(400, errors.get(0).error(), errors);
   }
 
   static ApiException notFound(String what) {
-    return new ApiException(404, null, what + " does not exist");
+    return new ApiException(404, what + " does not exist");
+  }
+
+  static ApiException conflict(String message) {
+    return new ApiException(409, message);
   }
 
   int status() {
     return status;
   }
 
-  /** The request field at fault, or null. */
-  String field() {
-    return field;
+  List<FieldError> errors() {
+    return errors;
   }
 }

@@ -30,12 +30,12 @@ final class StrategyRules {
 
   private StrategyRules() {}
 
-  /** The function, normalised (no spaces): {@code all(#3)}, {@code lookup(#2,3)}, {@code stddev(#5)}. */
-  static String func(JsonBody body, String field) {
-    String f = body.text(field, "all(#1)", 32).replace(" ", "");
+  /** The function, normalised (no spaces): {@code all(#3)}, {@code lookup(#2,3)}; null means {@code all(#1)}. */
+  static String func(String field, String value) {
+    String f = value == null || value.isEmpty() ? "all(#1)" : value.replace(" ", "");
     Matcher one = ONE_ARG.matcher(f);
     if (one.matches()) {
-      points(body, field, Integer.parseInt(one.group(2)));
+      points(field, Integer.parseInt(one.group(2)));
       return f;
     }
     if (NODATA.matcher(f).matches()) {
@@ -45,118 +45,104 @@ final class StrategyRules {
     if (two.matches()) {
       int k = Integer.parseInt(two.group(2));
       int n = Integer.parseInt(two.group(3));
-      points(body, field, k);
-      points(body, field, n);
+      points(field, k);
+      points(field, n);
       if (two.group(1).equals("lookup") && k > n) {
-        throw body.bad(field, "lookup(#k,n) needs k <= n, got '" + f + "'");
+        throw ApiException.badField(field, "lookup(#k,n) needs k <= n, got '" + f + "'");
       }
       return f;
     }
-    throw body.bad(field, "must be one of all|max|min|sum|avg|diff|pdiff|stddev(#n), lookup|kdiff|kpdiff(#k,n) "
-        + "or nodata(#n)|nodata(<n>s|m|h), got '" + f + "'");
+    throw ApiException.badField(field, "must be one of all|max|min|sum|avg|diff|pdiff|stddev(#n), "
+        + "lookup|kdiff|kpdiff(#k,n) or nodata(#n)|nodata(<n>s|m|h), got '" + f + "'");
   }
 
-  static String operator(JsonBody body, String field) {
-    String op = body.text(field, 2);
+  static String operator(String field, String op) {
     if (!OPERATORS.contains(op)) {
-      throw body.bad(field, "must be one of == = != < <= > >=, got '" + op + "'");
+      throw ApiException.badField(field, "must be one of == = != < <= > >=, got '" + op + "'");
     }
     return op;
   }
 
-  /** 0 is the most urgent, 6 the least; required, so nothing pages at P0 by omission. */
-  static int priority(JsonBody body, String field) {
-    return (int) body.integer(field, 0, 6);
-  }
-
-  /** 0 is allowed and means "never send" (Open-Falcon's rule); 1 sends once per problem. */
-  static int maxStep(JsonBody body, String field) {
-    return (int) body.integer(field, 1, 0, 1_000_000);
-  }
-
   /** The right value as stored text: whole numbers without a fraction ({@code 90}, not {@code 90.0}). */
-  static String rightValue(JsonBody body, String field) {
-    double d = body.number(field);
+  static String rightValue(String field, double d) {
+    if (!Double.isFinite(d)) {
+      throw ApiException.badField(field, "must be a finite number");
+    }
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return Long.toString((long) d);
     }
     return Double.toString(d);
   }
 
-  static String metric(JsonBody body, String field) {
-    String m = body.text(field, Limits.MAX_NAME_LENGTH);
+  static String metric(String field, String m) {
     if (m.chars().anyMatch(Character::isWhitespace)) {
-      throw body.bad(field, "must not contain spaces, got '" + m + "'");
+      throw ApiException.badField(field, "must not contain spaces, got '" + m + "'");
     }
     return m;
   }
 
   /** Canonical tags ({@code k=v,k2=v2} sorted by key), the same text the samples carry. */
-  static String tags(JsonBody body, String field, String metric) {
-    String raw = body.text(field, "", Limits.MAX_METRIC_AND_TAGS_LENGTH);
+  static String tags(String field, String raw, String metric) {
     String canonical;
     try {
-      canonical = Tags.canonical(raw);
+      canonical = Tags.canonical(raw == null ? "" : raw);
     } catch (Tags.InvalidTagsException e) {
-      throw body.bad(field, e.getMessage());
+      throw ApiException.badField(field, e.getMessage());
     }
     if (metric.length() + canonical.length() > Limits.MAX_METRIC_AND_TAGS_LENGTH) {
-      throw body.bad(field, "with the metric is longer than " + Limits.MAX_METRIC_AND_TAGS_LENGTH + " characters");
+      throw ApiException.badField(field, "with the metric is longer than " + Limits.MAX_METRIC_AND_TAGS_LENGTH
+          + " characters");
     }
     return canonical;
   }
 
   /** A run window: both empty (always) or both {@code HH:MM}. */
-  static String[] runWindow(JsonBody body, String beginField, String endField) {
-    String begin = body.text(beginField, "", 5);
-    String end = body.text(endField, "", 5);
-    if (begin.isEmpty() != end.isEmpty()) {
-      throw body.bad(begin.isEmpty() ? beginField : endField, "must be set together with the other end of the "
-          + "run window");
+  static String[] runWindow(String beginField, String begin, String endField, String end) {
+    String b = begin == null ? "" : begin;
+    String e = end == null ? "" : end;
+    if (b.isEmpty() != e.isEmpty()) {
+      throw ApiException.badField(b.isEmpty() ? beginField : endField, "must be set together with the other end "
+          + "of the run window");
     }
-    if (!begin.isEmpty() && !HH_MM.matcher(begin).matches()) {
-      throw body.bad(beginField, "must be HH:MM (00:00..23:59), got '" + begin + "'");
+    if (!b.isEmpty() && !HH_MM.matcher(b).matches()) {
+      throw ApiException.badField(beginField, "must be HH:MM (00:00..23:59), got '" + b + "'");
     }
-    if (!end.isEmpty() && !HH_MM.matcher(end).matches()) {
-      throw body.bad(endField, "must be HH:MM (00:00..23:59), got '" + end + "'");
+    if (!e.isEmpty() && !HH_MM.matcher(e).matches()) {
+      throw ApiException.badField(endField, "must be HH:MM (00:00..23:59), got '" + e + "'");
     }
-    return new String[] {begin, end};
+    return new String[] {b, e};
   }
 
   /** {@code each(metric=qps service=api)}: space-separated k=v pairs, one of them the metric. */
-  static String expression(JsonBody body, String field) {
-    String x = body.text(field, MAX_EXPRESSION_LENGTH);
+  static String expression(String field, String x) {
     if (x.startsWith("calc")) {
       if (!CALC.matcher(x).matches()) {
-        throw body.bad(field, "must look like calc(mem.memused / mem.memtotal * 100), got '" + x + "'");
+        throw ApiException.badField(field, "must look like calc(mem.memused / mem.memtotal * 100), got '" + x + "'");
       }
       return x;
     }
     Matcher m = SELECTOR.matcher(x);
     if (!m.matches()) {
-      throw body.bad(field, "must look like each(metric=qps service=api) or calc(<expression>), got '" + x + "'");
+      throw ApiException.badField(field,
+          "must look like each(metric=qps service=api) or calc(<expression>), got '" + x + "'");
     }
     boolean hasMetric = false;
     for (String pair : m.group(1).trim().split("\\s+")) {
       int eq = pair.indexOf('=');
       if (eq <= 0 || eq == pair.length() - 1) {
-        throw body.bad(field, "has '" + pair + "' where k=v was expected");
+        throw ApiException.badField(field, "has '" + pair + "' where k=v was expected");
       }
       hasMetric |= pair.substring(0, eq).equals("metric");
     }
     if (!hasMetric) {
-      throw body.bad(field, "must name a metric, e.g. each(metric=qps service=api)");
+      throw ApiException.badField(field, "must name a metric, e.g. each(metric=qps service=api)");
     }
     return x;
   }
 
-  static String note(JsonBody body, String field) {
-    return body.text(field, "", MAX_NOTE_LENGTH);
-  }
-
-  private static void points(JsonBody body, String field, int n) {
+  private static void points(String field, int n) {
     if (n < 1 || n > MAX_POINTS) {
-      throw body.bad(field, "counts points from 1 to " + MAX_POINTS + ", got " + n);
+      throw ApiException.badField(field, "counts points from 1 to " + MAX_POINTS + ", got " + n);
     }
   }
 }

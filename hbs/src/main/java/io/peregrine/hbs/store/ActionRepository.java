@@ -29,4 +29,30 @@ public final class ActionRepository {
   private static int flag(boolean b) {
     return b ? 1 : 0;
   }
+
+  public Page<ActionRow> page(Handle h, Listing l) {
+    return new Page<>(l.rows(h, "SELECT " + ActionRow.COLUMNS + " FROM action", ActionRow.MAPPER),
+        Listing.count(h, "action", l.filter()));
+  }
+
+  public boolean update(Handle h, long id, ActionRow a) {
+    return h.createUpdate("UPDATE action SET uic = :uic, url = :url, callback = :cb, before_callback_sms = :bsms, "
+            + "before_callback_mail = :bmail, after_callback_sms = :asms, after_callback_mail = :amail "
+            + "WHERE id = :id")
+        .bind("uic", a.uic()).bind("url", a.url()).bind("cb", flag(a.callback()))
+        .bind("bsms", flag(a.beforeCallbackSms())).bind("bmail", flag(a.beforeCallbackMail()))
+        .bind("asms", flag(a.afterCallbackSms())).bind("amail", flag(a.afterCallbackMail())).bind("id", id)
+        .execute() > 0;
+  }
+
+  public boolean delete(Handle h, long id) {
+    return h.createUpdate("DELETE FROM action WHERE id = :id").bind("id", id).execute() > 0;
+  }
+
+  /** Ids of the actions whose {@code uic} lists the team name. */
+  public List<Long> idsNamingTeam(Handle h, String team) {
+    return list(h).stream()
+        .filter(a -> java.util.Arrays.stream(a.uic().split(",")).map(String::trim).anyMatch(team::equals))
+        .map(ActionRow::id).toList();
+  }
 }

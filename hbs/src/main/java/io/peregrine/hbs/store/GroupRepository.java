@@ -9,15 +9,18 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL on {@code grp} and what hangs off it: {@code grp_host}, {@code grp_tpl}, {@code plugin_dir}. */
 public final class GroupRepository {
-  public List<GroupRow> list(Handle h) {
-    return assemble(h, h.createQuery("SELECT id, grp_name, create_user FROM grp ORDER BY grp_name")
-        .map((rs, ctx) -> new GroupRow(rs.getLong("id"), rs.getString("grp_name"), rs.getString("create_user"),
-            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()))
-        .list());
+  private static final String SELECT = "SELECT id, grp_name, create_user FROM grp";
+  private static final org.jdbi.v3.core.mapper.RowMapper<GroupRow> MAPPER = (rs, ctx) -> new GroupRow(
+      rs.getLong("id"), rs.getString("grp_name"), rs.getString("create_user"), new ArrayList<>(), new ArrayList<>(),
+      new ArrayList<>());
+
+  public Page<GroupRow> page(Handle h, Listing l) {
+    return new Page<>(assemble(h, l.rows(h, SELECT, MAPPER)), Listing.count(h, "grp", l.filter()));
   }
 
   public Optional<GroupRow> find(Handle h, long id) {
-    return list(h).stream().filter(g -> g.id() == id).findFirst();
+    List<GroupRow> one = h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map(MAPPER).list();
+    return assemble(h, one).stream().findFirst();
   }
 
   public boolean exists(Handle h, long id) {
@@ -37,6 +40,35 @@ public final class GroupRepository {
 
   public long findOrCreate(Handle h, String name, String createUser) {
     return idOf(h, name).orElseGet(() -> create(h, name, createUser));
+  }
+
+  public boolean update(Handle h, long id, String name, String createUser) {
+    return h.createUpdate("UPDATE grp SET grp_name = :name, create_user = :user WHERE id = :id")
+        .bind("name", name).bind("user", createUser).bind("id", id).execute() > 0;
+  }
+
+  /** Deletes the group with its memberships, template bindings and plugin directories (hosts and templates stay). */
+  public boolean delete(Handle h, long id) {
+    for (String table : List.of("grp_host", "grp_tpl", "plugin_dir")) {
+      h.createUpdate("DELETE FROM " + table + " WHERE grp_id = :id").bind("id", id).execute();
+    }
+    return h.createUpdate("DELETE FROM grp WHERE id = :id").bind("id", id).execute() > 0;
+  }
+
+  public boolean unbindHost(Handle h, long groupId, long hostId) {
+    return h.createUpdate("DELETE FROM grp_host WHERE grp_id = :g AND host_id = :h")
+        .bind("g", groupId).bind("h", hostId).execute() > 0;
+  }
+
+  public boolean unbindTemplate(Handle h, long groupId, long templateId) {
+    return h.createUpdate("DELETE FROM grp_tpl WHERE grp_id = :g AND tpl_id = :t")
+        .bind("g", groupId).bind("t", templateId).execute() > 0;
+  }
+
+  /** Names of the groups a template is bound to, sorted. */
+  public List<String> namesBoundTo(Handle h, long templateId) {
+    return h.createQuery("SELECT g.grp_name FROM grp g JOIN grp_tpl gt ON gt.grp_id = g.id WHERE gt.tpl_id = :t "
+        + "ORDER BY g.grp_name").bind("t", templateId).mapTo(String.class).list();
   }
 
   /** Binds a host to a group; false when it already was. */
@@ -93,19 +125,24 @@ public final class GroupRepository {
         .map((rs, ctx) -> Map.entry(rs.getString("hostname"), rs.getLong("tpl_id"))).list();
   }
 
+  /** Fills in the hosts, template ids and plugin directories of {@code groups}, with one query each. */
   private static List<GroupRow> assemble(Handle h, List<GroupRow> groups) {
+    if (groups.isEmpty()) {
+      return List.of();
+    }
     Map<Long, GroupRow> byId = new LinkedHashMap<>();
     groups.forEach(g -> byId.put(g.id(), g));
+    List<Long> ids = List.copyOf(byId.keySet());
     h.createQuery("SELECT gh.grp_id, ho.hostname FROM grp_host gh JOIN host ho ON ho.id = gh.host_id "
-            + "ORDER BY ho.hostname")
+            + "WHERE gh.grp_id IN (<ids>) ORDER BY ho.hostname").bindList("ids", ids)
         .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getString("hostname")))
-        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.hosts().add(e.getValue())));
-    h.createQuery("SELECT grp_id, tpl_id FROM grp_tpl ORDER BY tpl_id")
+        .forEach(e -> byId.get(e.getKey()).hosts().add(e.getValue()));
+    h.createQuery("SELECT grp_id, tpl_id FROM grp_tpl WHERE grp_id IN (<ids>) ORDER BY tpl_id").bindList("ids", ids)
         .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getLong("tpl_id")))
-        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.templateIds().add(e.getValue())));
-    h.createQuery("SELECT grp_id, dir FROM plugin_dir ORDER BY dir")
+        .forEach(e -> byId.get(e.getKey()).templateIds().add(e.getValue()));
+    h.createQuery("SELECT grp_id, dir FROM plugin_dir WHERE grp_id IN (<ids>) ORDER BY dir").bindList("ids", ids)
         .map((rs, ctx) -> Map.entry(rs.getLong("grp_id"), rs.getString("dir")))
-        .forEach(e -> Optional.ofNullable(byId.get(e.getKey())).ifPresent(g -> g.pluginDirs().add(e.getValue())));
+        .forEach(e -> byId.get(e.getKey()).pluginDirs().add(e.getValue()));
     return List.copyOf(byId.values());
   }
 }

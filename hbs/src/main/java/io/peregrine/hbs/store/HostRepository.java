@@ -57,4 +57,31 @@ public final class HostRepository {
     return h.createUpdate("UPDATE host SET maintain_begin = :b, maintain_end = :e WHERE id = :id")
         .bind("b", begin).bind("e", end).bind("id", id).execute() > 0;
   }
+
+  public Page<HostRow> page(Handle h, Listing l) {
+    return new Page<>(l.rows(h, "SELECT " + HostRow.COLUMNS + " FROM host", HostRow.MAPPER),
+        Listing.count(h, "host", l.filter()));
+  }
+
+  /** A host added by the API (it has not heartbeated: no versions, no update time). */
+  public long create(Handle h, String hostname, String ip, long maintainBegin, long maintainEnd) {
+    return h.createUpdate("INSERT INTO host (hostname, ip, maintain_begin, maintain_end) "
+            + "VALUES (:hostname, :ip, :b, :e)")
+        .bind("hostname", hostname).bind("ip", ip).bind("b", maintainBegin).bind("e", maintainEnd)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  /** Changes what the API owns (name, ip, maintenance); the versions and update time stay the heartbeat's. */
+  public boolean update(Handle h, long id, String hostname, String ip, long maintainBegin, long maintainEnd) {
+    return h.createUpdate("UPDATE host SET hostname = :hostname, ip = :ip, maintain_begin = :b, maintain_end = :e "
+            + "WHERE id = :id")
+        .bind("hostname", hostname).bind("ip", ip).bind("b", maintainBegin).bind("e", maintainEnd).bind("id", id)
+        .execute() > 0;
+  }
+
+  /** Deletes the host and its group memberships; false when there is no such host. */
+  public boolean delete(Handle h, long id) {
+    h.createUpdate("DELETE FROM grp_host WHERE host_id = :id").bind("id", id).execute();
+    return h.createUpdate("DELETE FROM host WHERE id = :id").bind("id", id).execute() > 0;
+  }
 }

@@ -36,4 +36,21 @@ public final class StrategyRepository {
   public boolean delete(Handle h, long id) {
     return h.createUpdate("DELETE FROM strategy WHERE id = :id").bind("id", id).execute() > 0;
   }
+
+  public Page<StrategyRow> page(Handle h, Listing l) {
+    return new Page<>(l.rows(h, "SELECT " + StrategyRow.COLUMNS + " FROM strategy", StrategyRow.MAPPER),
+        Listing.count(h, "strategy", l.filter()));
+  }
+
+  /** Replaces every field of strategy {@code id} with those of {@code s}. */
+  public boolean update(Handle h, long id, StrategyRow s) {
+    return h.createUpdate("UPDATE strategy SET metric = :metric, tags = :tags, max_step = :maxStep, "
+            + "priority = :priority, func = :func, op = :op, right_value = :right, note = :note, "
+            + "run_begin = :runBegin, run_end = :runEnd, tpl_id = :tpl WHERE id = :id")
+        .bind("metric", s.metric()).bind("tags", s.tags()).bind("maxStep", s.maxStep())
+        .bind("priority", s.priority()).bind("func", s.func()).bind("op", s.operator())
+        .bind("right", s.rightValue()).bind("note", s.note()).bind("runBegin", s.runBegin())
+        .bind("runEnd", s.runEnd()).bind("tpl", s.templateId()).bind("id", id)
+        .execute() > 0;
+  }
 }

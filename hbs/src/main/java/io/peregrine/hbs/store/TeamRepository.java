@@ -15,16 +15,50 @@ public final class TeamRepository {
     this.userTable = userTable;
   }
 
-  public List<TeamRow> list(Handle h) {
+  private static final String SELECT = "SELECT id, name, resume FROM team";
+  private static final org.jdbi.v3.core.mapper.RowMapper<TeamRow> MAPPER = (rs, ctx) -> new TeamRow(rs.getLong("id"),
+      rs.getString("name"), rs.getString("resume"), new ArrayList<>());
+
+  public Page<TeamRow> page(Handle h, Listing l) {
+    return new Page<>(withUsers(h, l.rows(h, SELECT, MAPPER)), Listing.count(h, "team", l.filter()));
+  }
+
+  public Optional<TeamRow> find(Handle h, long id) {
+    return withUsers(h, h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map(MAPPER).list()).stream()
+        .findFirst();
+  }
+
+  public boolean update(Handle h, long id, String name, String resume) {
+    return h.createUpdate("UPDATE team SET name = :name, resume = :resume WHERE id = :id")
+        .bind("name", name).bind("resume", resume).bind("id", id).execute() > 0;
+  }
+
+  /** Deletes the team and its memberships (the users stay). */
+  public boolean delete(Handle h, long id) {
+    removeMembers(h, id);
+    return h.createUpdate("DELETE FROM team WHERE id = :id").bind("id", id).execute() > 0;
+  }
+
+  public void removeMembers(Handle h, long teamId) {
+    h.createUpdate("DELETE FROM rel_team_user WHERE tid = :t").bind("t", teamId).execute();
+  }
+
+  public boolean removeMember(Handle h, long teamId, long userId) {
+    return h.createUpdate("DELETE FROM rel_team_user WHERE tid = :t AND uid = :u").bind("t", teamId)
+        .bind("u", userId).execute() > 0;
+  }
+
+  private List<TeamRow> withUsers(Handle h, List<TeamRow> page) {
+    if (page.isEmpty()) {
+      return List.of();
+    }
     Map<Long, TeamRow> teams = new LinkedHashMap<>();
-    h.createQuery("SELECT id, name, resume FROM team ORDER BY name")
-        .map((rs, ctx) -> new TeamRow(rs.getLong("id"), rs.getString("name"), rs.getString("resume"),
-            new ArrayList<>()))
-        .forEach(t -> teams.put(t.id(), t));
+    page.forEach(t -> teams.put(t.id(), t));
     h.createQuery("SELECT r.tid, " + UserRow.COLUMNS + " FROM rel_team_user r JOIN " + userTable
-            + " u ON u.id = r.uid ORDER BY u.name")
+            + " u ON u.id = r.uid WHERE r.tid IN (<ids>) ORDER BY u.name")
+        .bindList("ids", List.copyOf(teams.keySet()))
         .map((rs, ctx) -> Map.entry(rs.getLong("tid"), UserRow.MAPPER.map(rs, ctx)))
-        .forEach(e -> Optional.ofNullable(teams.get(e.getKey())).ifPresent(t -> t.users().add(e.getValue())));
+        .forEach(e -> teams.get(e.getKey()).users().add(e.getValue()));
     return List.copyOf(teams.values());
   }
 

@@ -1,0 +1,173 @@
+package io.peregrine.hbs.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.config.HostPort;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.server.HealthChecks;
+import io.peregrine.hbs.store.ConflictException;
+import io.peregrine.hbs.store.Database;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * hbs's HTTP port on Javalin (Jetty): the admin API under {@code /api/v1/}, {@code /metrics} and {@code /health}.
+ * Here, once for every route: bodies over {@link Bodies#MAX_BODY_BYTES} answer 413, a body that does not say it is
+ * JSON 415, bad input 400 naming the fields, an unknown id or path 404, a method a path does not take 405, a
+ * conflict with what is stored 409, a database that does not answer 503; every answer is JSON. A successful write
+ * asks for a rebuild of the strategy set, so judges see it at their next pull.
+ */
+public final class AdminServer implements Component {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  /** Admin traffic is a person or a script; Jetty needs a few threads of its own besides the handlers. */
+  static final int MAX_THREADS = 16;
+  /** Requests waiting for a thread beyond this are refused rather than queued without bound. */
+  static final int QUEUE_CAPACITY = 1024;
+
+  private final String listen;
+  private final Javalin app;
+  private final Routes routes;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
+      Runnable onChange) {
+    this.listen = listen;
+    Bodies bodies = new Bodies();
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
+        new BlockingArrayQueue<>(QUEUE_CAPACITY, QUEUE_CAPACITY, QUEUE_CAPACITY));
+    pool.setName("hbs-http");
+    app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.jetty.threadPool = pool;
+      cfg.http.prefer405over404 = true;
+      cfg.http.maxRequestSize = Bodies.MAX_BODY_BYTES;
+      cfg.jsonMapper(new JavalinJackson(bodies.json(), false));
+      cfg.router.ignoreTrailingSlashes = true;
+    });
+    routes = new Routes(app);
+    routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(registry.scrape()));
+    routes.get("/health", ctx -> health(ctx, health, bodies));
+    byte[] openapi = openApiDocument();
+    routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
+    app.before("/api/*", AdminServer::requireJson);
+    app.after("/api/*", ctx -> {
+      registry.counter("hbs_admin_requests_total", "method", ctx.method().name(),
+          "status", Integer.toString(ctx.statusCode())).increment();
+      if (!ctx.method().name().equals("GET") && ctx.statusCode() < 300) {
+        onChange.run();
+      }
+    });
+    app.exception(ApiException.class, (e, ctx) -> error(ctx, bodies, e));
+    app.exception(ConflictException.class, (e, ctx) -> error(ctx, bodies,
+        ApiException.conflict("conflicts with what is stored: " + e.getMessage())));
+    app.exception(JdbiException.class, (e, ctx) -> {
+      log.warn("hbs admin: {} {} failed in the database", ctx.method(), ctx.path(), e);
+      error(ctx, bodies, new ApiException(503, "database error: " + e.getMessage()));
+    });
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, bodies, new ApiException(e.getStatus(),
+        e.getStatus() == 405 ? ctx.method() + " is not supported on " + ctx.path()
+            : e.getStatus() == 404 ? "no route " + ctx.method() + " " + ctx.path() : e.getMessage())));
+    app.exception(Exception.class, (e, ctx) -> {
+      log.warn("hbs admin: {} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, bodies, new ApiException(500, String.valueOf(e.getMessage())));
+    });
+    for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
+        new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
+        new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies), new NodataApi(db, bodies))) {
+      r.routes(routes);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "hbs-http";
+  }
+
+  @Override
+  public void start() {
+    HostPort hp = HostPort.parse("hbs.httpListen", listen);
+    app.start(hp.host(), hp.port());
+    log.info("hbs-http: admin API, /metrics and /health on {}:{}", hp.host(), port());
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Every route the server answers, as {@code METHOD path} with Javalin's {@code {param}} syntax, sorted. */
+  public List<String> routes() {
+    return routes.all();
+  }
+
+  /** The OpenAPI document kept beside the code ({@code src/main/resources/openapi.yaml}). */
+  static byte[] openApiDocument() {
+    try (var in = AdminServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */
+  private static void requireJson(Context ctx) {
+    String method = ctx.method().name();
+    if (!(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+      return;
+    }
+    String type = ctx.header("Content-Type");
+    if (type == null) {
+      return;
+    }
+    String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!(mime.equals("application/json") || mime.endsWith("+json") || mime.equals("application/x-www-form-urlencoded"))) {
+      throw new ApiException(415, "body must be JSON (Content-Type: application/json), got '" + type + "'");
+    }
+  }
+
+  private static void health(Context ctx, HealthChecks health, Bodies bodies) {
+    Map<String, Boolean> results = health.run();
+    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
+    ObjectNode body = bodies.json().createObjectNode().put("status", up ? "UP" : "DOWN").put("component", "hbs-http");
+    ObjectNode checks = body.putObject("checks");
+    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
+    Map<String, String> details = health.details();
+    if (!details.isEmpty()) {
+      ObjectNode d = body.putObject("details");
+      details.forEach(d::put);
+    }
+    ctx.status(up ? 200 : 503).json(body);
+  }
+
+  private static void error(Context ctx, Bodies bodies, ApiException e) {
+    ObjectNode body = bodies.json().createObjectNode().put("error", e.getMessage());
+    if (!e.errors().isEmpty()) {
+      body.put("field", e.errors().get(0).field());
+      var list = body.putArray("errors");
+      e.errors().forEach(f -> list.addObject().put("field", f.field()).put("error", f.error()));
+    }
+    ctx.status(e.status()).json(body);
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    app.stop();
+  }
+}
