@@ -34,6 +34,14 @@ public interface Channel {
     return true;
   }
 
+  /**
+   * False for channels that send the event document rather than texts (the generic webhook, callbacks): their
+   * immediate notices carry no {@link Notice#messages()} (null), which saves rendering them.
+   */
+  default boolean usesTexts() {
+    return true;
+  }
+
   void send(Notice notice) throws ChannelException;
 
   /**

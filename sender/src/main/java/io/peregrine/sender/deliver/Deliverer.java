@@ -15,6 +15,7 @@ import io.peregrine.sender.receiver.Recipients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +84,10 @@ final class Deliverer {
 
   private void pass(Attempt a) {
     AlertEvent event = a.event();
-    Messages messages;
+    // rendered on first use: the generic webhook and the callback send the document, not the texts
+    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark));
     Recipients recipients;
     try {
-      messages = formatter.render(event, a.remark);
       recipients = recipients(event);
     } catch (RuntimeException e) {
       // a bug, not an outage: every channel left fails, and the event ends as a dead letter with the reason
@@ -112,7 +113,12 @@ final class Deliverer {
     return a.rejected.isEmpty() ? Result.DONE : Result.REJECTED;
   }
 
-  private void run(Attempt a, Channel c, int priority, Messages messages, Recipients recipients) {
+  private static Supplier<Messages> memo(Supplier<Messages> render) {
+    Messages[] once = new Messages[1];
+    return () -> once[0] != null ? once[0] : (once[0] = render.get());
+  }
+
+  private void run(Attempt a, Channel c, int priority, Supplier<Messages> messages, Recipients recipients) {
     String name = c.name();
     if (priority > c.maxPriority()) {
       skip(a, name, "not_urgent");
@@ -152,7 +158,8 @@ final class Deliverer {
     }
   }
 
-  private void sendNow(Attempt a, Channel c, List<String> addresses, Messages messages, Recipients recipients) {
+  private void sendNow(Attempt a, Channel c, List<String> addresses, Supplier<Messages> messages,
+      Recipients recipients) {
     String name = c.name();
     List<String> keys = new ArrayList<>(addresses.size());
     for (String address : addresses) {
@@ -183,7 +190,8 @@ final class Deliverer {
     }
     if (!to.isEmpty()) {
       try {
-        c.send(Notice.of(a.event(), a.delivery.raw(), messages, recipients, to, a.remark));
+        c.send(Notice.of(a.event(), a.delivery.raw(), c.usesTexts() ? messages.get() : null, recipients, to,
+            a.remark));
         claims.confirm(claimed);
         for (String address : to) {
           a.done.add(Claims.doneKey(name, address));

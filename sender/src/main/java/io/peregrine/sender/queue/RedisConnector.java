@@ -99,11 +99,14 @@ final class RedisConnector implements AutoCloseable {
     }
   }
 
+  /** The SHA1 of each script, computed once (Lettuce would hash the script text again on every call). */
+  private static final java.util.Map<String, String> SHAS = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** EVALSHA, loading the script with EVAL when the server does not know it yet (first use, restart, flush). */
   static <T> T eval(RedisCommands<String, String> r, String script, ScriptOutputType type, String[] keys,
       String... args) {
     try {
-      return r.evalsha(r.digest(script), type, keys, args);
+      return r.evalsha(SHAS.computeIfAbsent(script, r::digest), type, keys, args);
     } catch (RedisNoScriptException e) {
       return r.eval(script, type, keys, args);
     }
