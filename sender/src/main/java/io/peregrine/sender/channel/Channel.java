@@ -14,6 +14,16 @@ public interface Channel {
   String name();
 
   /**
+   * Which flag of an action with a callback governs this channel: Open-Falcon's {@code *_callback_sms} flags the
+   * texts (SMS, IM, chat robots), {@code *_callback_mail} the mails; the rest (console, webhook) is not the action's.
+   */
+  enum Family { TEXT, MAIL, OTHER }
+
+  default Family family() {
+    return Family.OTHER;
+  }
+
+  /**
    * How a person is reached on this channel (phone, email, IM id); null for a channel that goes to one configured
    * place (console, webhooks): the event is told there once, whoever its receivers are.
    */
