@@ -65,7 +65,7 @@ final class SenderBenchCommand implements Callable<Integer> {
       description = "length of a run at the same rate before it, not counted (JIT warm-up)") int warmupSeconds;
   @Option(names = "--priority", defaultValue = "0", description = "queue of the rate run (0..2: sent at once)")
   int priority;
-  @Option(names = "--workers", defaultValue = "8", description = "sender.workers") int workers;
+  @Option(names = "--workers", defaultValue = "16", description = "sender.workers") int workers;
   @Option(names = "--events", defaultValue = "10000", description = "events of the storm") int events;
   @Option(names = "--hosts", defaultValue = "100", description = "hosts of the storm") int hosts;
   @Option(names = "--window-seconds", defaultValue = "10", description = "merge window of the storm run")
