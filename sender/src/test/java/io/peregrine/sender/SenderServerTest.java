@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.InProcessAlertQueue;
+import io.peregrine.common.time.ManualClock;
 import io.peregrine.sender.testing.Configs;
 import io.peregrine.sender.testing.FakeHbs;
 import io.peregrine.sender.testing.RecordingHttpServer;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -107,12 +109,20 @@ class SenderServerTest {
   void deadLettersEventWhenGatewayKeepsFailing() throws Exception {
     try (FakeHbs hbs = FakeHbs.withOnCallTeam();
         RecordingHttpServer sms = new RecordingHttpServer(n -> 503)) {
-      start(Map.of("hbsAddress", hbs.address(), "smsGatewayUrl", sms.url("/sms"), "retryDeadline",
-          Duration.ofMillis(300)));
+      // a clock the test moves: a first attempt that is slow on a loaded machine does not eat the whole deadline
+      ManualClock clock = new ManualClock(Instant.parse("2027-01-15T02:00:00Z"));
+      sender = new SenderServer(Configs.sender(Map.of("hbsAddress", hbs.address(), "smsGatewayUrl",
+          sms.url("/sms"), "retryDeadline", Duration.ofMillis(300))), queue, console, clock);
+      sender.start();
 
       queue.publish(TestEvents.problem("s_3_c", 0, 9, T));
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> queue.deadLetters().size() == 1);
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        if (!sms.requests().isEmpty() && counter("sender.retried") == sms.requests().size()) {
+          clock.advance(Duration.ofMillis(100)); // only while a retry waits, never during an attempt
+        }
+        return queue.deadLetters().size() == 1;
+      });
       assertThat(queue.deadLetters().get(0)).contains("\"id\":\"s_3_c\"");
       assertThat(queue.deadLetterEntries().get(0).reason()).isNotBlank();
       assertThat(queue.deadLetterEntries().get(0).reason()).startsWith("gave up after").contains("answered 503");

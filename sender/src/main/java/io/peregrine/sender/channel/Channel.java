@@ -14,6 +14,16 @@ public interface Channel {
   String name();
 
   /**
+   * Which flag of an action with a callback governs this channel: Open-Falcon's {@code *_callback_sms} flags the
+   * texts (SMS, IM, chat robots), {@code *_callback_mail} the mails; the rest (console, webhook) is not the action's.
+   */
+  enum Family { TEXT, MAIL, OTHER }
+
+  default Family family() {
+    return Family.OTHER;
+  }
+
+  /**
    * How a person is reached on this channel (phone, email, IM id); null for a channel that goes to one configured
    * place (console, webhooks): the event is told there once, whoever its receivers are.
    */
@@ -31,6 +41,14 @@ public interface Channel {
    * are rate-limited per receiver. Console and the generic webhook (read by programs) get every event at once.
    */
   default boolean forPeople() {
+    return true;
+  }
+
+  /**
+   * False for channels that send the event document rather than texts (the generic webhook, callbacks): their
+   * immediate notices carry no {@link Notice#messages()} (null), which saves rendering them.
+   */
+  default boolean usesTexts() {
     return true;
   }
 

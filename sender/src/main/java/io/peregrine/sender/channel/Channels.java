@@ -1,6 +1,7 @@
 package io.peregrine.sender.channel;
 
 import io.peregrine.sender.SenderConfig;
+import io.peregrine.sender.message.MessageFormatter;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,6 +60,10 @@ public final class Channels {
     }
     if (!config.slackUrl().isEmpty()) {
       out.add(new SlackChannel(URI.create(config.slackUrl()), poster));
+    }
+    if (!config.hbsAddress().isEmpty()) {
+      // actions come from hbs; one with a callback URL has it called (the dispatcher skips it for the others)
+      out.add(new CallbackChannel(poster, new MessageFormatter(config.zone(), config.dashboardUrl())));
     }
     return out;
   }

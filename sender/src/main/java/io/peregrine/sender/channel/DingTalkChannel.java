@@ -40,6 +40,11 @@ public final class DingTalkChannel implements Channel {
   }
 
   @Override
+  public Family family() {
+    return Family.TEXT;
+  }
+
+  @Override
   public void send(Notice notice) throws ChannelException {
     ObjectNode body = JSON.createObjectNode();
     body.put("msgtype", "text");

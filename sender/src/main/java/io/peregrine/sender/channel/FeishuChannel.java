@@ -35,6 +35,11 @@ public final class FeishuChannel implements Channel {
   }
 
   @Override
+  public Family family() {
+    return Family.TEXT;
+  }
+
+  @Override
   public void send(Notice notice) throws ChannelException {
     ObjectNode body = JSON.createObjectNode();
     if (!secret.isEmpty()) {

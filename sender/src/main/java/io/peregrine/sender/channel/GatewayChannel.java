@@ -59,6 +59,11 @@ public final class GatewayChannel implements Channel {
   }
 
   @Override
+  public Family family() {
+    return name.equals("mail") ? Family.MAIL : Family.TEXT;
+  }
+
+  @Override
   public Function<Person, String> contact() {
     return address;
   }

@@ -27,6 +27,11 @@ final class HttpPoster {
   }
 
   void postForm(String channel, URI url, Map<String, String> fields) throws ChannelException {
+    postForm(channel, url, fields, Map.of());
+  }
+
+  void postForm(String channel, URI url, Map<String, String> fields, Map<String, String> headers)
+      throws ChannelException {
     StringBuilder form = new StringBuilder();
     for (Map.Entry<String, String> f : fields.entrySet()) {
       if (form.length() > 0) {
@@ -35,7 +40,7 @@ final class HttpPoster {
       form.append(URLEncoder.encode(f.getKey(), StandardCharsets.UTF_8)).append('=')
           .append(URLEncoder.encode(f.getValue(), StandardCharsets.UTF_8));
     }
-    post(channel, url, "application/x-www-form-urlencoded; charset=utf-8", form.toString(), Map.of());
+    post(channel, url, "application/x-www-form-urlencoded; charset=utf-8", form.toString(), headers);
   }
 
   /** @return the answer's body (chat webhooks answer 200 with an error code inside) */

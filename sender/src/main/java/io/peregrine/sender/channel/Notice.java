@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param events one for an immediate notice; several, oldest first, for a digest
  * @param documents each event's JSON exactly as it was queued (fields this sender does not know included)
- * @param messages the texts of this notice (a digest's texts summarise all its events)
+ * @param messages the texts of this notice (a digest's texts summarise all its events); null on an immediate
+ *     notice to a channel that does not {@link Channel#usesTexts() use texts}
  * @param recipients the receivers as hbs gave them
  * @param to the addresses of this send (phones, emails, IM ids); {@code ["*"]} for a channel with one fixed
  *     destination

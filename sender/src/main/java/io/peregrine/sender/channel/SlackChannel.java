@@ -24,6 +24,11 @@ public final class SlackChannel implements Channel {
   }
 
   @Override
+  public Family family() {
+    return Family.TEXT;
+  }
+
+  @Override
   public void send(Notice notice) throws ChannelException {
     String body = JSON.createObjectNode().put("text", notice.messages().im()).toString();
     poster.post(name(), url, "application/json", body, Map.of());

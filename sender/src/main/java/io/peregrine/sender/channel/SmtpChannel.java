@@ -89,6 +89,11 @@ public final class SmtpChannel implements Channel {
   }
 
   @Override
+  public Family family() {
+    return Family.MAIL;
+  }
+
+  @Override
   public java.util.function.Function<Person, String> contact() {
     return Person::email;
   }

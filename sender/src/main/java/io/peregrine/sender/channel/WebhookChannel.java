@@ -36,6 +36,11 @@ public final class WebhookChannel implements Channel {
   }
 
   @Override
+  public boolean usesTexts() {
+    return false;
+  }
+
+  @Override
   public void send(Notice notice) throws ChannelException {
     Map<String, String> headers = new LinkedHashMap<>();
     if (!notice.remark().isEmpty()) {

@@ -27,7 +27,10 @@ public interface DeliveryClaims {
   /** Claims each key for {@code lease}; a key this sender already holds counts as claimed. */
   List<State> claim(List<String> keys, Duration lease) throws AlertQueueException;
 
-  /** Marks the keys as told, for {@code ttl}. */
+  /**
+   * Marks the keys as told, for {@code ttl}. May return before the store answered (Redis pipelines it ahead of the
+   * acknowledgement); a failure is logged by the store, as the send already happened.
+   */
   void confirm(List<String> keys, Duration ttl) throws AlertQueueException;
 
   /** Gives up this sender's leases on the keys (others' claims are left alone). */

@@ -4,17 +4,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.server.ThrottledLog;
+import io.peregrine.sender.channel.CallbackChannel;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
 import io.peregrine.sender.claim.DeliveryClaims;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.message.Messages;
+import io.peregrine.sender.receiver.Callback;
 import io.peregrine.sender.receiver.ReceiverDirectory;
 import io.peregrine.sender.receiver.Recipients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,11 @@ import org.slf4j.LoggerFactory;
  *   <li>merging: on channels people read, events of {@code mergeFromPriority} and less urgent go to the digests;
  *   <li>rate limit: an urgent PROBLEM beyond a receiver's allowance on a channel goes to a held-back digest
  *       (recoveries are never held);
- *   <li>the rest is claimed per (event, channel, receiver) and sent at once; what was told before is suppressed.
+ *   <li>the rest is claimed per (event, channel, receiver) and sent at once; what was told before is suppressed;
+ *   <li>an action with a callback: the channels its {@code before_callback_sms/mail} flags name go first, then the
+ *       callback (claimed as channel {@code callback}), then, once the callback succeeded, those its
+ *       {@code after_callback_*} flags name; texts and mails no flag names are skipped
+ *       ({@code reason=callback_flags}); none of them is merged or rate-limited (Open-Falcon sends them straight).
  * </ul>
  * Counted: {@code sender_delivered_total{channel}}, {@code sender_skipped_total{channel,reason}},
  * {@code sender_failed_total{channel}}, {@code sender_duplicates_suppressed_total{channel}}. Never throws: a broken
@@ -83,10 +90,10 @@ final class Deliverer {
 
   private void pass(Attempt a) {
     AlertEvent event = a.event();
-    Messages messages;
+    // rendered on first use: the generic webhook and the callback send the document, not the texts
+    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark));
     Recipients recipients;
     try {
-      messages = formatter.render(event, a.remark);
       recipients = recipients(event);
     } catch (RuntimeException e) {
       // a bug, not an outage: every channel left fails, and the event ends as a dead letter with the reason
@@ -98,11 +105,52 @@ final class Deliverer {
       return;
     }
     int priority = MessageFormatter.priorityOf(event);
+    Callback callback = recipients.callback();
+    if (callback == null) {
+      for (Channel c : channels) {
+        if (!isCallback(c) && !a.rejected.containsKey(c.name())) {
+          run(a, c, priority, messages, recipients, false);
+        }
+      }
+      return;
+    }
+    // Open-Falcon's HandleCallback: the flagged texts/mails before the call, the call, the flagged ones after it;
+    // sent straight (no digest, no rate limit), as Open-Falcon does for an action with a callback
     for (Channel c : channels) {
-      if (!a.rejected.containsKey(c.name())) {
-        run(a, c, priority, messages, recipients);
+      if (!isCallback(c) && phase(c, callback) == Phase.BEFORE && !a.rejected.containsKey(c.name())) {
+        run(a, c, priority, messages, recipients, true);
       }
     }
+    for (Channel c : channels) {
+      if (isCallback(c) && !a.rejected.containsKey(c.name())) {
+        run(a, c, priority, messages, recipients, true);
+      }
+    }
+    boolean called = a.done.contains(Claims.doneKey(CallbackChannel.NAME, FIXED));
+    for (Channel c : channels) {
+      Phase phase = isCallback(c) ? Phase.BEFORE : phase(c, callback);
+      if (phase == Phase.NEVER) {
+        skip(a, c.name(), "callback_flags");
+      } else if (phase == Phase.AFTER && called && !a.rejected.containsKey(c.name())) {
+        // until the call succeeds its error keeps the event retrying (or dead-letters it), so these wait
+        run(a, c, priority, messages, recipients, true);
+      }
+    }
+  }
+
+  private enum Phase { BEFORE, AFTER, NEVER }
+
+  /** When a channel goes for an action with a callback; "before" wins when both flags are set (told once). */
+  private static Phase phase(Channel c, Callback cb) {
+    return switch (c.family()) {
+      case OTHER -> Phase.BEFORE;
+      case TEXT -> cb.beforeSms() ? Phase.BEFORE : cb.afterSms() ? Phase.AFTER : Phase.NEVER;
+      case MAIL -> cb.beforeMail() ? Phase.BEFORE : cb.afterMail() ? Phase.AFTER : Phase.NEVER;
+    };
+  }
+
+  private static boolean isCallback(Channel c) {
+    return c instanceof CallbackChannel;
   }
 
   private static Result result(Attempt a) {
@@ -112,7 +160,14 @@ final class Deliverer {
     return a.rejected.isEmpty() ? Result.DONE : Result.REJECTED;
   }
 
-  private void run(Attempt a, Channel c, int priority, Messages messages, Recipients recipients) {
+  private static Supplier<Messages> memo(Supplier<Messages> render) {
+    Messages[] once = new Messages[1];
+    return () -> once[0] != null ? once[0] : (once[0] = render.get());
+  }
+
+  /** @param direct true to send at once, neither merged nor rate-limited (an action with a callback) */
+  private void run(Attempt a, Channel c, int priority, Supplier<Messages> messages, Recipients recipients,
+      boolean direct) {
     String name = c.name();
     if (priority > c.maxPriority()) {
       skip(a, name, "not_urgent");
@@ -136,7 +191,9 @@ final class Deliverer {
       if (a.done.contains(Claims.doneKey(name, address))) {
         continue;
       }
-      if (c.forPeople() && priority >= mergeFromPriority) {
+      if (direct) {
+        now.add(address);
+      } else if (c.forPeople() && priority >= mergeFromPriority) {
         a.parked.incrementAndGet();
         digests.add(c, address, a, recipients, false);
       } else if (c.forPeople() && a.event().isProblem() && !limiter.tryAcquire(name + "|" + address)) {
@@ -152,7 +209,8 @@ final class Deliverer {
     }
   }
 
-  private void sendNow(Attempt a, Channel c, List<String> addresses, Messages messages, Recipients recipients) {
+  private void sendNow(Attempt a, Channel c, List<String> addresses, Supplier<Messages> messages,
+      Recipients recipients) {
     String name = c.name();
     List<String> keys = new ArrayList<>(addresses.size());
     for (String address : addresses) {
@@ -183,7 +241,8 @@ final class Deliverer {
     }
     if (!to.isEmpty()) {
       try {
-        c.send(Notice.of(a.event(), a.delivery.raw(), messages, recipients, to, a.remark));
+        c.send(Notice.of(a.event(), a.delivery.raw(), c.usesTexts() ? messages.get() : null, recipients, to,
+            a.remark));
         claims.confirm(claimed);
         for (String address : to) {
           a.done.add(Claims.doneKey(name, address));

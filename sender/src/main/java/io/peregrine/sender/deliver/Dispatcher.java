@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code sender_held_total{reason=order|rate_limit}}, gauges {@code sender_in_flight}, {@code sender_retry_queue_size},
  * {@code sender_incident_held}.
  *
- * <p>Bounded: at most {@code maxInFlight} events (plus one per worker) are held between take and acknowledgement,
+ * <p>Bounded: at most {@code maxInFlight} events (plus one per worker, plus the rest of a Redis take's batch of up to
+ * 64 not yet handed out) are held between take and acknowledgement,
  * retries, digests and events waiting for their incident included; at the cap, workers only run due retries and the
  * rest of the events wait in the source. An ack or dead-letter write that fails (the source is down) is retried
  * with backoff, without delivering again. Events still held at close are not acknowledged, so a Redis source

@@ -129,6 +129,32 @@ public final class MessageFormatter {
     return "";
   }
 
+  /**
+   * The parameters Open-Falcon's alarm sends an action's callback URL (its {@code Callback()}), in its order:
+   * endpoint, metric, status, step, priority, time, tpl_id, exp_id, stra_id, left_value, tags ({@code k:v,k2:v2},
+   * sorted by key here; Go's map order was random).
+   */
+  public java.util.Map<String, String> callbackFields(AlertEvent e) {
+    java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+    f.put("endpoint", EventText.text(e.endpoint()));
+    f.put("metric", EventText.metric(e));
+    f.put("status", EventText.text(e.status()));
+    f.put("step", String.valueOf(e.currentStep()));
+    f.put("priority", String.valueOf(EventText.priority(e)));
+    f.put("time", time(e));
+    f.put("tpl_id", String.valueOf(e.strategy() != null && e.strategy().tpl() != null ? e.strategy().tpl().id() : 0));
+    f.put("exp_id", String.valueOf(e.expression() != null ? e.expression().id() : 0));
+    f.put("stra_id", String.valueOf(e.strategy() != null ? e.strategy().id() : 0));
+    f.put("left_value", EventText.readable(e.leftValue()));
+    StringBuilder tags = new StringBuilder();
+    if (e.pushedTags() != null) {
+      new java.util.TreeMap<>(e.pushedTags()).forEach((k, v) -> tags.append(tags.length() == 0 ? "" : ",")
+          .append(k).append(':').append(EventText.text(v)));
+    }
+    f.put("tags", tags.toString());
+    return f;
+  }
+
   String condition(AlertEvent e) {
     return EventText.readable(e.leftValue()) + EventText.text(e.operator()) + EventText.readable(e.rightValue());
   }

@@ -22,9 +22,12 @@ import org.slf4j.LoggerFactory;
  * Alert events from Open-Falcon's Redis queues with at-least-once delivery (key layout in {@link RedisKeys}).
  *
  * <ul>
- *   <li>take: one Lua script pops the oldest event of the most urgent queue and pushes it onto this consumer's
- *       processing list, atomically. When every queue is empty it polls again every {@value #POLL_MILLIS} ms until
- *       the wait is over (Lua cannot block, and BRPOP cannot move atomically from seven lists).
+ *   <li>take: one Lua script pops up to {@code batch} of the oldest events, most urgent queue first, and pushes
+ *       them onto this consumer's processing list, atomically, in one round trip; they are handed out one by one,
+ *       in that order, before the next batch is taken (so a newer P0 waits at most one batch). When every queue is
+ *       empty it polls again every {@value #POLL_MILLIS} ms until the wait is over (Lua cannot block, and BRPOP
+ *       cannot move atomically from seven lists). An event taken but not handed out when the sender stops is on
+ *       the processing list like any other and comes back at the next start.
  *   <li>ack: LREM from the processing list. deadLetter: LPUSH a wrapper onto the dead list and LREM, in one script.
  *   <li>start: whatever the processing list still holds (a previous run crashed or stopped before acknowledging) goes
  *       back to the end of its queue that is taken next, oldest first, so it is delivered again before newer events.
@@ -36,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisAlertSource implements AlertSource, DeadLetters, Component {
   private static final Logger log = LoggerFactory.getLogger(RedisAlertSource.class);
   static final long POLL_MILLIS = 100;
+  /** Events taken per round trip: enough to amortise it at thousands per second, few enough to keep urgency. */
+  public static final int DEFAULT_BATCH = 64;
 
   private final RedisKeys keys;
   private final String consumerId;
@@ -44,6 +49,10 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
   private final Clock clock;
   private final RedisConnector redis;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String[] takeKeys;
+  private final int batch;
+  /** Events of the last batch not handed out yet, oldest first: on the processing list already. */
+  private final java.util.ArrayDeque<Object[]> taken = new java.util.ArrayDeque<>();
 
   /**
    * @param consumerId names this sender's processing list; senders sharing one Redis need different ones
@@ -51,11 +60,19 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
    */
   public RedisAlertSource(String redisUrl, String keyPrefix, String consumerId, int deadLetterCapacity,
       MeterRegistry registry, Clock clock) {
+    this(redisUrl, keyPrefix, consumerId, deadLetterCapacity, DEFAULT_BATCH, registry, clock);
+  }
+
+  /** @param batch the most events one take moves from the queues to the processing list (one round trip) */
+  public RedisAlertSource(String redisUrl, String keyPrefix, String consumerId, int deadLetterCapacity, int batch,
+      MeterRegistry registry, Clock clock) {
     if (consumerId == null || consumerId.isBlank()) {
       throw new IllegalArgumentException("consumerId must not be empty");
     }
     this.keys = new RedisKeys(keyPrefix == null ? "" : keyPrefix, consumerId);
     this.consumerId = consumerId;
+    this.takeKeys = keys.takeKeys();
+    this.batch = Math.max(1, batch);
     this.deadLetterCapacity = deadLetterCapacity;
     this.registry = registry;
     this.clock = clock;
@@ -81,23 +98,10 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
   @Override
   public Delivery take(Duration wait) throws InterruptedException, AlertQueueException {
     long deadline = System.nanoTime() + wait.toNanos();
-    String[] takeKeys = keys.takeKeys();
     while (true) {
-      List<Object> got = redis.call("take",
-          r -> RedisConnector.eval(r, RedisScripts.TAKE, ScriptOutputType.MULTI, takeKeys));
-      if (got != null && got.size() == 2) {
-        int priority = ((Number) got.get(0)).intValue();
-        String raw = String.valueOf(got.get(1));
-        registry.counter("sender.events.taken", "priority", "p" + priority).increment();
-        try {
-          return new Delivery(AlertEventJson.read(raw), raw);
-        } catch (IllegalArgumentException e) {
-          log.warn("sender: {} held text that is not an alert event; dead-lettered: {}", keys.queue(priority),
-              e.getMessage());
-          deadLetterRaw(raw, priority, e.getMessage());
-          registry.counter("sender.dead_lettered", "reason", "invalid_event").increment();
-          continue;
-        }
+      Delivery d = next();
+      if (d != null) {
+        return d;
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -105,6 +109,42 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
       }
       TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
     }
+  }
+
+  /** The next taken event: from the batch in hand, else from a new batch (one round trip); null when none. */
+  private Delivery next() throws AlertQueueException {
+    synchronized (taken) {
+      while (true) {
+        if (taken.isEmpty() && !fill()) {
+          return null;
+        }
+        Object[] t = taken.poll();
+        int priority = (Integer) t[0];
+        String raw = (String) t[1];
+        try {
+          return new Delivery(AlertEventJson.read(raw), raw);
+        } catch (IllegalArgumentException e) {
+          log.warn("sender: {} held text that is not an alert event; dead-lettered: {}", keys.queue(priority),
+              e.getMessage());
+          deadLetterRaw(raw, priority, e.getMessage());
+          registry.counter("sender.dead_lettered", "reason", "invalid_event").increment();
+        }
+      }
+    }
+  }
+
+  private boolean fill() throws AlertQueueException {
+    List<Object> got = redis.call("take", r -> RedisConnector.eval(r, RedisScripts.TAKE, ScriptOutputType.MULTI,
+        takeKeys, String.valueOf(batch)));
+    if (got == null || got.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i + 1 < got.size(); i += 2) {
+      int priority = ((Number) got.get(i)).intValue();
+      taken.add(new Object[] {priority, String.valueOf(got.get(i + 1))});
+      registry.counter("sender.events.taken", "priority", "p" + priority).increment();
+    }
+    return true;
   }
 
   @Override

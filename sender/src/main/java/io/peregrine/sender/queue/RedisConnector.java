@@ -1,20 +1,23 @@
 package io.peregrine.sender.queue;
 
-import io.peregrine.common.server.ThrottledLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.event.AlertQueueException;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.server.ThrottledLog;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -99,11 +102,36 @@ final class RedisConnector implements AutoCloseable {
     }
   }
 
+  /** The SHA1 of each script, computed once (Lettuce would hash the script text again on every call). */
+  private static final java.util.Map<String, String> SHAS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Sends commands without waiting for their answers: Lettuce keeps the order on the one connection, so the next
+   * call runs after them, and its round trip covers theirs. Trouble (at once or in the answer) is counted and
+   * handed to {@code onError}; nothing is thrown.
+   */
+  void send(String op, Function<RedisAsyncCommands<String, String>, List<RedisFuture<?>>> f,
+      Consumer<String> onError) {
+    try {
+      for (RedisFuture<?> future : f.apply(commands(op).getStatefulConnection().async())) {
+        future.whenComplete((ok, e) -> {
+          if (e != null) {
+            registry.counter("sender.redis.errors", "op", op).increment();
+            onError.accept("Redis " + where + " failed on " + op + ": " + e.getMessage());
+          }
+        });
+      }
+    } catch (AlertQueueException | RuntimeException e) {
+      registry.counter("sender.redis.errors", "op", op).increment();
+      onError.accept(e.getMessage());
+    }
+  }
+
   /** EVALSHA, loading the script with EVAL when the server does not know it yet (first use, restart, flush). */
   static <T> T eval(RedisCommands<String, String> r, String script, ScriptOutputType type, String[] keys,
       String... args) {
     try {
-      return r.evalsha(r.digest(script), type, keys, args);
+      return r.evalsha(SHAS.computeIfAbsent(script, r::digest), type, keys, args);
     } catch (RedisNoScriptException e) {
       return r.eval(script, type, keys, args);
     }

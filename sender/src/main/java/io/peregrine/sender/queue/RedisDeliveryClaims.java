@@ -1,7 +1,10 @@
 package io.peregrine.sender.queue;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.peregrine.common.event.AlertQueueException;
+import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.sender.claim.DeliveryClaims;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +12,8 @@ import java.util.List;
 
 /**
  * Claims in Redis, under {@code <prefix>event:sent:<event key>|<channel>|<receiver>}: a lease is this sender's
- * token with a short PX, "sent" has the long TTL. Every call is one script over all keys of a send (one round
- * trip); in Redis Cluster the prefix needs a hash tag ({@code {pg}:}) so they share a slot.
+ * token with a short PX, "sent" has the long TTL. Claim and release are one script over all keys of a send (one
+ * round trip); confirm is pipelined; in Redis Cluster the prefix needs a hash tag ({@code {pg}:}) so they share a slot.
  */
 final class RedisDeliveryClaims implements DeliveryClaims {
   /** Answers 1 claimed, 2 already sent, 3 leased by someone else, per key. */
@@ -30,12 +33,6 @@ final class RedisDeliveryClaims implements DeliveryClaims {
       end
       return out
       """;
-  static final String CONFIRM = """
-      for _, k in ipairs(KEYS) do
-        redis.call('SET', k, 'sent', 'PX', ARGV[1])
-      end
-      return #KEYS
-      """;
   static final String RELEASE = """
       local n = 0
       for _, k in ipairs(KEYS) do
@@ -47,6 +44,8 @@ final class RedisDeliveryClaims implements DeliveryClaims {
       return n
       """;
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisDeliveryClaims.class);
+  private final ThrottledLog errors = new ThrottledLog(log, Duration.ofSeconds(10));
   private final RedisConnector redis;
   private final String prefix;
   private final String token;
@@ -73,12 +72,26 @@ final class RedisDeliveryClaims implements DeliveryClaims {
     return out;
   }
 
+  /**
+   * Sent without waiting (one SET per key): the acknowledgement that follows on the same connection covers its
+   * round trip and runs after it. A failure is logged (throttled); a redelivery of the event could then repeat the
+   * send, as when the confirm itself fails.
+   */
   @Override
-  public void confirm(List<String> keys, Duration ttl) throws AlertQueueException {
-    if (!keys.isEmpty()) {
-      redis.call("claim_confirm", r -> RedisConnector.eval(r, CONFIRM, ScriptOutputType.INTEGER, full(keys),
-          String.valueOf(ttl.toMillis())));
+  public void confirm(List<String> keys, Duration ttl) {
+    if (keys.isEmpty()) {
+      return;
     }
+    String[] full = full(keys);
+    SetArgs px = SetArgs.Builder.px(ttl.toMillis());
+    redis.send("claim_confirm", r -> {
+      List<RedisFuture<?>> out = new ArrayList<>(full.length);
+      for (String k : full) {
+        out.add(r.set(k, "sent", px));
+      }
+      return out;
+    }, why -> errors.warn("sender: cannot record {} sends as done ({}); a redelivery of these events would repeat "
+        + "them", full.length, why));
   }
 
   @Override

@@ -5,19 +5,28 @@ final class RedisScripts {
   private RedisScripts() {}
 
   /**
-   * KEYS: p0..p6, then the processing list. Pops the oldest event (RPOP: the judge LPUSHes) of the most urgent
-   * non-empty queue and records it as taken. Answers {priority, event} or nil.
+   * KEYS: p0..p6, then the processing list. ARGV: the most events to take. Pops the oldest events (RPOP: the judge
+   * LPUSHes) of the most urgent non-empty queue, then of the next ones, up to the limit, and records each as taken
+   * (LPUSH, so the oldest taken sits at the tail). Answers {priority, event, priority, event, ...}, empty when every
+   * queue is empty. One round trip for a whole batch, atomic like a single take.
    */
   static final String TAKE = """
       local processing = KEYS[#KEYS]
+      local max = tonumber(ARGV[1])
+      local out = {}
+      local n = 0
       for i = 1, #KEYS - 1 do
-        local v = redis.call('RPOP', KEYS[i])
-        if v then
+        while n < max do
+          local v = redis.call('RPOP', KEYS[i])
+          if not v then break end
           redis.call('LPUSH', processing, v)
-          return {i - 1, v}
+          out[#out + 1] = i - 1
+          out[#out + 1] = v
+          n = n + 1
         end
+        if n >= max then break end
       end
-      return false
+      return out
       """;
 
   /**

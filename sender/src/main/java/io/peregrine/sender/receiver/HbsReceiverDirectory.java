@@ -119,7 +119,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
       count("stale");
       Recipients old = cached.recipients();
       return new Recipients(old.people(), old.people().isEmpty() ? old.status() : Recipients.Status.STALE,
-          cached.failure() + "; receivers as of " + cached.fetchedAt());
+          cached.failure() + "; receivers as of " + cached.fetchedAt(), old.callback());
     }
     try {
       Entry fresh = cache.get(actionId);
@@ -148,10 +148,14 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
       return Recipients.none("action " + actionId + " is unknown to hbs");
     }
     List<Person> people = answer.getReceiversList().stream().map(HbsReceiverDirectory::person).toList();
+    // hbs sends the URL only when the action's callback flag is on
+    Callback callback = answer.getCallbackUrl().isEmpty() ? null : new Callback(answer.getCallbackUrl(),
+        answer.getBeforeCallbackSms(), answer.getBeforeCallbackMail(), answer.getAfterCallbackSms(),
+        answer.getAfterCallbackMail());
     if (people.isEmpty()) {
-      return Recipients.none("action " + actionId + " has no users");
+      return new Recipients(List.of(), Recipients.Status.NONE, "action " + actionId + " has no users", callback);
     }
-    return new Recipients(people, Recipients.Status.RESOLVED, "");
+    return new Recipients(people, Recipients.Status.RESOLVED, "", callback);
   }
 
   private static Person person(Receiver r) {

@@ -9,8 +9,9 @@ import java.util.function.Function;
  * @param people the receivers (empty for NONE and UNKNOWN)
  * @param status how the list was obtained
  * @param detail why the list is empty or stale, for the console and the logs
+ * @param callback the action's callback, or null when it has none
  */
-public record Recipients(List<Person> people, Status status, String detail) {
+public record Recipients(List<Person> people, Status status, String detail, Callback callback) {
   public enum Status {
     /** hbs answered (now or within the cache TTL). */
     RESOLVED,
@@ -24,6 +25,10 @@ public record Recipients(List<Person> people, Status status, String detail) {
 
   public Recipients {
     people = List.copyOf(people);
+  }
+
+  public Recipients(List<Person> people, Status status, String detail) {
+    this(people, status, detail, null);
   }
 
   public static Recipients none(String detail) {

@@ -69,6 +69,28 @@ class RedisAlertSourceIT {
   }
 
   @Test
+  void takesABatchInOneRoundTripAcrossQueuesAndHandsItOutInOrder() throws Exception {
+    push("s_1_urgent", 0);
+    push("s_1_mid_first", 3);
+    push("s_1_mid_second", 3);
+    push("s_1_low", 6);
+    RedisAlertSource source = new RedisAlertSource(TestRedis.URL, redis.prefix(), "c1", 100, 3, registry,
+        Clock.systemUTC());
+    sources.add(source);
+    source.start();
+
+    assertThat(source.take(WAIT).event().id()).isEqualTo("s_1_urgent");
+    // the first take moved three events at once: the rest of the batch is on the processing list already
+    assertThat(length(source.processingKey())).isEqualTo(3);
+    assertThat(length(redis.prefix() + "event:p3")).isZero();
+    assertThat(length(redis.prefix() + "event:p6")).isEqualTo(1);
+    assertThat(source.take(WAIT).event().id()).isEqualTo("s_1_mid_first");
+    assertThat(source.take(WAIT).event().id()).isEqualTo("s_1_mid_second");
+    assertThat(source.take(WAIT).event().id()).isEqualTo("s_1_low");
+    assertThat(length(source.processingKey())).isEqualTo(4);
+  }
+
+  @Test
   void ackRemovesFromProcessingList() throws Exception {
     String json = push("s_2_a", 1);
     RedisAlertSource source = source("c1");
@@ -103,10 +125,11 @@ class RedisAlertSourceIT {
       second.ack(d);
     }
 
-    // the unacknowledged ones come back first, in the order they were taken, before the one never taken
+    // the unacknowledged ones come back first, in the order they were taken; the third was taken in the same batch
+    // (one round trip) but never handed out, and comes back like them
     assertThat(order).containsExactly("s_3_older", "s_3_newer", "s_3_later");
     assertThat(length(second.processingKey())).isZero();
-    assertThat(registry.counter("sender.events.redelivered").count()).isEqualTo(2);
+    assertThat(registry.counter("sender.events.redelivered").count()).isEqualTo(3);
   }
 
   @Test

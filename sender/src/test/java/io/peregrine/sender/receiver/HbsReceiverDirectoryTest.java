@@ -40,6 +40,20 @@ class HbsReceiverDirectoryTest {
   }
 
   @Test
+  void carriesTheActionsCallbackAndItsFlagsEvenWithoutUsers() throws Exception {
+    var answer = io.peregrine.proto.v1.Receivers.newBuilder().setActionId(5).setFound(true)
+        .setCallbackUrl("http://127.0.0.1:9/cb").setBeforeCallbackSms(true).setAfterCallbackMail(true).build();
+    try (FakeHbs hbs = new FakeHbs(java.util.Map.of(), java.util.Map.of(5L, answer))) {
+      start(hbs.address());
+
+      Recipients r = directory.lookup(5);
+      assertThat(r.people()).isEmpty();
+      assertThat(r.callback()).isEqualTo(new Callback("http://127.0.0.1:9/cb", true, false, false, true));
+      assertThat(directory.lookup(9).callback()).isNull(); // unknown action: no callback
+    }
+  }
+
+  @Test
   void asksHbsOncePerTtlAndRefreshesInTheBackground() throws Exception {
     try (FakeHbs hbs = FakeHbs.withOnCallTeam()) {
       start(hbs.address());

@@ -16,12 +16,19 @@ public final class FakeHbs implements AutoCloseable {
   private final AtomicInteger calls = new AtomicInteger();
 
   public FakeHbs(Map<Long, List<Receiver>> actions) throws Exception {
+    this(actions, Map.of());
+  }
+
+  /** @param answers whole answers (callbacks included) for some actions, before {@code actions} */
+  public FakeHbs(Map<Long, List<Receiver>> actions, Map<Long, Receivers> answers) throws Exception {
     host = new GrpcServerHost("fake-hbs", "127.0.0.1:0", 2, List.of(new HbsGrpc.HbsImplBase() {
       @Override
       public void getReceivers(ReceiversRequest request, StreamObserver<Receivers> answer) {
         calls.incrementAndGet();
         List<Receiver> people = actions.get(request.getActionId());
-        if (people == null) {
+        if (answers.containsKey(request.getActionId())) {
+          answer.onNext(answers.get(request.getActionId()));
+        } else if (people == null) {
           answer.onNext(Receivers.newBuilder().setActionId(request.getActionId()).setFound(false).build());
         } else {
           answer.onNext(Receivers.newBuilder().setActionId(request.getActionId()).setFound(true)
