@@ -265,6 +265,15 @@ class TransferServerTest {
   }
 
   @Test
+  void queueGaugesStillReadAfterAGarbageCollection() throws Exception {
+    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);
+    System.gc(); // Micrometer holds a gauge's object weakly: a collected one reads NaN
+    assertThat(t.registry().find("transfer_queue_samples").gauge().value()).isEqualTo(0.0);
+    assertThat(t.registry().find("transfer_queue_disk_bytes").gauge().value()).isNotNaN();
+  }
+
+  @Test
   void metricsEndpointCountsRejectsByCode() throws Exception {
     CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);

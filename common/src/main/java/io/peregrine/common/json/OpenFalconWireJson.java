@@ -43,6 +43,7 @@ public final class OpenFalconWireJson {
   private final Text endpoint = new Text();
   private final Text metric = new Text();
   private final Text tags = new Text();
+  private final OpenFalconJson.Problem problem = new OpenFalconJson.Problem();
   private byte[] sample = new byte[1024];
   private List<Reject> rejects;
   private final RejectSink toRejects = (i, c, reason) -> rejects.add(OpenFalconJson.reject(i, c, reason));
@@ -73,7 +74,9 @@ public final class OpenFalconWireJson {
   }
 
   private void readItem(JsonParser p, int index, SampleSink sink) throws IOException {
-    OpenFalconJson.Problem problem = new OpenFalconJson.Problem();
+    OpenFalconJson.Problem problem = this.problem;
+    problem.code = null;
+    problem.reason = null;
     endpoint.clear();
     metric.clear();
     tags.clear();
