@@ -107,8 +107,9 @@ public final class OpenFalconWireJson {
           hasValue = true;
           if (v == JsonToken.VALUE_NUMBER_FLOAT) {
             value = Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-          } else if (v.isNumeric()) {
-            value = p.getDoubleValue();
+          } else if (v == JsonToken.VALUE_NUMBER_INT) {
+            // Jackson would make a String here; an integer's text is a decimal too ("-0" is an integer zero)
+            value = Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) + 0.0;
           } else if (v == JsonToken.VALUE_STRING) {
             try {
               value = Double.parseDouble(p.getText().trim());
