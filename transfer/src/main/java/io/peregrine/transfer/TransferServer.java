@@ -2,14 +2,12 @@ package io.peregrine.transfer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
-import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.transfer.http.HttpIngestServer;
 import io.peregrine.transfer.receive.HttpPushHandler;
 import io.peregrine.transfer.receive.Ingest;
 import io.peregrine.transfer.receive.TransferServiceImpl;
@@ -28,11 +26,14 @@ import java.util.List;
  * has its own queues (memory, then disk), so one that is slow or away never holds up another.
  */
 public final class TransferServer implements Component {
+  /** Request bodies held at once across all HTTP connections; beyond it, 503 (a few full-size bodies). */
+  static final long MAX_BUFFERED_BODIES = 4L * Limits.MAX_MESSAGE_BYTES;
+
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("transfer");
   private final Lifecycle lifecycle = new Lifecycle("transfer");
   private final Destinations destinations;
   private final GrpcServerHost grpc;
-  private final HttpServerHost http;
+  private final HttpIngestServer http;
   private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
@@ -52,11 +53,11 @@ public final class TransferServer implements Component {
           .description("how long the oldest failing call of this destination has been failing (0 = fine)")
           .register(registry);
     }
-    OpenFalconJson json = new OpenFalconJson(new SampleValidator(clock));
-    this.http = new HttpServerHost("transfer-http", config.httpListen(), config.httpThreads(), registry, health)
-        .route("/api/push", new HttpPushHandler(json, ingest));
+    this.http = new HttpIngestServer("transfer-http", config.httpListen(), config.httpThreads(),
+        Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
+        .route("/api/push", new HttpPushHandler(ingest));
     this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
-        new TransferRpc(json, ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
+        new TransferRpc(ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
         Limits.MAX_MESSAGE_BYTES);
     // destinations start first and stop last: on shutdown the receivers stop taking samples, then every
     // destination flushes, all in parallel within one deadline

@@ -227,6 +227,53 @@ class TransferServerTest {
   }
 
   @Test
+  void httpPushIsRefused429WithRetryAfterWhenAQueueIsFullAnd405ForGet() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
+    TransferServer t = start(config(List.of("g0=" + graph.address()), List.of("j0=127.0.0.1:" + port))
+        .withQueue("", 20 << 10, 0));
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < 100; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"endpoint\":\"h").append(i).append("\",\"metric\":\"cpu.idle\",")
+          .append("\"timestamp\":").append(NOW).append(",\"step\":60,\"value\":1,\"counterType\":\"GAUGE\"}");
+    }
+    body.append("]");
+    HttpClient http = HttpClient.newHttpClient();
+    URI push = URI.create("http://127.0.0.1:" + t.httpPort() + "/api/push");
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 100 && refused == null; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(push)
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        refused = r;
+      } else {
+        assertThat(r.body()).isEqualTo("{\"message\":\"ok\",\"total\":100,\"accepted\":100,\"invalid\":0,"
+            + "\"rejects\":[]}");
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(refused.body()).contains("is full").contains("retry later");
+
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(push).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void queueGaugesStillReadAfterAGarbageCollection() throws Exception {
+    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);
+    System.gc(); // Micrometer holds a gauge's object weakly: a collected one reads NaN
+    assertThat(t.registry().find("transfer_queue_samples").gauge().value()).isEqualTo(0.0);
+    assertThat(t.registry().find("transfer_queue_disk_bytes").gauge().value()).isNotNaN();
+  }
+
+  @Test
   void metricsEndpointCountsRejectsByCode() throws Exception {
     CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);

@@ -32,7 +32,7 @@ import java.util.Map;
 public final class OpenFalconJson {
   static final int MAX_STRING = 64 * 1024;
   static final int MAX_DEPTH = 8;
-  private static final JsonFactory JSON = JsonFactory.builder()
+  static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).maxNestingDepth(MAX_DEPTH)
           .build())
       .build();
@@ -47,8 +47,33 @@ public final class OpenFalconJson {
     List<Sample> samples = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
+    int total;
+    try {
+      total = readItems(JSON.createParser(body), (p, index) -> {
+        if (readItem(p, index, samples, rejects)) {
+          positions.add(index);
+        }
+      }, rejects);
+    } catch (IOException e) {
+      throw new MalformedBatchException("could not read the body: " + e.getMessage(), false, e);
+    }
+    return new ParsedBatch(samples, positions.stream().mapToInt(Integer::intValue).toArray(), rejects, total);
+  }
+
+  /** Reads one item; the parser stands on its START_OBJECT. Refusals go to the caller's reject list. */
+  interface ItemReader {
+    void read(JsonParser p, int index) throws IOException;
+  }
+
+  /**
+   * The walk over the array (or the single object) and the answers to broken JSON, shared by both readers: a
+   * non-object item is refused by itself, broken JSON or a broken limit refuses the body. Closes the parser.
+   *
+   * @return how many items the body had
+   */
+  static int readItems(JsonParser parser, ItemReader items, List<Reject> rejects) throws MalformedBatchException {
     int index = 0;
-    try (JsonParser p = JSON.createParser(body)) {
+    try (JsonParser p = parser) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new MalformedBatchException("body is blank: expected a JSON array of samples", false, null);
@@ -67,9 +92,7 @@ public final class OpenFalconJson {
           rejects.add(reject(index, RejectCode.MISSING_FIELD, "item is " + t + ", not a JSON object"));
           p.skipChildren();
         } else {
-          if (readItem(p, index, samples, rejects)) {
-            positions.add(index);
-          }
+          items.read(p, index);
         }
         index++;
         if (!array) {
@@ -93,11 +116,11 @@ public final class OpenFalconJson {
     } catch (IOException e) {
       throw new MalformedBatchException("could not read the body: " + e.getMessage(), false, e);
     }
-    return new ParsedBatch(samples, positions.stream().mapToInt(Integer::intValue).toArray(), rejects, index);
+    return index;
   }
 
   /** Only whitespace may follow the array (or the single object): anything else means the body is not what it seems. */
-  private static void rejectTrailing(JsonParser p, boolean array) throws MalformedBatchException, IOException {
+  static void rejectTrailing(JsonParser p, boolean array) throws MalformedBatchException, IOException {
     JsonToken after;
     try {
       after = p.nextToken();
@@ -113,12 +136,12 @@ public final class OpenFalconJson {
     }
   }
 
-  private static String where(JsonProcessingException e) {
+  static String where(JsonProcessingException e) {
     JsonLocation l = e.getLocation();
     return l == null ? "" : " at line " + l.getLineNr() + " column " + l.getColumnNr();
   }
 
-  private static String where(JsonParser p) {
+  static String where(JsonParser p) {
     JsonLocation l = p.currentLocation();
     return l == null ? "" : " at line " + l.getLineNr() + " column " + l.getColumnNr();
   }
@@ -138,30 +161,9 @@ public final class OpenFalconJson {
         case "metric" -> b.setMetric(string(p, v, "metric", RejectCode.MISSING_FIELD, problem));
         case "tags" -> {
           if (v == JsonToken.START_OBJECT) {
-            Map<String, String> map = new LinkedHashMap<>();
-            for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-              String key = p.currentName();
-              JsonToken tv = p.nextToken();
-              if (tv == JsonToken.VALUE_NULL) {
-                map.put(key, "");
-              } else if (tv == JsonToken.VALUE_STRING || tv.isNumeric()) {
-                map.put(key, p.getText()); // "port": 80 is a natural tag; true or [..] is not
-              } else {
-                problem.set(RejectCode.BAD_TAGS, "tag '" + Tags.printable(key)
-                    + "' must have a string or number value, got " + describe(tv));
-                p.skipChildren();
-              }
-            }
-            for (Map.Entry<String, String> e : map.entrySet()) {
-              surrogates("tag key", e.getKey(), problem);
-              surrogates("tag value", e.getValue(), problem);
-            }
-            if (problem.code == null) {
-              try {
-                b.setTags(Tags.fromMap(map));
-              } catch (Tags.InvalidTagsException e) {
-                problem.set(e.code(), "tags: " + e.getMessage());
-              }
+            String tags = tagsObject(p, problem);
+            if (tags != null) {
+              b.setTags(tags);
             }
           } else {
             b.setTags(string(p, v, "tags", RejectCode.BAD_TAGS, problem));
@@ -214,8 +216,39 @@ public final class OpenFalconJson {
     return s != null;
   }
 
+  /** Tags given as a JSON object ({@code {"k":"v"}}); the parser stands on its START_OBJECT. Null after a problem. */
+  static String tagsObject(JsonParser p, Problem problem) throws IOException {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+      String key = p.currentName();
+      JsonToken tv = p.nextToken();
+      if (tv == JsonToken.VALUE_NULL) {
+        map.put(key, "");
+      } else if (tv == JsonToken.VALUE_STRING || tv.isNumeric()) {
+        map.put(key, p.getText()); // "port": 80 is a natural tag; true or [..] is not
+      } else {
+        problem.set(RejectCode.BAD_TAGS, "tag '" + Tags.printable(key)
+            + "' must have a string or number value, got " + describe(tv));
+        p.skipChildren();
+      }
+    }
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      surrogates("tag key", e.getKey(), problem);
+      surrogates("tag value", e.getValue(), problem);
+    }
+    if (problem.code != null) {
+      return null;
+    }
+    try {
+      return Tags.fromMap(map);
+    } catch (Tags.InvalidTagsException e) {
+      problem.set(e.code(), "tags: " + e.getMessage());
+      return null;
+    }
+  }
+
   /** The first thing wrong with an item: later findings do not overwrite it. */
-  private static final class Problem {
+  static final class Problem {
     RejectCode code;
     String reason;
 
@@ -247,7 +280,7 @@ public final class OpenFalconJson {
   }
 
   /** JSON's \\u escapes (and lax UTF-8 decoding) can produce half a UTF-16 pair, which no UTF-8 text can carry. */
-  private static void surrogates(String field, String text, Problem problem) {
+  static void surrogates(String field, String text, Problem problem) {
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -260,7 +293,7 @@ public final class OpenFalconJson {
     }
   }
 
-  private static String describe(JsonToken t) {
+  static String describe(JsonToken t) {
     return switch (t) {
       case VALUE_TRUE -> "true";
       case VALUE_FALSE -> "false";
@@ -282,7 +315,7 @@ public final class OpenFalconJson {
   }
 
   /** Integers may arrive as numbers, numeric strings or floats (Open-Falcon clients send all three). */
-  private static long integer(JsonParser p, JsonToken v) throws IOException {
+  static long integer(JsonParser p, JsonToken v) throws IOException {
     if (v == JsonToken.VALUE_NUMBER_INT) {
       return p.getLongValue();
     }

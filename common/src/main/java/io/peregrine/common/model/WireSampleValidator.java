@@ -40,6 +40,7 @@ public final class WireSampleValidator {
   private final SampleValidator slow;
   private final Clock clock;
   private byte[] scratch = new byte[1024];
+  private final Fields fields = new Fields();
 
   public WireSampleValidator(Clock clock) {
     this.slow = new SampleValidator(clock);
@@ -53,40 +54,22 @@ public final class WireSampleValidator {
    *     {@code index} was refused
    */
   public boolean normalise(byte[] buf, int off, int len, int index, RejectSink rejects, Accepted out) {
-    int endpointOff = -1, endpointLen = 0, metricOff = -1, metricLen = 0, tagsOff = -1, tagsLen = 0;
-    int tsStart = -1, tsEnd = -1;
-    double value = 0;
-    long timestamp = 0;
-    int step = 0;
-    int type = 0;
-    boolean simple = true;
-    try {
-      CodedInputStream in = CodedInputStream.newInstance(buf, off, len);
-      while (true) {
-        int fieldStart = off + in.getTotalBytesRead();
-        int tag = in.readTag();
-        if (tag == 0) {
-          break;
-        }
-        switch (tag) {
-          case 10 -> { endpointLen = in.readRawVarint32(); endpointOff = off + in.getTotalBytesRead();
-            in.skipRawBytes(endpointLen); }
-          case 18 -> { metricLen = in.readRawVarint32(); metricOff = off + in.getTotalBytesRead();
-            in.skipRawBytes(metricLen); }
-          case 26 -> { tagsLen = in.readRawVarint32(); tagsOff = off + in.getTotalBytesRead();
-            in.skipRawBytes(tagsLen); }
-          case 33 -> value = in.readDouble();
-          case 40 -> { if (tsStart >= 0) { simple = false; } timestamp = in.readInt64(); tsStart = fieldStart;
-            tsEnd = off + in.getTotalBytesRead(); }
-          case 48 -> step = in.readInt32();
-          case 56 -> type = in.readEnum();
-          default -> { simple = false; in.skipField(tag); }
-        }
+    Fields f = fields;
+    if (!f.scan(buf, off, len)) {
+      try {
+        f.scanCoded(buf, off, len); // anything unusual: protobuf's own reader decides, and names the problem
+      } catch (IOException e) {
+        rejects.reject(index, RejectCode.MISSING_FIELD, "sample is not a valid protobuf Sample: " + e.getMessage());
+        return false;
       }
-    } catch (IOException e) {
-      rejects.reject(index, RejectCode.MISSING_FIELD, "sample is not a valid protobuf Sample: " + e.getMessage());
-      return false;
     }
+    int endpointOff = f.endpointOff, endpointLen = f.endpointLen, metricOff = f.metricOff, metricLen = f.metricLen;
+    int tagsOff = f.tagsOff, tagsLen = f.tagsLen, tsStart = f.tsStart, tsEnd = f.tsEnd;
+    double value = f.value;
+    long timestamp = f.timestamp;
+    int step = f.step;
+    int type = f.type;
+    boolean simple = f.simple;
     if (simple
         && asciiName(buf, endpointOff, endpointLen)
         && asciiName(buf, metricOff, metricLen)
@@ -112,6 +95,149 @@ public final class WireSampleValidator {
       }
     }
     return slowPath(buf, off, len, index, rejects, out);
+  }
+
+  /** Where a Sample's fields are in its encoding; reused for every sample. */
+  private static final class Fields {
+    int endpointOff, endpointLen, metricOff, metricLen, tagsOff, tagsLen, tsStart, tsEnd, step, type;
+    double value;
+    long timestamp;
+    boolean simple;
+    private int p; // the scan's position
+
+    private void reset() {
+      endpointOff = -1;
+      endpointLen = 0;
+      metricOff = -1;
+      metricLen = 0;
+      tagsOff = -1;
+      tagsLen = 0;
+      tsStart = -1;
+      tsEnd = -1;
+      value = 0;
+      timestamp = 0;
+      step = 0;
+      type = 0;
+      simple = true;
+    }
+
+    /**
+     * Reads the seven fields of a well-formed Sample without allocating. False for anything else (another field,
+     * another wire type, a truncated or over-long varint, a length past the end): {@link #scanCoded} then decides.
+     */
+    boolean scan(byte[] b, int off, int len) {
+      reset();
+      int end = off + len;
+      p = off;
+      while (p < end) {
+        int fieldStart = p;
+        int tag = b[p++];
+        if (tag <= 0) {
+          return false; // a tag of more than one byte is no field of Sample
+        }
+        switch (tag) {
+          case 10, 18, 26 -> {
+            long l = varint(b, end);
+            if (l < 0 || l > end - p) {
+              return false;
+            }
+            int n = (int) l;
+            if (tag == 10) {
+              endpointOff = p;
+              endpointLen = n;
+            } else if (tag == 18) {
+              metricOff = p;
+              metricLen = n;
+            } else {
+              tagsOff = p;
+              tagsLen = n;
+            }
+            p += n;
+          }
+          case 33 -> {
+            if (end - p < 8) {
+              return false;
+            }
+            long bits = 0;
+            for (int i = 7; i >= 0; i--) {
+              bits = (bits << 8) | (b[p + i] & 0xFF);
+            }
+            value = Double.longBitsToDouble(bits);
+            p += 8;
+          }
+          case 40 -> {
+            if (tsStart >= 0) {
+              simple = false;
+            }
+            long v = varint(b, end);
+            if (v == Long.MIN_VALUE + 1) {
+              return false;
+            }
+            timestamp = v;
+            tsStart = fieldStart;
+            tsEnd = p;
+          }
+          case 48, 56 -> {
+            long v = varint(b, end);
+            if (v == Long.MIN_VALUE + 1) {
+              return false;
+            }
+            if (tag == 48) {
+              step = (int) v;
+            } else {
+              type = (int) v;
+            }
+          }
+          default -> {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /** A varint at {@link #p}; {@code Long.MIN_VALUE + 1} when it is truncated or longer than ten bytes. */
+    private long varint(byte[] b, int end) {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (p >= end) {
+          return Long.MIN_VALUE + 1;
+        }
+        byte x = b[p++];
+        v |= (long) (x & 0x7F) << shift;
+        if (x >= 0) {
+          return v;
+        }
+      }
+      return Long.MIN_VALUE + 1;
+    }
+
+    /** The same fields read with protobuf's reader (unknown fields skipped, errors as protobuf words them). */
+    void scanCoded(byte[] buf, int off, int len) throws IOException {
+      reset();
+      CodedInputStream in = CodedInputStream.newInstance(buf, off, len);
+      while (true) {
+        int fieldStart = off + in.getTotalBytesRead();
+        int tag = in.readTag();
+        if (tag == 0) {
+          break;
+        }
+        switch (tag) {
+          case 10 -> { endpointLen = in.readRawVarint32(); endpointOff = off + in.getTotalBytesRead();
+            in.skipRawBytes(endpointLen); }
+          case 18 -> { metricLen = in.readRawVarint32(); metricOff = off + in.getTotalBytesRead();
+            in.skipRawBytes(metricLen); }
+          case 26 -> { tagsLen = in.readRawVarint32(); tagsOff = off + in.getTotalBytesRead();
+            in.skipRawBytes(tagsLen); }
+          case 33 -> value = in.readDouble();
+          case 40 -> { if (tsStart >= 0) { simple = false; } timestamp = in.readInt64(); tsStart = fieldStart;
+            tsEnd = off + in.getTotalBytesRead(); }
+          case 48 -> step = in.readInt32();
+          case 56 -> type = in.readEnum();
+          default -> { simple = false; in.skipField(tag); }
+        }
+      }
+    }
   }
 
   private boolean slowPath(byte[] buf, int off, int len, int index, RejectSink rejects, Accepted out) {

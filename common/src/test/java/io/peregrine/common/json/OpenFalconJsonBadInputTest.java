@@ -3,10 +3,8 @@ package io.peregrine.common.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peregrine.common.model.SampleValidator;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,11 +18,11 @@ import org.junit.jupiter.api.Test;
 class OpenFalconJsonBadInputTest {
   private static final long NOW = 1_700_000_000L;
   private static final String BASE = "\"timestamp\":1699999940,\"step\":60,\"value\":1,\"counterType\":\"GAUGE\"";
-  private final OpenFalconJson json =
-      new OpenFalconJson(new SampleValidator(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC)));
+  // both readers, checked against each other on every body
+  private final BothReaders json = new BothReaders(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
   private ParsedBatch parse(byte[] body) throws MalformedBatchException {
-    return json.parse(new ByteArrayInputStream(body));
+    return json.parse(body);
   }
 
   private ParsedBatch parse(String body) throws MalformedBatchException {

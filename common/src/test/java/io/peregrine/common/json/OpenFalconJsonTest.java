@@ -3,12 +3,10 @@ package io.peregrine.common.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peregrine.common.model.SampleValidator;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,11 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OpenFalconJsonTest {
   private static final long NOW = 1_700_000_000L;
 
-  private final OpenFalconJson json =
-      new OpenFalconJson(new SampleValidator(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC)));
+  // both readers, checked against each other on every body
+  private final BothReaders json = new BothReaders(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
   private ParsedBatch parse(String body) throws MalformedBatchException {
-    return json.parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    return json.parse(body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String item(int i) {

@@ -1,33 +1,32 @@
 package io.peregrine.transfer.receive;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.json.MalformedBatchException;
+import io.peregrine.common.json.OpenFalconWireJson;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
-import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.WireSampleValidator;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
-import io.peregrine.proto.v1.Sample;
 import io.peregrine.transfer.route.Router;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every ingress does with a request: validate each sample, route the good ones to every destination (all or
- * none of the request, see {@link Router}), say why for the others. The gRPC path works on the request's bytes: no
- * {@code Sample} object per sample, and the samples travel on as the bytes they came in (rewritten only when the
- * timestamp or the tags needed normalising). Counters are incremented once per request.
+ * none of the request, see {@link Router}), say why for the others. Both paths work on bytes: gRPC on the request's
+ * own encoding, JSON read straight into {@code Sample} wire bytes ({@link OpenFalconWireJson}); no {@code Sample}
+ * object per sample, and a sample travels on as the bytes it came in (rewritten only when its timestamp or tags
+ * needed normalising). Counters are incremented once per request.
  */
 public final class Ingest {
   private static final Logger log = LoggerFactory.getLogger(Ingest.class);
@@ -45,6 +44,7 @@ public final class Ingest {
   private final Counter receivedHttp;
   private final Counter receivedRpc;
   private final ThreadLocal<WireSampleValidator> validators;
+  private final ThreadLocal<OpenFalconWireJson> jsonReaders;
   private final ThreadLocal<Rejects> rejects = ThreadLocal.withInitial(Rejects::new);
   private final ThreadLocal<WireSampleValidator.Accepted> accepted =
       ThreadLocal.withInitial(WireSampleValidator.Accepted::new);
@@ -52,6 +52,7 @@ public final class Ingest {
   public Ingest(Clock clock, Router router, MeterRegistry registry) {
     this.router = router;
     this.validators = ThreadLocal.withInitial(() -> new WireSampleValidator(clock));
+    this.jsonReaders = ThreadLocal.withInitial(() -> new OpenFalconWireJson(clock));
     this.receivedGrpc = received(registry, "grpc");
     this.receivedHttp = received(registry, "http");
     this.receivedRpc = received(registry, "jsonrpc");
@@ -139,35 +140,28 @@ public final class Ingest {
   }
 
   /**
-   * Routes samples a JSON reader already validated and normalised; {@code rejects} are the reader's.
+   * Reads an Open-Falcon JSON body straight into wire bytes, validates and routes it (HTTP {@code /api/push} and
+   * JSON-RPC {@code Transfer.Update}).
    *
-   * @return how many were taken
+   * @return the items and the refused ones (the others were taken)
+   * @throws MalformedBatchException when the body is not a JSON array of samples (nothing was taken)
    * @throws Refused when a destination's queues are full (nothing was taken)
    * @throws IOException when a disk queue failed to write
    */
-  public int routeValidated(List<Sample> samples, List<Reject> rejects, boolean jsonRpc)
-      throws Refused, IOException {
-    (jsonRpc ? receivedRpc : receivedHttp).increment(samples.size() + rejects.size());
-    for (Reject r : rejects) {
-      count(r.getCode());
-    }
+  public OpenFalconWireJson.Result pushJson(byte[] body, int offset, int length, boolean jsonRpc)
+      throws MalformedBatchException, Refused, IOException {
     Router.Routing routing = router.begin();
-    byte[] scratch = new byte[512];
-    for (Sample s : samples) {
-      int size = s.getSerializedSize();
-      if (size > scratch.length) {
-        scratch = new byte[Math.max(size, scratch.length * 2)];
-      }
-      CodedOutputStream o = CodedOutputStream.newInstance(scratch, 0, size);
-      s.writeTo(o);
-      routing.add(SeriesKey.hash(s), scratch, 0, size);
+    OpenFalconWireJson.Result result = jsonReaders.get().read(body, offset, length, routing::add);
+    (jsonRpc ? receivedRpc : receivedHttp).increment(result.total());
+    for (Reject r : result.rejects()) {
+      count(r.getCode());
     }
     String full = routing.commit();
     if (full != null) {
       throw new Refused("transfer's queue for destination " + full
           + " is full (memory and disk budget): nothing of this batch was taken; retry later");
     }
-    return samples.size();
+    return result;
   }
 
   /** Collects a request's rejects; the answer's builder is made only when something is refused. */

@@ -1,6 +1,7 @@
 package io.peregrine.transfer.receive;
 
 import io.grpc.BindableService;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -35,6 +36,15 @@ public final class TransferServiceImpl implements BindableService {
     @Override
     public byte[] parse(InputStream stream) {
       try {
+        if (stream instanceof KnownLength) {
+          // gRPC knows the message's size: one array, one copy (readAllBytes grows and copies chunk by chunk)
+          int size = stream.available();
+          byte[] out = new byte[size];
+          if (stream.readNBytes(out, 0, size) == size && stream.read() < 0) {
+            return out;
+          }
+          throw new IOException("message shorter or longer than its stated " + size + " bytes");
+        }
         return stream.readAllBytes();
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -19,6 +19,7 @@ public final class Destination {
   private final List<String> nodeNames;
   private final Lane[] lanes;
   private final int lanesPerNode;
+  private final boolean single;
 
   /** {@code lanes} holds node 0's lanes, then node 1's..., in the order of {@code nodeNames}. */
   public Destination(String name, List<String> nodeNames, List<Lane> lanes, int lanesPerNode) {
@@ -35,6 +36,7 @@ public final class Destination {
     this.ring = new HashRing<>(index);
     this.lanes = lanes.toArray(Lane[]::new);
     this.lanesPerNode = lanesPerNode;
+    this.single = nodeNames.size() == 1;
   }
 
   public String name() {
@@ -47,7 +49,7 @@ public final class Destination {
 
   /** The lane for a series hash: its node by the ring, its lane by the hash's low bits. */
   public int laneFor(long seriesHash) {
-    int node = ring.value(ring.indexFor(seriesHash));
+    int node = single ? 0 : ring.value(ring.indexFor(seriesHash)); // one node owns the whole ring: no search
     return node * lanesPerNode + (int) ((seriesHash & 0x7fffffffL) % lanesPerNode);
   }
 

@@ -103,20 +103,22 @@ public final class Destinations implements Component {
 
   private static void gauges(MeterRegistry registry, String cluster, String node, List<LaneQueue> queues) {
     Gauge.builder("transfer_queue_samples", queues, qs -> qs.stream().mapToLong(LaneQueue::queuedSamples).sum())
-        .tag("cluster", cluster).tag("node", node).description("samples waiting for a node").register(registry);
+        .tag("cluster", cluster).tag("node", node).description("samples waiting for a node").strongReference(true)
+        .register(registry);
     Gauge.builder("transfer_queue_memory_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::memoryBytes).sum())
         .tag("cluster", cluster).tag("node", node).description("encoded samples held in memory for a node")
-        .register(registry);
+        .strongReference(true).register(registry);
     Gauge.builder("transfer_queue_disk_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::diskBytes).sum())
         .tag("cluster", cluster).tag("node", node).description("disk queue segment bytes for a node")
-        .register(registry);
+        .strongReference(true).register(registry);
     Gauge.builder("transfer_queue_torn_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::tornBytes).sum())
         .tag("cluster", cluster).tag("node", node)
-        .description("bytes of unfinished records cut from the disk queue's tail at start").register(registry);
+        .description("bytes of unfinished records cut from the disk queue's tail at start").strongReference(true)
+        .register(registry);
     Gauge.builder("transfer_queue_corrupt_bytes", queues,
             qs -> qs.stream().mapToLong(LaneQueue::corruptBytes).sum())
         .tag("cluster", cluster).tag("node", node)
-        .description("disk queue bytes skipped because a record failed its checksum").register(registry);
+        .description("disk queue bytes skipped because a record failed its checksum").strongReference(true).register(registry);
   }
 
   private static String safe(String nodeName) {

@@ -3,10 +3,8 @@ package io.peregrine.transfer.rpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peregrine.common.json.MalformedBatchException;
-import io.peregrine.common.json.OpenFalconJson;
-import io.peregrine.common.json.ParsedBatch;
+import io.peregrine.common.json.OpenFalconWireJson;
 import io.peregrine.transfer.receive.Ingest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
@@ -24,28 +22,21 @@ public final class TransferRpc {
     }
   }
 
-  private final OpenFalconJson json;
   private final Ingest ingest;
 
-  public TransferRpc(OpenFalconJson json, Ingest ingest) {
-    this.json = json;
+  public TransferRpc(Ingest ingest) {
     this.ingest = ingest;
   }
 
   JsonNode update(byte[] items) throws RpcError, IOException {
     long t0 = System.nanoTime();
-    ParsedBatch batch;
+    OpenFalconWireJson.Result batch;
     try {
-      batch = json.parse(new ByteArrayInputStream(items));
-    } catch (MalformedBatchException e) {
+      batch = ingest.pushJson(items, 0, items.length, true);
+    } catch (MalformedBatchException | Ingest.Refused e) {
       throw new RpcError(e.getMessage());
     }
-    int accepted;
-    try {
-      accepted = ingest.routeValidated(batch.samples(), batch.rejects(), true);
-    } catch (Ingest.Refused e) {
-      throw new RpcError(e.getMessage());
-    }
+    int accepted = batch.accepted();
     return MAPPER.createObjectNode()
         .put("Message", accepted > 0 || batch.total() == 0 ? "ok" : "no sample accepted")
         .put("Total", batch.total())

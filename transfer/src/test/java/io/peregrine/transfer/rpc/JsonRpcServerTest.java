@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.peregrine.common.json.OpenFalconJson;
-import io.peregrine.common.model.SampleValidator;
 import io.peregrine.transfer.TransferConfig;
 import io.peregrine.transfer.receive.Ingest;
 import io.peregrine.transfer.route.Destinations;
@@ -39,8 +37,7 @@ class JsonRpcServerTest {
     // no destinations: validation and answers only (routing is covered by the destination tests)
     TransferConfig config = TransferConfig.defaults().withNodes(List.of(), List.of()).withQueue("", 1 << 20, 0);
     Ingest ingest = new Ingest(clock, new Router(new Destinations(config, registry).all(), registry), registry);
-    server = new JsonRpcServer("127.0.0.1:0", new TransferRpc(new OpenFalconJson(new SampleValidator(clock)),
-        ingest), 2, Duration.ofMillis(500), 64 << 10);
+    server = new JsonRpcServer("127.0.0.1:0", new TransferRpc(ingest), 2, Duration.ofMillis(500), 64 << 10);
     server.start();
   }
 

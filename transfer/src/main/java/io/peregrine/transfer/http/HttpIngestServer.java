@@ -1,0 +1,189 @@
+package io.peregrine.transfer.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.peregrine.common.config.HostPort;
+import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.server.HealthChecks;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transfer's HTTP side on Netty: {@code /metrics} (Prometheus text), {@code /health} (JSON, 200 or 503) and the
+ * routes added before start, matched on the exact path (the query string ignored). HTTP/1.1 with keep-alive and
+ * pipelining, {@code Expect: 100-continue}, gzip request bodies, TCP_NODELAY. A route runs on the connection's I/O
+ * thread ({@code threads} of them), with the whole body in a per-connection buffer: no hand-off to another pool,
+ * no copy of the body beyond the one out of the socket buffers.
+ *
+ * <p>Limits: a body (after gunzip) of at most {@code maxBody} bytes, else 413 and the connection closed; at most
+ * {@code maxBuffered} bytes of bodies held across all connections at once, else 503 with {@code Retry-After} (an
+ * overloaded transfer says so, and never holds more memory than that for bodies); request line 4 KiB, headers
+ * 8 KiB (else 400). An exception in a route answers 500 with its message.
+ */
+public final class HttpIngestServer implements Component {
+  private static final Logger log = LoggerFactory.getLogger(HttpIngestServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final String listen;
+  private final int threads;
+  private final int maxBody;
+  private final PrometheusMeterRegistry registry;
+  private final HealthChecks health;
+  private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
+  final AtomicLong buffered = new AtomicLong();
+  final long maxBuffered;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private volatile Channel channel;
+
+  public HttpIngestServer(String name, String listen, int threads, int maxBody, long maxBuffered,
+      PrometheusMeterRegistry registry, HealthChecks health) {
+    this.name = name;
+    this.listen = listen;
+    this.threads = threads;
+    this.maxBody = maxBody;
+    this.maxBuffered = maxBuffered;
+    this.registry = registry;
+    this.health = health;
+    routes.put("/metrics", (method, body, length) -> new HttpAnswer(200,
+        "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8), Map.of()));
+    routes.put("/health", (method, body, length) -> health());
+  }
+
+  /**
+   * Adds a route; call before {@link #start()}.
+   *
+   * @throws IllegalArgumentException for a path that does not start with '/' or is taken (/metrics, /health)
+   */
+  public HttpIngestServer route(String path, HttpRoute route) {
+    if (channel != null) {
+      throw new IllegalStateException(name + ": routes must be added before start");
+    }
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException(name + ": route path must start with '/': '" + path + "'");
+    }
+    if (routes.containsKey(path)) {
+      throw new IllegalArgumentException(name + ": route path " + path + " is already taken");
+    }
+    routes.put(path, route);
+    return this;
+  }
+
+  HttpRoute routeFor(String path) {
+    return routes.get(path);
+  }
+
+  int maxBody() {
+    return maxBody;
+  }
+
+  String serverName() {
+    return name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void start() throws Exception {
+    HostPort hp = HostPort.parse(name + ".listen", listen);
+    boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
+        NioIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+        NioIoHandler.newFactory());
+    try {
+      channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 128)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline()
+                  .addLast(new HttpServerCodec(4096, 8192, 64 << 10))
+                  .addLast(new HttpServerExpectContinueHandler())
+                  .addLast(new HttpContentDecompressor(false, 0))
+                  .addLast(new HttpConnection(HttpIngestServer.this));
+            }
+          })
+          .bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
+    } catch (Exception e) {
+      shutdownGroups();
+      throw e;
+    }
+    log.info("{}: HTTP listening on {}", name, address());
+  }
+
+  /** The bound address (the real port when configured with port 0). */
+  public HostPort address() {
+    InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+    return new HostPort(a.getHostString(), a.getPort());
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  private HttpAnswer health() {
+    Map<String, Boolean> results = health.run();
+    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
+    ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("component", name);
+    ObjectNode checks = body.putObject("checks");
+    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
+    Map<String, String> details = health.details();
+    if (!details.isEmpty()) {
+      ObjectNode d = body.putObject("details");
+      details.forEach(d::put);
+    }
+    return HttpAnswer.json(up ? 200 : 503, body.toString());
+  }
+
+  static String error(String message) {
+    return JSON.createObjectNode().put("error", String.valueOf(message)).toString();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    if (channel != null) {
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    shutdownGroups();
+  }
+
+  private void shutdownGroups() {
+    // no quiet period: the listening socket is closed already, and requests in progress finish within the timeout
+    if (boss != null) {
+      boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+    }
+  }
+}
