@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import io.peregrine.common.testing.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChainingTest {
   private static final long NOW = 1_800_000_000L;
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final Closer closing = new Closer();
 
   @TempDir
   Path edgeQueue;
@@ -43,14 +44,7 @@ class ChainingTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T t) {
-    closing.add(t);
-    return t;
+    closing.close();
   }
 
   private TransferServer upstream(String grpcListen, String graph) throws Exception {
@@ -84,15 +78,15 @@ class ChainingTest {
   @Test
   void edgeForwardsEverythingToTheUpstreamIntactAndCountedAndLosesNothingWhileTheUpstreamIsDown()
       throws Exception {
-    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
-    TransferServer up = closeLater(upstream("127.0.0.1:0", graph.address()));
+    CountingNode graph = closing.later(new CountingNode("127.0.0.1:0"));
+    TransferServer up = closing.later(upstream("127.0.0.1:0", graph.address()));
     int upPort = up.grpcPort();
-    TransferServer edge = closeLater(new TransferServer(TransferServerTest.config(List.of(), List.of())
+    TransferServer edge = closing.later(new TransferServer(TransferServerTest.config(List.of(), List.of())
         .withUpstream(List.of("up0=127.0.0.1:" + upPort)).withQueue(edgeQueue.toString(), 1 << 20, 64L << 20),
         clock));
     edge.start();
     ManagedChannel channel = GrpcChannels.forAddress("127.0.0.1:" + edge.grpcPort());
-    closeLater(() -> GrpcChannels.close(channel));
+    closing.later(() -> GrpcChannels.close(channel));
     TransferGrpc.TransferBlockingStub stub = TransferGrpc.newBlockingStub(channel);
 
     // 1. through both hops: gRPC and HTTP JSON into the edge
@@ -123,7 +117,7 @@ class ChainingTest {
     assertThat(graph.graph).hasSize(501);
 
     // 3. an upstream on the same address again: everything queued arrives, once
-    TransferServer again = closeLater(upstream("127.0.0.1:" + upPort, graph.address()));
+    TransferServer again = closing.later(upstream("127.0.0.1:" + upPort, graph.address()));
     expected.addAll(second);
     await().atMost(Duration.ofSeconds(30)).until(() -> graph.graph.size() >= expected.size());
     assertThat(graph.graph).containsExactlyInAnyOrderElementsOf(expected);

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.peregrine.common.testing.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,21 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DestinationsTest {
   private static final long NOW = 1_800_000_000L;
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final Closer closing = new Closer();
 
   @TempDir
   Path queues;
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T t) {
-    closing.add(t);
-    return t;
+    closing.close();
   }
 
   private TransferServer start(TransferConfig config) throws Exception {
@@ -65,7 +59,7 @@ class DestinationsTest {
 
   private TransferGrpc.TransferBlockingStub client(int port) {
     ManagedChannel channel = GrpcChannels.forAddress("127.0.0.1:" + port);
-    closeLater(() -> GrpcChannels.close(channel));
+    closing.later(() -> GrpcChannels.close(channel));
     return TransferGrpc.newBlockingStub(channel);
   }
 
@@ -95,11 +89,11 @@ class DestinationsTest {
 
   @Test
   void judgeAwayNeverHoldsUpGraphAndGetsEverythingInOrderWhenBack() throws Exception {
-    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode graph = closing.later(new CountingNode("127.0.0.1:0"));
     CountingNode judgeFirst = new CountingNode("127.0.0.1:0");
     int judgePort = judgeFirst.port();
     judgeFirst.close(); // judge is away; its port is known so it can come back on it
-    TransferServer t = closeLater(start(config(List.of("g0=" + graph.address()),
+    TransferServer t = closing.later(start(config(List.of("g0=" + graph.address()),
         List.of("j0=127.0.0.1:" + judgePort))));
     TransferGrpc.TransferBlockingStub stub = client(t.grpcPort());
     for (SampleBatch b : rounds(200)) {
@@ -111,7 +105,7 @@ class DestinationsTest {
         URI.create("http://127.0.0.1:" + t.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(health.body()).contains("destination.judge").contains("stuck since").contains("UNAVAILABLE");
 
-    CountingNode judge = closeLater(new CountingNode("127.0.0.1:" + judgePort));
+    CountingNode judge = closing.later(new CountingNode("127.0.0.1:" + judgePort));
     await().atMost(Duration.ofSeconds(30)).until(() -> judge.judge.size() >= 4000);
     assertThat(judge.judge).hasSize(4000);
     assertInOrderPerSeries(judge.judge, 200);
@@ -131,8 +125,8 @@ class DestinationsTest {
     }
     first.close();
 
-    CountingNode graph = closeLater(new CountingNode("127.0.0.1:" + port));
-    closeLater(start(config(List.of("g0=127.0.0.1:" + port), List.of())));
+    CountingNode graph = closing.later(new CountingNode("127.0.0.1:" + port));
+    closing.later(start(config(List.of("g0=127.0.0.1:" + port), List.of())));
     await().atMost(Duration.ofSeconds(30)).until(() -> graph.graph.size() >= 2000);
     assertThat(graph.graph).hasSize(2000);
     assertInOrderPerSeries(graph.graph, 100);
@@ -141,7 +135,7 @@ class DestinationsTest {
   @Test
   void aNodeFailingABatchWithInternalGetsItSplitAndOnlyThePoisonSampleIsDropped() throws Exception {
     List<Sample> stored = new CopyOnWriteArrayList<>();
-    GrpcServerHost node = closeLater(new GrpcServerHost("poison-node", "127.0.0.1:0", 2,
+    GrpcServerHost node = closing.later(new GrpcServerHost("poison-node", "127.0.0.1:0", 2,
         List.of(new GraphGrpc.GraphImplBase() {
           @Override
           public void push(SampleBatch batch, StreamObserver<PushResponse> out) {
@@ -155,7 +149,7 @@ class DestinationsTest {
           }
         })));
     node.start();
-    TransferServer t = closeLater(start(config(List.of("g0=127.0.0.1:" + node.port()), List.of())
+    TransferServer t = closing.later(start(config(List.of("g0=127.0.0.1:" + node.port()), List.of())
         .withBatching(100, Duration.ofMillis(20), 1)));
     SampleBatch.Builder b = SampleBatch.newBuilder();
     for (int i = 0; i < 64; i++) {

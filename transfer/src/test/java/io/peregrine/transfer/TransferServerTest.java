@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import io.peregrine.common.testing.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,18 +40,11 @@ import java.nio.file.Path;
 class TransferServerTest {
   private static final long NOW = 1_800_000_000L;
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final Closer closing = new Closer();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T t) {
-    closing.add(t);
-    return t;
+    closing.close();
   }
 
   @TempDir
@@ -68,14 +62,14 @@ class TransferServerTest {
   }
 
   private TransferServer start(TransferConfig config) throws Exception {
-    TransferServer t = closeLater(new TransferServer(config, clock));
+    TransferServer t = closing.later(new TransferServer(config, clock));
     t.start();
     return t;
   }
 
   private TransferGrpc.TransferBlockingStub client(TransferServer t) {
     ManagedChannel channel = GrpcChannels.forAddress("127.0.0.1:" + t.grpcPort());
-    closeLater(() -> GrpcChannels.close(channel));
+    closing.later(() -> GrpcChannels.close(channel));
     return TransferGrpc.newBlockingStub(channel);
   }
 
@@ -90,7 +84,7 @@ class TransferServerTest {
 
   @Test
   void oneBadSampleIsRejectedWithItsReasonAndTheOthersReachGraphAndJudge() throws Exception {
-    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode node = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of("j0=" + node.address()), 10_000);
 
     PushResponse r = client(t).push(batchWithOneBad(1000, 417));
@@ -106,8 +100,8 @@ class TransferServerTest {
 
   @Test
   void sameSeriesAlwaysGoesToTheSameNodeAndLoadIsSpread() throws Exception {
-    CountingNode a = closeLater(new CountingNode("127.0.0.1:0"));
-    CountingNode b = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode a = closing.later(new CountingNode("127.0.0.1:0"));
+    CountingNode b = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + a.address(), "g1=" + b.address()), List.of(), 10_000);
     TransferGrpc.TransferBlockingStub stub = client(t);
     for (int round = 0; round < 3; round++) {
@@ -134,7 +128,7 @@ class TransferServerTest {
     TransferServer t = transfer(List.of("g0=127.0.0.1:" + port), List.of(), 10_000);
     assertThat(client(t).push(batchWithOneBad(50, -1)).getAccepted()).isEqualTo(50);
 
-    CountingNode late = closeLater(new CountingNode("127.0.0.1:" + port));
+    CountingNode late = closing.later(new CountingNode("127.0.0.1:" + port));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> late.graph.size() == 50);
   }
@@ -146,7 +140,7 @@ class TransferServerTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode graph = closing.later(new CountingNode("127.0.0.1:0"));
     // judge away, memory only, 20 KiB: a few batches of 100 samples fill judge's queue
     TransferServer t = start(config(List.of("g0=" + graph.address()), List.of("j0=127.0.0.1:" + port))
         .withQueue("", 20 << 10, 0));
@@ -171,10 +165,10 @@ class TransferServerTest {
 
   @Test
   void streamAnswersEachBatchInOrder() throws Exception {
-    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode node = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of("j0=" + node.address()), 10_000);
     ManagedChannel channel = GrpcChannels.forAddress("127.0.0.1:" + t.grpcPort());
-    closeLater(() -> GrpcChannels.close(channel));
+    closing.later(() -> GrpcChannels.close(channel));
     List<PushResponse> answers = new CopyOnWriteArrayList<>();
     CountDownLatch done = new CountDownLatch(1);
     StreamObserver<SampleBatch> stream = TransferGrpc.newStub(channel).pushStream(new StreamObserver<>() {
@@ -204,7 +198,7 @@ class TransferServerTest {
 
   @Test
   void httpPushAcceptsOpenFalconJsonAndListsRejectsByIndex() throws Exception {
-    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode node = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of("j0=" + node.address()), 10_000);
     String body = "[{\"endpoint\":\"h1\",\"metric\":\"cpu.idle\",\"timestamp\":" + NOW
         + ",\"step\":60,\"value\":12.5,\"counterType\":\"GAUGE\",\"tags\":\"b=2,a=1\"},"
@@ -232,7 +226,7 @@ class TransferServerTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    CountingNode graph = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode graph = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = start(config(List.of("g0=" + graph.address()), List.of("j0=127.0.0.1:" + port))
         .withQueue("", 20 << 10, 0));
     StringBuilder body = new StringBuilder("[");
@@ -266,7 +260,7 @@ class TransferServerTest {
 
   @Test
   void queueGaugesStillReadAfterAGarbageCollection() throws Exception {
-    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode node = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);
     System.gc(); // Micrometer holds a gauge's object weakly: a collected one reads NaN
     assertThat(t.registry().find("transfer_queue_samples").gauge().value()).isEqualTo(0.0);
@@ -275,7 +269,7 @@ class TransferServerTest {
 
   @Test
   void metricsEndpointCountsRejectsByCode() throws Exception {
-    CountingNode node = closeLater(new CountingNode("127.0.0.1:0"));
+    CountingNode node = closing.later(new CountingNode("127.0.0.1:0"));
     TransferServer t = transfer(List.of("g0=" + node.address()), List.of(), 10_000);
     client(t).push(batchWithOneBad(10, 0));
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import io.peregrine.common.testing.Closer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,25 +30,18 @@ class ShipperTest {
 
   @TempDir Path spoolDir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Closer closing = new Closer();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closeLater(T c) {
-    toClose.add(c);
-    return c;
+    closing.close();
   }
 
   private Shipper shipper(SampleQueue queue, int port) throws IOException {
     Shipper s = new Shipper(queue, List.of("127.0.0.1:" + port), 100, Duration.ofMillis(50), Duration.ofSeconds(2),
         spoolDir, 64L * 1024 * 1024, registry);
     s.start();
-    return closeLater(s);
+    return closing.later(s);
   }
 
   private static List<Sample> samples(int n, int from) {
@@ -94,7 +88,7 @@ class ShipperTest {
   @Test
   void shipsQueuedSamplesToTransferInBatches() throws Exception {
     RecordingTransfer transfer = new RecordingTransfer();
-    GrpcServerHost server = closeLater(transfer.serve(0));
+    GrpcServerHost server = closing.later(transfer.serve(0));
     SampleQueue queue = new SampleQueue(10_000, registry);
     shipper(queue, server.port());
     List<Sample> sent = samples(2_500, 0);
@@ -119,7 +113,7 @@ class ShipperTest {
     assertThat(registry.get("agent_send_failures").counter().count()).isPositive();
 
     RecordingTransfer transfer = new RecordingTransfer();
-    closeLater(transfer.serve(port));
+    closing.later(transfer.serve(port));
     List<Sample> afterwards = samples(300, 1_000);
     afterwards.forEach(queue::offer);
     await().atMost(WAIT).until(() -> keys(transfer.received).size() == 1_300);
@@ -147,7 +141,7 @@ class ShipperTest {
       }
       return null;
     });
-    GrpcServerHost server = closeLater(transfer.serve(0));
+    GrpcServerHost server = closing.later(transfer.serve(0));
     SampleQueue queue = new SampleQueue(1_000, registry);
     Shipper shipper = shipper(queue, server.port());
     samples(10, 0).forEach(queue::offer);
@@ -162,7 +156,7 @@ class ShipperTest {
   @Test
   void closeFlushesWhatIsQueuedToTransfer() throws Exception {
     RecordingTransfer transfer = new RecordingTransfer();
-    GrpcServerHost server = closeLater(transfer.serve(0));
+    GrpcServerHost server = closing.later(transfer.serve(0));
     SampleQueue queue = new SampleQueue(10_000, registry);
     // a generous call deadline: a call that timed out on a busy build machine would spool instead of send
     Shipper shipper = new Shipper(queue, List.of("127.0.0.1:" + server.port()), 100, Duration.ofSeconds(30),
@@ -188,7 +182,7 @@ class ShipperTest {
     assertThat(spoolFilesOnDisk()).isPositive();
 
     RecordingTransfer transfer = new RecordingTransfer();
-    closeLater(transfer.serve(port));
+    closing.later(transfer.serve(port));
     Shipper second = shipper(new SampleQueue(10, new SimpleMeterRegistry()), port);
     await().atMost(WAIT).until(() -> keys(transfer.received).size() == 250);
     await().atMost(WAIT).until(() -> second.spooledSamples() == 0);

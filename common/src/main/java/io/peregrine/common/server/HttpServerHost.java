@@ -66,12 +66,7 @@ public final class HttpServerHost implements Component {
     if (server != null) {
       throw new IllegalStateException(name + ": routes must be added before start");
     }
-    if (path == null || !path.startsWith("/")) {
-      throw new IllegalArgumentException(name + ": route path must start with '/': '" + path + "'");
-    }
-    if (path.equals("/metrics") || path.equals("/health") || routes.containsKey(path)) {
-      throw new IllegalArgumentException(name + ": route path " + path + " is already taken");
-    }
+    RoutePaths.requireNew(name, path, p -> p.equals("/metrics") || p.equals("/health") || routes.containsKey(p));
     routes.put(path, handler);
     return this;
   }
@@ -114,17 +109,8 @@ public final class HttpServerHost implements Component {
   }
 
   private void health(HttpExchange ex) throws IOException {
-    Map<String, Boolean> results = health.run();
-    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
-    ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("component", name);
-    ObjectNode checks = body.putObject("checks");
-    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
-    Map<String, String> details = health.details();
-    if (!details.isEmpty()) {
-      ObjectNode d = body.putObject("details");
-      details.forEach(d::put);
-    }
-    HttpExchanges.json(ex, up ? 200 : 503, body.toString());
+    HealthReport report = HealthReport.of(name, health);
+    HttpExchanges.json(ex, report.status(), report.json());
   }
 
   private HttpHandler guarded(HttpHandler handler) {

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HealthReport;
 import io.peregrine.hbs.store.ConflictException;
 import io.peregrine.hbs.store.Database;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class AdminServer implements Component {
     routes = new Routes(app);
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(registry.scrape()));
-    routes.get("/health", ctx -> health(ctx, health, bodies));
+    routes.get("/health", ctx -> health(ctx, health));
     byte[] openapi = openApiDocument();
     routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
     app.before("/api/*", AdminServer::requireJson);
@@ -139,18 +140,9 @@ public final class AdminServer implements Component {
     }
   }
 
-  private static void health(Context ctx, HealthChecks health, Bodies bodies) {
-    Map<String, Boolean> results = health.run();
-    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
-    ObjectNode body = bodies.json().createObjectNode().put("status", up ? "UP" : "DOWN").put("component", "hbs-http");
-    ObjectNode checks = body.putObject("checks");
-    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
-    Map<String, String> details = health.details();
-    if (!details.isEmpty()) {
-      ObjectNode d = body.putObject("details");
-      details.forEach(d::put);
-    }
-    ctx.status(up ? 200 : 503).json(body);
+  private static void health(Context ctx, HealthChecks health) {
+    HealthReport report = HealthReport.of("hbs-http", health);
+    ctx.status(report.status()).contentType("application/json").result(report.json());
   }
 
   private static void error(Context ctx, Bodies bodies, ApiException e) {

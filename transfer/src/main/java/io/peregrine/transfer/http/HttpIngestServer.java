@@ -19,6 +19,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.server.HealthReport;
+import io.peregrine.common.server.RoutePaths;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -82,12 +84,7 @@ public final class HttpIngestServer implements Component {
     if (channel != null) {
       throw new IllegalStateException(name + ": routes must be added before start");
     }
-    if (path == null || !path.startsWith("/")) {
-      throw new IllegalArgumentException(name + ": route path must start with '/': '" + path + "'");
-    }
-    if (routes.containsKey(path)) {
-      throw new IllegalArgumentException(name + ": route path " + path + " is already taken");
-    }
+    RoutePaths.requireNew(name, path, routes::containsKey);
     routes.put(path, route);
     return this;
   }
@@ -149,17 +146,8 @@ public final class HttpIngestServer implements Component {
   }
 
   private HttpAnswer health() {
-    Map<String, Boolean> results = health.run();
-    boolean up = results.values().stream().allMatch(Boolean::booleanValue);
-    ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("component", name);
-    ObjectNode checks = body.putObject("checks");
-    results.forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
-    Map<String, String> details = health.details();
-    if (!details.isEmpty()) {
-      ObjectNode d = body.putObject("details");
-      details.forEach(d::put);
-    }
-    return HttpAnswer.json(up ? 200 : 503, body.toString());
+    HealthReport report = HealthReport.of(name, health);
+    return HttpAnswer.json(report.status(), report.json());
   }
 
   static String error(String message) {
