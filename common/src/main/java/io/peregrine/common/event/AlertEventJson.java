@@ -1,8 +1,8 @@
 package io.peregrine.common.event;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +29,9 @@ public final class AlertEventJson {
    * @throws IllegalArgumentException for text that is not an event, with the parser's reason
    */
   public static AlertEvent read(String json) {
-    JsonNode tree;
-    AlertEvent e;
+    Wire w;
     try {
-      tree = MAPPER.readTree(json);
-      if (tree == null || !tree.isObject()) {
-        throw new IllegalArgumentException("not an alert event (expected a JSON object): " + abbreviate(json));
-      }
-      e = MAPPER.treeToValue(tree, AlertEvent.class);
+      w = MAPPER.readValue(json, Wire.class); // one pass: boxed fields tell a missing field from a zero
     } catch (JsonMappingException ex) {
       throw new IllegalArgumentException("not an alert event (field " + ex.getPathReference() + ": "
           + ex.getOriginalMessage() + "): " + abbreviate(json), ex);
@@ -44,26 +39,33 @@ public final class AlertEventJson {
       throw new IllegalArgumentException("not an alert event (" + ex.getOriginalMessage() + "): " + abbreviate(json),
           ex);
     }
-    if (e.id() == null || e.status() == null) {
+    if (w == null) {
+      throw new IllegalArgumentException("not an alert event (expected a JSON object): " + abbreviate(json));
+    }
+    if (w.id() == null || w.status() == null) {
       throw new IllegalArgumentException("alert event lacks id or status: " + abbreviate(json));
     }
-    if (tree.has("priority") && tree.has("metric") && tree.has("eventKey") && tree.has("values")) {
-      return e;
-    }
-    return completeOpenFalconEvent(e, tree);
+    return w.complete();
   }
 
-  private static AlertEvent completeOpenFalconEvent(AlertEvent e, JsonNode tree) {
-    EventStrategy s = e.strategy();
-    EventExpression x = e.expression();
-    int priority = tree.has("priority") ? e.priority() : s != null ? s.priority() : x != null ? x.priority() : 0;
-    String metric = e.metric() != null ? e.metric() : s != null ? s.metric() : x != null ? x.metric() : "";
-    String key = e.eventKey() != null ? e.eventKey()
-        : AlertEvent.keyOf(e.id(), e.status(), e.eventTime(), e.currentStep());
-    List<Double> values = e.values() != null ? e.values() : List.of();
-    Map<String, String> tags = e.pushedTags() != null ? e.pushedTags() : Map.of();
-    return new AlertEvent(e.id(), s, x, e.status(), e.endpoint(), e.leftValue(), e.currentStep(), e.eventTime(),
-        tags, priority, metric, key, values);
+  /**
+   * The event as read, with Peregrine's own fields nullable: Open-Falcon's event lacks them, and they are derived
+   * then (priority and metric from the strategy or expression, the key from id, status, time and step).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record Wire(String id, EventStrategy strategy, EventExpression expression, String status,
+      String endpoint, double leftValue, int currentStep, long eventTime, Map<String, String> pushedTags,
+      Integer priority, String metric, String eventKey, List<Double> values) {
+
+    AlertEvent complete() {
+      EventStrategy s = strategy;
+      EventExpression x = expression;
+      int p = priority != null ? priority : s != null ? s.priority() : x != null ? x.priority() : 0;
+      String m = metric != null ? metric : s != null ? s.metric() : x != null ? x.metric() : "";
+      String key = eventKey != null ? eventKey : AlertEvent.keyOf(id, status, eventTime, currentStep);
+      return new AlertEvent(id, s, x, status, endpoint, leftValue, currentStep, eventTime,
+          pushedTags != null ? pushedTags : Map.of(), p, m, key, values != null ? values : List.of());
+    }
   }
 
   private static String abbreviate(String s) {
