@@ -1,10 +1,8 @@
 package io.peregrine.sender.channel;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,33 +12,18 @@ import java.util.Set;
  * {@code timestamp + "\n" + secret} over an empty message, as Feishu documents. An answer with {@code code} other
  * than 0 is a failure (19021, a bad signature, and 19024, a keyword refusal, are not retried).
  */
-public final class FeishuChannel implements Channel {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<Integer> PERMANENT = Set.of(19021, 19022, 19024);
-  private final URI url;
+public final class FeishuChannel extends ChatRobotChannel {
   private final String secret;
-  private final HttpPoster poster;
   private final Clock clock;
 
   FeishuChannel(URI url, String secret, HttpPoster poster, Clock clock) {
-    this.url = url;
+    super("feishu", url, poster, "code", Set.of(19021, 19022, 19024));
     this.secret = secret == null ? "" : secret;
-    this.poster = poster;
     this.clock = clock;
   }
 
   @Override
-  public String name() {
-    return "feishu";
-  }
-
-  @Override
-  public Family family() {
-    return Family.TEXT;
-  }
-
-  @Override
-  public void send(Notice notice) throws ChannelException {
+  ObjectNode body(Notice notice) {
     ObjectNode body = JSON.createObjectNode();
     if (!secret.isEmpty()) {
       long ts = clock.millis() / 1000;
@@ -49,8 +32,7 @@ public final class FeishuChannel implements Channel {
     }
     body.put("msg_type", "text");
     body.putObject("content").put("text", notice.messages().im());
-    String answer = poster.post(name(), url, "application/json", body.toString(), Map.of());
-    ChatAnswer.check(name(), url, answer, "code", PERMANENT);
+    return body;
   }
 
   static String sign(String secret, long timestampSeconds) {

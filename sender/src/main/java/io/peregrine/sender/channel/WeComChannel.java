@@ -1,11 +1,9 @@
 package io.peregrine.sender.channel;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.peregrine.sender.receiver.Person;
 import java.net.URI;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,36 +12,19 @@ import java.util.Set;
  * receivers' phones. An answer with {@code errcode} other than 0 is a failure (93000, an invalid key, is not
  * retried).
  */
-public final class WeComChannel implements Channel {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<Integer> PERMANENT = Set.of(93000, 40008);
-  private final URI url;
-  private final HttpPoster poster;
-
+public final class WeComChannel extends ChatRobotChannel {
   WeComChannel(URI url, HttpPoster poster) {
-    this.url = url;
-    this.poster = poster;
+    super("wecom", url, poster, "errcode", Set.of(93000, 40008));
   }
 
   @Override
-  public String name() {
-    return "wecom";
-  }
-
-  @Override
-  public Family family() {
-    return Family.TEXT;
-  }
-
-  @Override
-  public void send(Notice notice) throws ChannelException {
+  ObjectNode body(Notice notice) {
     ObjectNode body = JSON.createObjectNode();
     body.put("msgtype", "text");
     ObjectNode text = body.putObject("text");
     text.put("content", notice.messages().im());
     ArrayNode mobiles = text.putArray("mentioned_mobile_list");
     notice.recipients().addresses(Person::phone).forEach(mobiles::add);
-    String answer = poster.post(name(), url, "application/json", body.toString(), Map.of());
-    ChatAnswer.check(name(), url, answer, "errcode", PERMANENT);
+    return body;
   }
 }
