@@ -37,7 +37,6 @@ final class CgroupMetrics {
       }
       out.counter(prefix + ".cpu.usage.seconds", tags, now.usage / 1e6);
       if (cpu.containsKey("nr_periods")) {
-        out.counter(prefix + ".cpu.periods", tags, now.periods);
         out.counter(prefix + ".cpu.throttled.periods", tags, now.throttled);
         out.counter(prefix + ".cpu.throttled.seconds", tags, cpu.getOrDefault("throttled_usec", 0L) / 1e6);
       }
@@ -48,9 +47,6 @@ final class CgroupMetrics {
       out.gauge(prefix + ".mem.working_set", tags, ws);
       if (s.memory().containsKey("anon")) {
         out.gauge(prefix + ".mem.rss", tags, s.memory().get("anon"));
-      }
-      if (s.memory().containsKey("file")) {
-        out.gauge(prefix + ".mem.cache", tags, s.memory().get("file"));
       }
       if (s.memoryMax() > 0) {
         out.gauge(prefix + ".mem.limit", tags, s.memoryMax());
@@ -65,12 +61,7 @@ final class CgroupMetrics {
       out.gauge(prefix + ".pids", tags, s.pids());
     }
     for (Map.Entry<String, Double> p : s.pressure().entrySet()) {
-      String name = prefix + ".pressure." + p.getKey();
-      if (p.getKey().endsWith(".total")) {
-        out.counter(name, tags, p.getValue());
-      } else {
-        out.gauge(name, tags, p.getValue());
-      }
+      out.gauge(prefix + ".pressure." + p.getKey(), tags, p.getValue());
     }
   }
 

@@ -110,13 +110,15 @@ public final class CgroupTree {
     return out;
   }
 
-  /** The subdirectories, or none when the directory is gone (a pod deleted mid-scan is not an error). */
+  /** The entries, or none when the directory is gone (a pod deleted mid-scan is not an error). */
   private static List<Path> children(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
+    // no stat per entry: the names that matter (pod and container cgroups) are directories, and the many files
+    // beside them (cpu.stat, memory.current, ...) never match the callers' patterns
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(out::add);
     } catch (NoSuchFileException e) {
       // removed between the check and the listing

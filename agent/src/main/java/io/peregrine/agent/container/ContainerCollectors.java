@@ -41,7 +41,8 @@ public final class ContainerCollectors {
     }
     Duration scrapeTimeout = config.scrapeTimeoutWithin(interval);
     KubeletPods kubelet = kubelet(config, env);
-    CgroupTree tree = new CgroupTree(paths.sys().resolve("fs").resolve("cgroup"));
+    CgroupTree tree = new CgroupTree(config.cgroupRoot().isEmpty() ? paths.sys().resolve("fs").resolve("cgroup")
+        : Path.of(config.cgroupRoot()));
     switch (tree.version()) {
       case V2 -> out.add(new ContainerCollector(tree, new PodNetwork(paths.proc()), kubelet, node,
           config.podLabels(), config.maxContainers(), System::nanoTime, registry));

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param enabled read the node's cgroup v2 tree for container.* and pod.* metrics (nothing is found, and nothing
  *     emitted, on a host without kubepods cgroups)
+ * @param cgroupRoot the cgroup v2 mount; "" = {@code <sysRoot>/fs/cgroup}
  * @param kubeletUrl the node's kubelet, for pod metadata ({@code /pods}); "" = {@code https://$NODE_NAME:10250} when
  *     NODE_NAME is set and the token file exists, else no metadata (metrics are tagged by container id)
  * @param tokenFile the service-account token sent as a bearer token; read again on every call (tokens rotate)
@@ -29,6 +30,7 @@ import java.util.List;
  */
 public record ContainerConfig(
     boolean enabled,
+    String cgroupRoot,
     String kubeletUrl,
     String tokenFile,
     String caFile,
@@ -50,6 +52,7 @@ public record ContainerConfig(
   public static final int DEFAULT_MAX_CONTAINERS = 500;
 
   public ContainerConfig {
+    cgroupRoot = cgroupRoot == null ? "" : cgroupRoot.trim();
     kubeletUrl = kubeletUrl == null ? "" : kubeletUrl.trim();
     if (!kubeletUrl.isEmpty() && !kubeletUrl.startsWith("https://") && !kubeletUrl.startsWith("http://")) {
       throw new IllegalArgumentException("agent.containers.kubeletUrl must start with https:// or http://: '"
@@ -72,7 +75,7 @@ public record ContainerConfig(
   }
 
   public static ContainerConfig defaults() {
-    return new ContainerConfig(true, "", SERVICE_ACCOUNT + "token", SERVICE_ACCOUNT + "ca.crt", false,
+    return new ContainerConfig(true, "", "", SERVICE_ACCOUNT + "token", SERVICE_ACCOUNT + "ca.crt", false,
         Duration.ofSeconds(30), List.of("app"), DEFAULT_MAX_CONTAINERS, true, Duration.ofSeconds(3), 10_000,
         16 * 1024 * 1024, 100, "");
   }

@@ -108,8 +108,8 @@ class ContainerCollectorTest {
     assertThat(value(s, "container.io.write.ops", WEB_TAGS)).isEqualTo(512);
     assertThat(value(s, "container.pids", WEB_TAGS)).isEqualTo(12);
     assertThat(value(s, "container.pressure.cpu.some.avg10", WEB_TAGS)).isEqualTo(1.5);
-    assertThat(find(s, "container.pressure.io.full.total", WEB_TAGS).orElseThrow().getCounterType())
-        .isEqualTo(CounterType.COUNTER);
+    assertThat(value(s, "container.pressure.io.full.avg10", WEB_TAGS)).isEqualTo(0.1);
+    assertThat(s).noneMatch(x -> x.getMetric().endsWith(".total"));
     assertThat(value(s, "pod.mem.usage", WEB_POD)).isEqualTo(64 * 1024 * 1024);
     // the label "team" holds a ',' and cannot be a tag: left out and counted
     assertThat(dropped("label_invalid")).isEqualTo(3); // the pod and its two containers
