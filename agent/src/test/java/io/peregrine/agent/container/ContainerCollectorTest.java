@@ -141,6 +141,23 @@ class ContainerCollectorTest {
   }
 
   @Test
+  void containersTheKubeletNeverListsDoNotRefreshEveryRound() throws Exception {
+    ContainerCollector c = collector(kubeletPods(), 500);
+    run(c); // the first answer; the sandbox and the unknown pod's container are misses, too soon to refresh
+    nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+    run(c); // the same misses again: remembered, so no early refresh within the 30 s TTL
+    assertThat(kubelet.requests).hasValue(1);
+
+    String fresh = "c4".repeat(32);
+    copy(root.resolve("sys/fs/cgroup/kubepods.slice/kubepods-pod7f3d2e1c_0b9a_4876_a543_210fedcba987.slice/"
+        + "cri-containerd-" + DNS + ".scope"), root.resolve("sys/fs/cgroup/kubepods.slice/"
+        + "kubepods-pod7f3d2e1c_0b9a_4876_a543_210fedcba987.slice/cri-containerd-" + fresh + ".scope"));
+    nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+    run(c); // a new container: one early refresh
+    assertThat(kubelet.requests).hasValue(2);
+  }
+
+  @Test
   void withoutAKubeletEverythingIsTaggedByIds() throws Exception {
     List<Sample> s = run(collector(null, 500));
 

@@ -50,9 +50,10 @@ class PodScraperTest {
       many.append("series_").append(i).append(" 1\n");
     }
     respond("/many", many.toString());
+    respond("/huge", "x 1\n".repeat(100_000));
     server.createContext("/hang", exchange -> {
       try {
-        release.await(1, TimeUnit.MINUTES); // never answers within the scrape timeout
+        release.await(1, TimeUnit.MINUTES); // answers only after the test: always past the scrape timeout
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -84,8 +85,13 @@ class PodScraperTest {
   }
 
   private List<Sample> scrape(List<PodInfo> pods, int sampleLimit, String endpointLabel) throws Exception {
-    PodScraper scraper = new PodScraper(() -> pods, HttpClient.newHttpClient(), "node-1", Duration.ofMillis(500),
-        sampleLimit, 1024 * 1024, 10, endpointLabel, 10, new SampleValidator(Clock.systemUTC()), shipped::add,
+    return scrape(pods, sampleLimit, endpointLabel, 10);
+  }
+
+  private List<Sample> scrape(List<PodInfo> pods, int sampleLimit, String endpointLabel, int maxTargets)
+      throws Exception {
+    PodScraper scraper = new PodScraper(() -> pods, HttpClient.newHttpClient(), "node-1", Duration.ofSeconds(5),
+        sampleLimit, 64 * 1024, maxTargets, endpointLabel, 10, new SampleValidator(Clock.systemUTC()), shipped::add,
         registry);
     List<Sample> own = new ArrayList<>();
     scraper.collect(new SampleEmitter("node-1", NOW, 10, own::add));
@@ -152,6 +158,18 @@ class PodScraperTest {
     assertThat(failures("sample_limit")).isEqualTo(1);
     assertThat(failures("http_status")).isEqualTo(1);
     assertThat(shipped).isEmpty();
+  }
+
+  @Test
+  void aBodyOverTheSizeLimitAndTargetsOverTheCapAreCounted() throws Exception {
+    List<Sample> own = scrape(List.of(pod("a-huge", "/huge", Map.of()), pod("b-web", "/metrics", Map.of()),
+        pod("c-web", "/metrics", Map.of())), 1_000_000, "", 2);
+
+    assertThat(up(own, "a-huge")).isZero();
+    assertThat(failures("too_large")).isEqualTo(1);
+    assertThat(up(own, "b-web")).isEqualTo(1);
+    assertThat(own).noneMatch(s -> s.getTags().contains("pod=c-web"));
+    assertThat(registry.get("agent_scrape_targets_dropped").counter().count()).isEqualTo(1);
   }
 
   @Test
