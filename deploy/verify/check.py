@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks rendered manifests (render.py --json output) for the rules deploy/README.md promises, and, when the
+"""Checks rendered manifests (`kubectl kustomize` output as a JSON list) for the rules deploy/README.md promises, and, when the
 distribution is built, that every Peregrine container's configuration loads in the real launcher.
 
 Usage: check.py RENDERED.json [--launcher-cp CLASSPATH] [--secret-example FILE]
@@ -42,6 +42,9 @@ def containers(o, init=True):
 def effective(ps, c, key):
     sc = c.get("securityContext", {})
     return sc[key] if key in sc else ps.get("securityContext", {}).get(key)
+
+
+CLUSTER_SCOPED = ("Namespace", "PriorityClass", "ClusterRole", "ClusterRoleBinding")
 
 
 def check_workload(o, by_kind):
@@ -158,6 +161,42 @@ def check_agent(o):
     upd = o["spec"].get("updateStrategy", {})
     if upd.get("type") != "RollingUpdate" or "maxUnavailable" not in upd.get("rollingUpdate", {}):
         fail(o, "updateStrategy is not RollingUpdate with maxUnavailable")
+    if not ps.get("priorityClassName"):
+        fail(o, "no priorityClassName: a full node would not make room for the agent")
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        if probe not in agent:
+            fail(o, "no %s" % probe)
+    # the kubelet's /pods: a token projected into the agent container only, and the kubelet URL from status.hostIP
+    token = [v for v in ps["volumes"]
+             for src in v.get("projected", {}).get("sources", []) if "serviceAccountToken" in src]
+    mounted = mounts.get("/var/run/secrets/kubernetes.io/serviceaccount", {}).get("name")
+    if len(token) != 1 or mounted != token[0]["name"]:
+        fail(o, "the agent container must mount one projected service-account token at the standard path")
+    elif any(m["name"] == token[0]["name"] for c in ps.get("initContainers", []) for m in c.get("volumeMounts", [])):
+        fail(o, "an init container mounts the agent's token")
+    if env.get("HOST_IP", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") != "status.hostIP":
+        fail(o, "HOST_IP is not taken from status.hostIP")
+
+
+def check_rbac(objs, by_kind):
+    """The agent's account may get nodes/proxy (the kubelet's /pods) and nothing else; no other account has a role."""
+    agent = by_kind.get(("DaemonSet", "agent"))
+    account = pod_spec(agent).get("serviceAccountName") if agent else None
+    for o in objs:
+        if o["kind"] in ("Role", "ClusterRole"):
+            rules = o.get("rules", [])
+            if rules != [{"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]}]:
+                fail(o, "grants more than get on nodes/proxy: %s" % rules)
+        if o["kind"] in ("RoleBinding", "ClusterRoleBinding"):
+            subjects = [(x.get("kind"), x.get("name"), x.get("namespace")) for x in o.get("subjects", [])]
+            if subjects != [("ServiceAccount", account, agent["metadata"].get("namespace"))]:
+                fail(o, "binds %s, not only the agent's service account %s" % (subjects, account))
+            if ("ClusterRole", o["roleRef"]["name"]) not in by_kind and ("Role", o["roleRef"]["name"]) not in by_kind:
+                fail(o, "refers to a missing role %s" % o["roleRef"]["name"])
+    if account and ("ServiceAccount", account) not in by_kind:
+        fail(agent, "service account %s is missing" % account)
+    if account and not any(o["kind"] == "ClusterRoleBinding" for o in objs):
+        fail(agent, "no ClusterRoleBinding gives the agent's account the kubelet's /pods")
 
 
 def selects(selector, labels):
@@ -201,7 +240,10 @@ def check_services(objs, by_kind):
 
 
 def check_rings(objs, by_kind):
-    ring = by_kind.get(("ConfigMap", "peregrine-ring"))
+    # kustomize names a generated ConfigMap peregrine-ring-<content hash> and rewrites the references to it
+    ring = by_kind.get(("ConfigMap", "peregrine-ring")) or next(
+        (o for (kind, name), o in by_kind.items()
+         if kind == "ConfigMap" and re.fullmatch(r"peregrine-ring-[a-z0-9]{10}", name or "")), None)
     if ring is None:
         fail({"kind": "ConfigMap", "metadata": {"name": "peregrine-ring"}}, "missing")
         return
@@ -227,8 +269,22 @@ def env_for(c, by_kind, secret):
         elif "secretKeyRef" in ref and secret is not None:
             env[e["name"]] = str(secret["stringData"][ref["secretKeyRef"]["key"]])
         elif "fieldRef" in ref:
-            env[e["name"]] = "node-1"
+            env[e["name"]] = "192.0.2.10" if ref["fieldRef"]["fieldPath"] == "status.hostIP" else "node-1"
+    # $(VAR) of an earlier variable is expanded, as the kubelet does
+    for name, value in env.items():
+        env[name] = re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), value)
     return env
+
+
+def lookup_env(cfg, rest, prefix=""):
+    """The key (dotted) and value that an environment name's tail (CONTAINERS_KUBELET_URL) sets in a section."""
+    for key, value in cfg.items():
+        env = re.sub(r"([A-Z])", r"_\1", key).upper()
+        if rest == env:
+            return prefix + key, value
+        if isinstance(value, dict) and rest.startswith(env + "_"):
+            return lookup_env(value, rest[len(env) + 1:], prefix + key + ".")
+    return prefix + rest, None
 
 
 def check_config(objs, by_kind, classpath, secret):
@@ -272,8 +328,7 @@ def check_config(objs, by_kind, classpath, secret):
                     m = re.match(r"PEREGRINE_%s_(\w+)$" % args[0].upper(), n)
                     if not m:
                         continue
-                    key = re.sub(r"_([a-z])", lambda x: x.group(1).upper(), m.group(1).lower())
-                    got = effective_cfg.get(key)
+                    key, got = lookup_env(effective_cfg, m.group(1))
                     got = ",".join(got) if isinstance(got, list) else str(got)
                     if got.replace(" ", "") != v.replace(" ", ""):
                         fail(o, "container %s: %s=%s but the effective %s.%s is %s" % (c["name"], n, v, args[0],
@@ -296,9 +351,10 @@ def main(argv):
             check_workload(o, by_kind)
         if o["kind"] == "DaemonSet" and o["metadata"]["name"] == "agent":
             check_agent(o)
-        if o["kind"] not in ("Namespace", "PriorityClass") and not o["metadata"].get("namespace"):
+        if o["kind"] not in CLUSTER_SCOPED and not o["metadata"].get("namespace"):
             fail(o, "has no namespace")
     check_services(objs, by_kind)
+    check_rbac(objs, by_kind)
     check_rings(objs, by_kind)
     checked = 0
     if "--launcher-cp" in argv:

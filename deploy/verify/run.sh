@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Checks everything in deploy/ that can be checked without a Docker engine or a cluster:
 #   1. yamllint on every YAML file;
-#   2. each kustomization rendered (render.py, a kustomize subset) and checked against the Kubernetes OpenAPI schemas
-#      with unknown fields refused (schema.mjs, npm package kubernetes-models);
+#   2. each kustomization rendered by the real kustomize (`kubectl kustomize`) and checked against the Kubernetes
+#      OpenAPI schemas with unknown fields refused (schema.mjs, npm package kubernetes-models);
 #   3. the project's rules on the rendered objects (check.py): labels, probes, resources, security contexts, ports,
 #      references, the rings against the StatefulSets, the HPA; and, when dist/target holds a built distribution,
 #      every container's configuration loaded by the real launcher with the environment the pod would have;
 #   4. the Dockerfile linted (npm package dockerfile-utils) and its ENTRYPOINT run as Docker would (sh -c); the
 #      systemd example config loaded by the launcher;
 #   5. systemd-analyze verify on the unit files.
-# Needs python3 with PyYAML, node/npm (installs kubernetes-models into a cache directory), yamllint, java,
-# systemd-analyze. A missing tool is reported and its step counted as failed, never silently skipped.
+# Needs kubectl, yamllint, python3 with PyYAML, node/npm (installs kubernetes-models into a cache directory), java,
+# systemd-analyze. The Debian packages among them are installed when missing (as root, with apt-get); a tool still
+# missing is reported and its step counted as failed, never silently skipped.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 deploy="$(dirname "$here")"
@@ -22,6 +23,23 @@ failed=0
 step() { printf '\n== %s\n' "$*"; }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 need() { command -v "$1" >/dev/null || { bad "$1 is not installed"; return 1; }; }
+apt_updated=0
+install() { # install TEST PACKAGE: installs the Debian package when TEST (a command) fails
+  eval "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "cannot install $2: needs root and apt-get"; return 1
+  fi
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null 2>&1; apt_updated=1; fi
+  echo "installing $2"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || echo "apt-get install $2 failed"
+}
+
+step "tools"
+install "command -v yamllint" yamllint
+install "command -v kubectl" kubectl
+install "python3 -c 'import yaml'" python3-yaml
+install "command -v systemd-analyze" systemd
+command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | sed 's/^/  /'
 
 step "yamllint"
 if need yamllint; then
@@ -52,7 +70,10 @@ fi
 for overlay in base overlays/node-subset overlays/production; do
   name="$(basename "$overlay")"
   step "render + check kubernetes/$overlay"
-  if ! python3 "$here/render.py" "$deploy/kubernetes/$overlay" --json > "$work/$name.json"; then
+  need kubectl || continue
+  if ! kubectl kustomize "$deploy/kubernetes/$overlay" > "$work/$name.yaml" \
+    || ! python3 -c 'import json, sys, yaml; json.dump([d for d in yaml.safe_load_all(sys.stdin) if d], sys.stdout)' \
+      < "$work/$name.yaml" > "$work/$name.json"; then
     bad "render $overlay"; continue
   fi
   if [ "$schema_ok" = 1 ]; then

@@ -1,4 +1,4 @@
-// Validates rendered manifests (render.py --json) against the Kubernetes OpenAPI schemas shipped by the npm package
+// Validates rendered manifests (`kubectl kustomize` output as a JSON list) against the Kubernetes OpenAPI schemas shipped by the npm package
 // kubernetes-models, and reports fields the API does not have (what `kubectl apply --validate=strict` refuses), by
 // walking each object along the package's type declarations.
 //

@@ -4,9 +4,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.agent.collect.BuiltinChecks;
 import io.peregrine.agent.collect.CheckRunner;
 import io.peregrine.agent.collect.CollectLoop;
+import io.peregrine.agent.collect.Collector;
 import io.peregrine.agent.collect.Collectors;
 import io.peregrine.agent.collect.HostPaths;
 import io.peregrine.agent.collect.TcpTable;
+import io.peregrine.agent.container.ContainerCollectors;
 import io.peregrine.agent.expose.HostMetricsPage;
 import io.peregrine.agent.hbs.Heartbeat;
 import io.peregrine.agent.plugin.PluginRunner;
@@ -25,6 +27,8 @@ import io.peregrine.common.server.SelfMetrics;
 import java.nio.file.Path;
 import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +84,10 @@ public final class AgentServer implements Component {
       page.record(s);
       return queue.offer(s);
     };
-    CollectLoop collect = lifecycle.start(new CollectLoop(Collectors.forHost(paths, tcp), hostname,
+    List<Collector> collectors = new ArrayList<>(Collectors.forHost(paths, tcp));
+    collectors.addAll(ContainerCollectors.create(config.containers(), paths, hostname, config.collectInterval(),
+        queue::offer, clock, System.getenv(), registry));
+    CollectLoop collect = lifecycle.start(new CollectLoop(collectors, hostname,
         config.collectInterval(), clock, collected, registry));
     lifecycle.start(new CheckRunner(checks, paths, tcp, hostname, config.checksInterval(), config.duTimeBudget(),
         clock, collected, registry));

@@ -37,7 +37,7 @@ class AgentServerTest {
     AgentConfig config = new AgentConfig("test-node", "127.0.0.1:0", List.of("127.0.0.1:" + transferHost.port()),
         "", Duration.ofSeconds(5), d.heartbeatInterval(), "", "", "", 500, Duration.ofMillis(100), 50_000,
         spool.toString(), d.spoolMaxBytes(), Duration.ofSeconds(2), List.of(), 2, d.checksInterval(),
-        d.duTimeBudget(), d.pluginRoot(), List.of(), d.pluginConcurrency(), d.hostMetricsPath());
+        d.duTimeBudget(), d.pluginRoot(), List.of(), d.pluginConcurrency(), d.hostMetricsPath(), null);
     agent = new AgentServer(config, Clock.systemUTC());
     agent.start();
     base = "http://127.0.0.1:" + agent.httpPort();

@@ -1,0 +1,65 @@
+package io.peregrine.agent.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CgroupTreeTest {
+  static CgroupTree fixture(String name) throws Exception {
+    return new CgroupTree(TestKubelet.resource("/cgroup/" + name + "/sys/fs/cgroup"));
+  }
+
+  @Test
+  void systemdDriverWithContainerd() throws Exception {
+    CgroupTree tree = fixture("systemd-containerd");
+    assertThat(tree.version()).isEqualTo(CgroupTree.Version.V2);
+
+    List<CgroupTree.PodCgroup> pods = tree.scan();
+
+    assertThat(pods).extracting(CgroupTree.PodCgroup::uid).containsExactly("0c9e2f6a-1d3b-4c5e-9f70-81a2b3c4d5e6",
+        "7f3d2e1c-0b9a-4876-a543-210fedcba987", "99999999-8888-4777-a666-555555555555");
+    assertThat(pods).extracting(CgroupTree.PodCgroup::qos).containsExactly("burstable", "guaranteed", "besteffort");
+    assertThat(pods.get(0).containers()).extracting(CgroupTree.ContainerCgroup::id)
+        .containsExactly("5a".repeat(32), "a1".repeat(32)); // the sandbox and the app container, by id
+    assertThat(pods.get(0).containers()).extracting(CgroupTree.ContainerCgroup::runtime)
+        .containsOnly("containerd");
+  }
+
+  @Test
+  void cgroupfsDriverWithCrioSkipsConmon() throws Exception {
+    List<CgroupTree.PodCgroup> pods = fixture("cgroupfs-crio").scan();
+
+    assertThat(pods).extracting(CgroupTree.PodCgroup::qos).containsExactly("burstable", "guaranteed");
+    assertThat(pods.get(0).containers()).singleElement().satisfies(c -> {
+      assertThat(c.id()).isEqualTo("a1".repeat(32));
+      assertThat(c.runtime()).isEqualTo("crio");
+    });
+  }
+
+  @Test
+  void crioUnderSystemdAndBareIdsUnderCgroupfs(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("cgroup.controllers"), "cpu memory\n");
+    Path pod = dir.resolve("kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podab_cd.slice");
+    Files.createDirectories(pod.resolve("crio-" + "e".repeat(64) + ".scope"));
+    Files.createDirectories(pod.resolve("crio-conmon-" + "e".repeat(64) + ".scope"));
+    Files.createDirectories(dir.resolve("kubepods/besteffort/podab-cd/" + "f".repeat(64)));
+    Files.createDirectories(dir.resolve("kubepods/besteffort/not-a-pod"));
+
+    List<CgroupTree.PodCgroup> pods = new CgroupTree(dir).scan();
+
+    assertThat(pods).hasSize(2).allSatisfy(p -> assertThat(p.uid()).isEqualTo("ab-cd"));
+    assertThat(pods).flatExtracting(CgroupTree.PodCgroup::containers).extracting(CgroupTree.ContainerCgroup::runtime)
+        .containsExactlyInAnyOrder("crio", "");
+  }
+
+  @Test
+  void cgroupV1AndNothingAreTold(@TempDir Path dir) throws Exception {
+    assertThat(fixture("v1").version()).isEqualTo(CgroupTree.Version.V1);
+    assertThat(new CgroupTree(dir).version()).isEqualTo(CgroupTree.Version.NONE);
+    assertThat(new CgroupTree(dir.resolve("missing")).scan()).isEmpty();
+  }
+}
