@@ -4,7 +4,7 @@ import io.peregrine.proto.v1.Consolidation;
 import java.nio.ByteBuffer;
 
 /**
- * Reads a range of one series from its slot: picks the archive ({@link ArchiveLayout#choose}), refuses ranges over
+ * Reads a range of one series from its slot: picks the archive of the segment's layout ({@link ArchiveLayout#choose}), refuses ranges over
  * the point limit, and answers every point of that archive whose timestamp lies in the range, NaN where nothing is
  * known. The newest point of each archive is provisional, consolidated from what has arrived so far (the open step,
  * the open level point): what the writer has applied is visible at once, nothing waits for a flush.
@@ -26,7 +26,7 @@ final class ArchiveReader {
       return new QueryResult(meta, step, meta.counterType(), new long[0], new double[0]);
     }
     long wanted = resolution == 0 ? step : resolution;
-    ArchiveLayout.Archive a = ArchiveLayout.choose(step, open, start, cf, wanted);
+    ArchiveLayout.Archive a = seg.layout().choose(step, open, start, cf, wanted);
     int k = a.steps();
     long width = (long) k * step;
     long fi = -Math.floorDiv(-start, width);

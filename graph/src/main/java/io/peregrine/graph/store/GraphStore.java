@@ -55,6 +55,7 @@ public final class GraphStore implements Component {
   private final MeterRegistry registry;
   private final ArrayBlockingQueue<StoreWriter.Pending> queue;
   private final SeriesIndex index;
+  private final ArchiveLayout layout;
   private final SegmentFiles files;
   private final ReentrantLock mutations = new ReentrantLock();
   private final Counter stored;
@@ -82,7 +83,8 @@ public final class GraphStore implements Component {
     this.drops = drops;
     this.queue = new ArrayBlockingQueue<>(config.writeQueueCapacity());
     this.index = new SeriesIndex(dataDir);
-    this.files = new SegmentFiles(dataDir, Counter.builder("graph_corrupt_files")
+    this.layout = ArchiveLayout.withRawRows(config.rawRows());
+    this.files = new SegmentFiles(dataDir, layout, Counter.builder("graph_corrupt_files")
         .description("segment files found damaged at start, moved aside and replaced").register(registry));
     this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
@@ -132,9 +134,9 @@ public final class GraphStore implements Component {
       }
       running = true;
       log.info("graph-store: opened {} with {} series in {} segments ({} moved aside as corrupt) in {} ms (write "
-              + "queue {} samples, memory budget {} bytes, flush every {}, retention {})", dataDir.toAbsolutePath(),
-          loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(),
-          config.memoryBudget(), config.flushInterval(), config.retention());
+              + "queue {} samples, memory budget {} bytes, flush every {}, retention {}, archives: {})",
+          dataDir.toAbsolutePath(), loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000,
+          config.writeQueueCapacity(), config.memoryBudget(), config.flushInterval(), config.retention(), layout);
       if (index.heapBytes() > HeapEstimate.indexBudget(config)) {
         log.warn("graph-store: the {} series loaded are reckoned at {} bytes, more than the {} graph.memoryBudget "
             + "leaves the index: they are kept, new series are refused", loaded, index.heapBytes(),
@@ -312,6 +314,14 @@ public final class GraphStore implements Component {
     } catch (IOException | RuntimeException e) {
       log.error("graph-store: retention sweep failed", e);
     }
+  }
+
+  /**
+   * Disk bytes one series takes once every archive is full (its consolidation state and every cell): 34,208 with
+   * Open-Falcon's 720 raw rows, 4 bytes more per further raw row.
+   */
+  public long fullSeriesBytes() {
+    return layout.fullSeriesBytes();
   }
 
   public int seriesCount() {
