@@ -85,7 +85,7 @@ final class ColdQueries {
   }
 
   private void print(String what, Histogram h) {
-    out.printf("           %-48s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
+    out.printf("           %-50s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
         h.getTotalCount());
   }

@@ -148,8 +148,9 @@ final class ArchiveLayout {
   /**
    * The archive a query reads. Candidates are the archives of the wanted function plus the raw one (at one step
    * every function gives the same value). Among those whose ring reaches back to {@code start} (counted from the
-   * series' newest point), the one whose step is closest to {@code resolution} (the finer on a tie); when none
-   * reaches back that far, the one reaching furthest.
+   * series' newest point; the raw archive reaches {@code rawRows} steps behind the step in progress), the one whose
+   * step is closest to {@code resolution} (the finer on a tie); when none reaches back that far, the one reaching
+   * furthest.
    *
    * @param newestBucket the start of the series' newest raw step
    * @param resolution wanted seconds per point (the raw step for "finest")
@@ -163,7 +164,9 @@ final class ArchiveLayout {
       Archive a = archive(level, cf);
       long width = (long) a.steps() * step;
       long newest = pointIndex(newestBucket, step, a.steps());
-      long oldestTime = (newest - a.rows() + 1) * width;
+      // the raw ring holds the rows finished steps before the one in progress (which is answered from the slot's
+      // state, not the ring): rows + 1 points, so 1,440 rows answer a whole day with both ends included
+      long oldestTime = (newest - a.rows() + (a.steps() == 1 ? 0 : 1)) * width;
       long firstWanted = a.steps() == 1 ? Math.floorDiv(start + width - 1, width) * width
           : -Math.floorDiv(-start, width) * width;
       if (oldestTime <= firstWanted) {

@@ -60,6 +60,8 @@ public final class GraphStore implements Component {
   private final ReentrantLock mutations = new ReentrantLock();
   private final Counter stored;
   private final Counter created;
+  private final Counter corruptFiles;
+  private final Counter damagedSlots;
   private final Timer flushTimer;
   private final SeriesDeletion deletion;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -84,8 +86,11 @@ public final class GraphStore implements Component {
     this.queue = new ArrayBlockingQueue<>(config.writeQueueCapacity());
     this.index = new SeriesIndex(dataDir);
     this.layout = ArchiveLayout.withRawRows(config.rawRows());
-    this.files = new SegmentFiles(dataDir, layout, Counter.builder("graph_corrupt_files")
-        .description("segment files found damaged at start, moved aside and replaced").register(registry));
+    this.corruptFiles = Counter.builder("graph_corrupt_files")
+        .description("segment files and series logs found damaged at start and moved aside").register(registry);
+    this.damagedSlots = Counter.builder("graph_damaged_slots")
+        .description("series whose slot state contradicted the series log, started afresh").register(registry);
+    this.files = new SegmentFiles(dataDir, layout, corruptFiles);
     this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
     this.created = Counter.builder("graph_created_series").description("series created").register(registry);
@@ -112,12 +117,17 @@ public final class GraphStore implements Component {
     refuseOldLayout();
     lock = DataDirLock.acquire(dataDir);
     try {
-      int loaded = index.load();
+      SeriesIndex.Loaded loadedIndex = index.load();
+      int loaded = loadedIndex.series();
       int corrupt = files.open();
+      if (loadedIndex.movedAside()) {
+        corruptFiles.increment();
+        corrupt++;
+      }
       if (withWriter) {
         writerExecutor = NamedExecutors.fixed("graph-writer", 1, 1, new ThreadPoolExecutor.AbortPolicy());
         StoreWriter writer = new StoreWriter(queue, index, files, mutations, config.maxSeries(), HeapEstimate.indexBudget(config), drops, stored,
-            created, () -> stopping);
+            created, damagedSlots, () -> stopping);
         writerAlive = true;
         writerExecutor.execute(() -> {
           try {
@@ -133,7 +143,7 @@ public final class GraphStore implements Component {
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
       }
       running = true;
-      log.info("graph-store: opened {} with {} series in {} segments ({} moved aside as corrupt) in {} ms (write "
+      log.info("graph-store: opened {} with {} series in {} segments ({} files moved aside as corrupt) in {} ms (write "
               + "queue {} samples, memory budget {} bytes, flush every {}, retention {}, archives: {})",
           dataDir.toAbsolutePath(), loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000,
           config.writeQueueCapacity(), config.memoryBudget(), config.flushInterval(), config.retention(), layout);

@@ -135,8 +135,9 @@ final class Segment implements AutoCloseable {
   }
 
   /**
-   * Refuses a file with the segment magic written with another raw archive length. Files of the builds before
-   * {@code graph.rawRows} hold 0 there; their fingerprint says whether they have Open-Falcon's 720 rows.
+   * Refuses a file with the segment magic written with another raw archive length: one whose recorded rows (0 in
+   * files of the builds before {@code graph.rawRows}: they had Open-Falcon's 720) differ from the configured ones
+   * and whose fingerprint is that of the rows it records. Any other mismatch is left to the header check (damage).
    */
   static void checkLayout(Path path, ArchiveLayout layout) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

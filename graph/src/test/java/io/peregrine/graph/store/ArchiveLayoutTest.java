@@ -39,9 +39,11 @@ class ArchiveLayoutTest {
   }
 
   @Test
-  void theRawRingHoldsExactly720Steps() {
+  void theRawRingHolds720StepsBeforeTheOneInProgress() {
     assertThat(choose(NOW - 719 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/1");
-    assertThat(choose(NOW - 720 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
+    assertThat(choose(NOW - 720 * 60, Consolidation.AVERAGE, STEP)).as("12 h, both ends included")
+        .isEqualTo("AVERAGE/1");
+    assertThat(choose(NOW - 721 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
   }
 
   @Test
@@ -81,7 +83,8 @@ class ArchiveLayoutTest {
     assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/1");
     assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.MAX, 0)).isEqualTo("AVERAGE/1");
     assertThat(chooseIn(day, NOW - 86_400, Consolidation.AVERAGE, STEP))
-        .as("both ends inclusive: a day from an aligned start is 1,441 points").isEqualTo("AVERAGE/5");
+        .as("a day with both ends included: 1,440 finished steps and the one in progress").isEqualTo("AVERAGE/1");
+    assertThat(chooseIn(day, NOW - 86_400 - 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
     assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.AVERAGE, 300)).as("an explicit resolution still wins")
         .isEqualTo("AVERAGE/5");
     assertThat(chooseIn(ArchiveLayout.openFalcon(), NOW - 86_400 + 60, Consolidation.AVERAGE, STEP))

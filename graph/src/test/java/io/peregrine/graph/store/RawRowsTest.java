@@ -80,6 +80,14 @@ class RawRowsTest {
       for (int i = 0; i < 1_440; i++) {
         assertThat(day.values()[i]).as("point %d", i).isEqualTo(i == 699 ? 350.0 : i + 1.0);
       }
+      QueryResult aligned = store.query("h/m/", Consolidation.AVERAGE, T, T + DAY, 0).orElseThrow();
+      assertThat(aligned.step()).as("a day with both ends included (as Grafana aligns it) is raw too")
+          .isEqualTo(60);
+      assertThat(aligned.size()).isEqualTo(1_441);
+      assertThat(aligned.values()[0]).as("the oldest row of the ring, T").isEqualTo(0.0);
+      assertThat(aligned.values()[1_440]).isEqualTo(1_440.0);
+      assertThat(store.query("h/m/", Consolidation.AVERAGE, T - 60, T + DAY, 0).orElseThrow().step())
+          .as("a step more than the ring holds").isEqualTo(300);
       assertThat(store.query("h/m/", Consolidation.MAX, T + 60, T + DAY, 0).orElseThrow().step())
           .as("MAX over a day reads the raw archive too").isEqualTo(60);
       QueryResult fiveMin = store.query("h/m/", Consolidation.AVERAGE, T + 300, T + 600, 300).orElseThrow();
