@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The segment files under {@code dataDir/segments}: segment {@code n} holds slots {@code n * 4096 .. n * 4096 + 4095}
- * in {@code seg-<n>.dat}. A segment that fails its checks at start (wrong length: truncated; wrong header: damaged
- * or another version) is moved aside as {@code seg-<n>.dat.corrupt-<millis>}, logged at ERROR and counted on
- * {@code graph_corrupt_files_total}; a fresh one takes its place, so its series start again empty instead of the node
- * failing.
+ * in {@code seg-<n>.dat}, every one with the store's {@link ArchiveLayout}. A segment written with another
+ * {@code graph.rawRows} stops the store from opening (nothing is moved). A segment that fails its other checks at
+ * start (wrong length: truncated; wrong header: damaged) is moved aside as {@code seg-<n>.dat.corrupt-<millis>},
+ * logged at ERROR and counted on {@code graph_corrupt_files_total}; a fresh one takes its place, so its series start
+ * again empty instead of the node failing.
  *
  * <p>Readers and the writer meet on per-slot lock stripes: a read sees a series between two samples, never in the
  * middle of one.
