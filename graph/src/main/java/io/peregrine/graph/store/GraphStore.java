@@ -114,7 +114,7 @@ public final class GraphStore implements Component {
   void open(boolean withWriter) throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(dataDir);
-    refuseOldLayout();
+    Rrd4jDirectory.refuse(dataDir);
     lock = DataDirLock.acquire(dataDir);
     try {
       SeriesIndex.Loaded loadedIndex = index.load();
@@ -158,16 +158,6 @@ public final class GraphStore implements Component {
       lock.close();
       lock = null;
       throw e;
-    }
-  }
-
-  /** Data directories of the rrd4j builds (one file per series) are refused rather than half read. */
-  private void refuseOldLayout() throws IOException {
-    if (Files.exists(dataDir.resolve("series.idx")) || Files.isDirectory(dataDir.resolve("rrd"))) {
-      throw new IOException("graph data directory " + dataDir.toAbsolutePath() + " holds the one-file-per-series "
-          + "rrd4j layout of earlier Peregrine builds (series.idx, rrd/); this build keeps series in shared segment "
-          + "files and does not convert it. Move that directory away (or set graph.dataDir to an empty one) to "
-          + "start afresh; read what you still need from it with the earlier build first");
     }
   }
 
