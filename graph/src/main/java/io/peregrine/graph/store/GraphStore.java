@@ -195,6 +195,17 @@ public final class GraphStore implements Component {
    *     message names the argument
    */
   public Optional<QueryResult> query(String key, Consolidation cf, long start, long end, int resolution) {
+    return queryWithLookback(key, cf, start, start, end, resolution);
+  }
+
+  /**
+   * {@link #query} from {@code lookbackStart}, with the archive chosen for {@code [start, end]}: the Prometheus API
+   * reads 5 minutes before its range, and those points (NaN where the archive does not reach) must not send a day
+   * to a coarser archive than the day alone would read.
+   */
+  public Optional<QueryResult> queryWithLookback(String key, Consolidation cf, long lookbackStart, long start,
+      long end, int resolution) {
+    checkRange(lookbackStart, start, resolution);
     checkRange(start, end, resolution);
     SeriesMeta meta = index.get(key);
     if (meta == null) {
@@ -205,8 +216,8 @@ public final class GraphStore implements Component {
       return Optional.of(new QueryResult(meta, meta.step(), meta.counterType(), new long[0], new double[0]));
     }
     synchronized (files.lock(meta.slot())) {
-      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, start, end, resolution,
-          config.maxQueryPoints()));
+      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, lookbackStart, start,
+          end, resolution, config.maxQueryPoints()));
     }
   }
 
