@@ -1,6 +1,7 @@
 package io.peregrine.bench;
 
 import io.peregrine.bench.graph.GraphLoad;
+import io.peregrine.graph.GraphConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         "Reports series/s, points/s, CPU us/point, flush latency, query latency percentiles, RSS, heap and disk "
             + "bytes per series; then one-day queries with the segment files evicted from the page cache (cold)."},
     footer = {"", "Example (the figures in docs/BENCHMARKS.md):",
-        "  peregrine bench graph --series 100000 --duration 60s --query-duration 30s"})
+        "  peregrine bench graph --series 200000 --duration 30s --query-duration 20s",
+        "  peregrine bench graph --series 200000 --duration 30s --query-duration 20s --raw-rows 1440"})
 final class GraphBenchCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -62,6 +64,11 @@ final class GraphBenchCommand implements Callable<Integer> {
           + "evicting the segment files from the page cache; 0 skips them. Default: ${DEFAULT-VALUE}.")
   int coldRounds;
 
+  @Option(names = "--raw-rows", paramLabel = "N", defaultValue = "720",
+      description = "graph.rawRows: steps the raw archive keeps (720 = Open-Falcon's 12 h at 60 s; 1440 serves a day "
+          + "at the step, and adds the one-day raw query lines). Default: ${DEFAULT-VALUE}.")
+  int rawRows;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the store writes; default a new temporary directory, deleted at the end.")
   Path dataDir;
@@ -75,11 +82,15 @@ final class GraphBenchCommand implements Callable<Integer> {
           + "and durations at least 0");
       return 2;
     }
+    if (rawRows < 1 || rawRows > GraphConfig.MAX_RAW_ROWS) {
+      err.println("bench graph: --raw-rows must be 1.." + GraphConfig.MAX_RAW_ROWS + ", got " + rawRows);
+      return 2;
+    }
     boolean temporary = dataDir == null;
     Path dir = temporary ? Files.createTempDirectory("peregrine-bench-graph") : dataDir;
     try {
       new GraphLoad(new GraphLoad.Options(dir, series, step, interval, duration, queryDuration, querySeries,
-          coldRounds),
+          coldRounds, rawRows),
           spec.commandLine().getOut()).run();
       return 0;
     } finally {

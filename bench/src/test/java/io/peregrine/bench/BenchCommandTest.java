@@ -102,4 +102,23 @@ class BenchCommandTest {
     assertThat(lines.get(lines.size() - 1)).startsWith("bench sink: duration=")
         .contains(" graph samples=0 batches=0 ", " judge samples=0 batches=0 ");
   }
+
+  @Test
+  void graphWithADayOfRawRowsQueriesADayAtTheStep() {
+    int code = execute("graph", "--series", "1000", "--query-series", "2", "--duration", "1s", "--query-duration",
+        "1s", "--cold-rounds", "0", "--raw-rows", "1440");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("raw archive 1440 rows")
+        .contains("at resolution 0: 1440 points at 60 s, 1440 known")
+        .contains("1 series, 1 day (raw 1-min archive, 1,440 points)")
+        .contains("2 series, 1 day raw")
+        .contains("full archives: 37,088 bytes/series");
+  }
+
+  @Test
+  void graphRefusesARawLengthOutsideTheConfigRange() {
+    assertThat(execute("graph", "--raw-rows", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--raw-rows must be 1..100000, got 0");
+  }
 }

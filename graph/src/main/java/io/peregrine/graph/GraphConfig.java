@@ -24,6 +24,10 @@ import java.time.Duration;
  * @param flushInterval how often the segment files are forced to disk: an operating system crash or power loss loses
  *     at most this much of what was applied (a killed process loses only its write queue)
  * @param retention a series with no sample for this long is deleted from the index and its slot freed
+ * @param rawRows steps the raw (one point per step) archive keeps, 1..{@link #MAX_RAW_ROWS}: Open-Falcon's 720 (12 h
+ *     at 60 s) by default, 1,440 to serve a day at the step. Rows, not a duration, because the series of one node
+ *     have different steps and the archives are sized in rows. A data directory keeps the value it was created
+ *     with: opening it with another one fails (export and re-create to change it)
  */
 public record GraphConfig(
     String grpcListen,
@@ -37,7 +41,8 @@ public record GraphConfig(
     int maxQueryPoints,
     Duration shutdownTimeout,
     Duration flushInterval,
-    Duration retention) {
+    Duration retention,
+    int rawRows) {
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
@@ -69,6 +74,13 @@ public record GraphConfig(
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(30);
   /** Open-Falcon never forgets a series; a month keeps a host that is down for maintenance. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+  /** Open-Falcon's raw archive: 720 steps, 12 h at 60 s. */
+  public static final int DEFAULT_RAW_ROWS = 720;
+  /**
+   * About 69 days at 60 s: a segment file of 4,096 series is then 1.77 GB, under the 2 GiB one memory mapping
+   * addresses.
+   */
+  public static final int MAX_RAW_ROWS = 100_000;
 
   public GraphConfig {
     Checks.address("graph.grpcListen", grpcListen);
@@ -88,47 +100,53 @@ public record GraphConfig(
     Checks.positive("graph.shutdownTimeout", shutdownTimeout);
     Checks.positive("graph.flushInterval", flushInterval);
     Checks.positive("graph.retention", retention);
+    Checks.inRange("graph.rawRows", rawRows, 1, MAX_RAW_ROWS);
   }
 
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
         DEFAULT_MAX_SERIES, DEFAULT_MEMORY_BUDGET, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RETENTION);
+        DEFAULT_RETENTION, DEFAULT_RAW_ROWS);
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
     return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
   }
 
   public GraphConfig withDataDir(String dir) {
     return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
   }
 
   public GraphConfig withMaxSeries(int max) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
   }
 
   public GraphConfig withMemoryBudget(long bytes) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
   }
 
   public GraphConfig withFlushInterval(Duration interval) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, rawRows);
   }
 
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, rawRows);
+  }
+
+  public GraphConfig withRawRows(int rows) {
+    return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rows);
   }
 }

@@ -21,6 +21,7 @@ class GraphConfigTest {
     assertThat(c.maxSeries()).isEqualTo(2_000_000);
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.rawRows()).as("Open-Falcon's raw archive, 12 h at 60 s").isEqualTo(720);
   }
 
   @Test
@@ -33,16 +34,20 @@ class GraphConfigTest {
     assertThatThrownBy(() -> d.withMaxSeries(0)).hasMessageContaining("graph.maxSeries");
     assertThatThrownBy(() -> d.withRetention(Duration.ZERO)).hasMessageContaining("graph.retention");
     assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
-        Duration.ZERO, d.flushInterval(), d.retention())).hasMessageContaining("graph.shutdownTimeout");
+        Duration.ZERO, d.flushInterval(), d.retention(), 720)).hasMessageContaining("graph.shutdownTimeout");
     assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
-        d.shutdownTimeout(), Duration.ZERO, d.retention())).hasMessageContaining("graph.flushInterval");
+        d.shutdownTimeout(), Duration.ZERO, d.retention(), 720)).hasMessageContaining("graph.flushInterval");
+    assertThatThrownBy(() -> d.withRawRows(0)).hasMessageContaining("graph.rawRows").hasMessageContaining("1..100000");
+    assertThatThrownBy(() -> d.withRawRows(100_001)).hasMessageContaining("graph.rawRows");
   }
 
   @Test
   void loadsFromEnvironmentLikeEveryComponent() {
     GraphConfig c = new ConfigLoader().load(null, GraphConfig.class, GraphConfig.defaults(),
-        Map.of("PEREGRINE_WRITE_QUEUE_CAPACITY", "5000", "PEREGRINE_SHUTDOWN_TIMEOUT", "5s"));
+        Map.of("PEREGRINE_WRITE_QUEUE_CAPACITY", "5000", "PEREGRINE_SHUTDOWN_TIMEOUT", "5s",
+            "PEREGRINE_RAW_ROWS", "1440"));
     assertThat(c.writeQueueCapacity()).isEqualTo(5_000);
+    assertThat(c.rawRows()).isEqualTo(1_440);
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 }

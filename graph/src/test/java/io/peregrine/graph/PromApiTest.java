@@ -85,6 +85,32 @@ class PromApiTest {
   }
 
   @Test
+  void aDayAtTheStepStaysRawDespiteTheLookbackWhenRawRowsHoldADay() throws Exception {
+    long d0 = HOUR + 7_200 - 86_400; // the day ending at the fixture's clock
+    GraphFixture day = new GraphFixture(GraphConfig.defaults().withListen("127.0.0.1:0", "127.0.0.1:0")
+        .withDataDir(dir.resolve("day").toString()).withRawRows(1_440));
+    try {
+      List<Sample> samples = new ArrayList<>();
+      for (int i = 0; i <= 1_440; i++) {
+        samples.add(TestSamples.gauge("host3", "load", "", i, d0 + 60L * i));
+      }
+      day.pushAndWait(samples);
+
+      JsonNode data = success(day.get("/api/v1/query_range?query=" + enc("load{endpoint=\"host3\"}") + "&start="
+          + d0 + "&end=" + (d0 + 86_400) + "&step=60"));
+
+      JsonNode values = data.get("result").get(0).get("values");
+      assertThat(values).hasSize(1_441);
+      assertThat(values.get(0).toString()).isEqualTo("[" + d0 + ",\"0\"]");
+      assertThat(values.get(1).toString()).as("the raw point, not a 5-minute average")
+          .isEqualTo("[" + (d0 + 60) + ",\"1\"]");
+      assertThat(values.get(1_440).toString()).isEqualTo("[" + (d0 + 86_400) + ",\"1440\"]");
+    } finally {
+      day.close();
+    }
+  }
+
+  @Test
   void queryRangeByGetWithRfc3339TimesAndADurationStep() throws Exception {
     String start = java.time.Instant.ofEpochSecond(HOUR).toString();
     String end = java.time.Instant.ofEpochSecond(HOUR + 240).toString();

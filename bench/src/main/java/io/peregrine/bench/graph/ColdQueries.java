@@ -40,8 +40,13 @@ final class ColdQueries {
   /**
    * @param dayEnd the end of the day the queries read
    * @param keys the series with history; round r reads {@code keys[r % size]} alone, then all of them at once
+   * @param rawStep the series' step when the raw archive holds a day (the day is then read at that step, 1,440
+   *     points at 60 s), or 0 to read the 5-minute archive
    */
-  void run(int rounds, long dayEnd, List<String> keys) throws IOException, InterruptedException {
+  void run(int rounds, long dayEnd, List<String> keys, int rawStep) throws IOException, InterruptedException {
+    long start = rawStep > 0 ? dayEnd - 86_400 + rawStep : dayEnd - 86_400;
+    int resolution = rawStep > 0 ? 0 : 300;
+    String archive = rawStep > 0 ? "raw archive" : "5-min archive";
     Histogram one = new Histogram(3);
     Histogram hundred = new Histogram(3);
     Histogram open = new Histogram(3);
@@ -61,10 +66,10 @@ final class ColdQueries {
         try {
           long s0 = System.nanoTime();
           if (q == 0) {
-            store.query(keys.get(r % keys.size()), Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 60);
+            store.query(keys.get(r % keys.size()), Consolidation.AVERAGE, start, dayEnd, resolution);
             one.recordValue((System.nanoTime() - s0) / 1_000);
           } else {
-            store.query(batch, Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 60);
+            store.query(batch, Consolidation.AVERAGE, start, dayEnd, resolution);
             hundred.recordValue((System.nanoTime() - s0) / 1_000);
           }
         } finally {
@@ -75,12 +80,12 @@ final class ColdQueries {
     out.printf("cold:      %d rounds, each query on a store reopened after evicting its segment files "
             + "(dd iflag=nocache); resident after eviction at most %,d of %,d bytes; reopening took p50 %.0f ms%n",
         rounds, residentMax, fileBytes, open.getValueAtPercentile(50) / 1e3);
-    print("1 series, 1 day, cold (5-min archive)", one);
-    print(batch.size() + " series, 1 day, cold (5-min archive)", hundred);
+    print("1 series, 1 day, cold (" + archive + ")", one);
+    print(batch.size() + " series, 1 day, cold (" + archive + ")", hundred);
   }
 
   private void print(String what, Histogram h) {
-    out.printf("           %-48s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
+    out.printf("           %-50s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
         h.getTotalCount());
   }

@@ -38,14 +38,20 @@ import org.HdrHistogram.Histogram;
  *       as fast as the store takes them (a full queue makes the producer wait): points/s, CPU us/point, flush
  *       latency (the store forced to disk every 5 s);
  *   <li><b>query</b>: ingest paced at half the sustained rate while one thread reads one day of 1 series and of 100
- *       series (the finest archive holding a day: 5 minutes), and 12 hours at the raw step: latency percentiles.
+ *       series from the 5-minute archive, 12 hours at the raw step, and, when the raw archive holds a day
+ *       ({@code --raw-rows} x step >= 1 day), one day of 1 and of 100 series at the raw step: latency percentiles.
  * </ol>
  * Then RSS, heap after GC, disk bytes (allocated, as du counts them) per series, and how long close() took; then
  * the one-day queries again with the segment files evicted from the page cache ({@link ColdQueries}).
  */
 public final class GraphLoad {
   public record Options(Path dir, int series, int step, int interval, Duration duration, Duration queryDuration,
-      int querySeries, int coldRounds) {}
+      int querySeries, int coldRounds, int rawRows) {
+    /** Whether the raw archive holds a day (1,440 points at 60 s: both ends of the range are points). */
+    boolean rawHoldsADay() {
+      return (long) rawRows * step >= 86_400;
+    }
+  }
 
   /** Series per endpoint, like a host with its agent metrics. */
   private static final int METRICS_PER_HOST = 200;
@@ -67,7 +73,7 @@ public final class GraphLoad {
   public void run() throws IOException, InterruptedException {
     GraphConfig defaults = GraphConfig.defaults();
     long wanted = HeapEstimate.queue(defaults) + (long) (o.series() + o.querySeries()) * 1_000;
-    GraphConfig config = defaults.withDataDir(o.dir().toString())
+    GraphConfig config = defaults.withDataDir(o.dir().toString()).withRawRows(o.rawRows())
         .withMaxSeries(Math.max(GraphConfig.DEFAULT_MAX_SERIES, o.series() + o.querySeries()))
         .withMemoryBudget(Math.max(GraphConfig.DEFAULT_MEMORY_BUDGET, wanted)); // the bench never hits the budget
     store = new GraphStore(config, registry, new Drops(registry));
@@ -81,8 +87,8 @@ public final class GraphLoad {
     }
     long now = System.currentTimeMillis() / 1000;
     long t0 = now - now % o.step() - 2 * 86_400L; // sample time starts two days back and runs ahead of the clock
-    out.printf("bench graph: %d series, step %d s, a sample every %d s of sample time, data in %s%n", o.series(),
-        o.step(), o.interval(), o.dir());
+    out.printf("bench graph: %d series, step %d s, a sample every %d s of sample time, raw archive %d rows, data in "
+        + "%s%n", o.series(), o.step(), o.interval(), o.rawRows(), o.dir());
 
     // 1. create
     long start = System.nanoTime();
@@ -137,7 +143,7 @@ public final class GraphLoad {
             + "bench's own samples included; graph.memoryBudget reckons the index at %,.0f bytes per series)%n",
         rssBytes() >> 20, heap1 >> 20, (double) (heap1 - heap0) / total, reckoned / total);
     out.printf("disk:      %,d bytes allocated for %,d series = %,.0f bytes/series (full archives: %,d bytes/series)%n",
-        disk, total, (double) disk / total, 224 + 8_496 * 4);
+        disk, total, (double) disk / total, store.fullSeriesBytes());
     start = System.nanoTime();
     store.close();
     out.printf("close:     %d ms (drains the queue, forces and closes the segments)%n",
@@ -145,7 +151,7 @@ public final class GraphLoad {
     store = null;
     if (o.coldRounds() > 0) {
       out.flush();
-      new ColdQueries(o.dir(), config, out).run(o.coldRounds(), t0, queryKeys);
+      new ColdQueries(o.dir(), config, out).run(o.coldRounds(), t0, queryKeys, o.rawHoldsADay() ? o.step() : 0);
     }
     out.flush();
   }
@@ -188,24 +194,40 @@ public final class GraphLoad {
     Histogram one = new Histogram(3);
     Histogram hundred = new Histogram(3);
     Histogram raw = new Histogram(3);
+    Histogram oneRaw = new Histogram(3);
+    Histogram hundredRaw = new Histogram(3);
+    boolean rawDay = o.rawHoldsADay();
+    List<String> batch = keys.subList(0, Math.min(100, keys.size()));
+    // a day at the raw step is the 1,440 steps ending at dayEnd (as 12 h is 720); a day from the 5-minute
+    // archive is asked at 300 s so that it stays that archive whatever --raw-rows is
+    long rawDayStart = t0 - 86_400 + o.step();
     Thread reader = NamedExecutors.threadFactory("bench-graph-query").newThread(() -> {
       long dayEnd = t0;
       int i = 0;
       while (!done.get()) {
         long s0 = System.nanoTime();
-        store.query(keys.get(i++ % keys.size()), Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 60);
+        store.query(keys.get(i++ % keys.size()), Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 300);
         one.recordValue((System.nanoTime() - s0) / 1_000);
         s0 = System.nanoTime();
-        store.query(keys.subList(0, Math.min(100, keys.size())), Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 60);
+        store.query(batch, Consolidation.AVERAGE, dayEnd - 86_400, dayEnd, 300);
         hundred.recordValue((System.nanoTime() - s0) / 1_000);
         s0 = System.nanoTime();
         store.query(keys.get(i % keys.size()), Consolidation.AVERAGE, dayEnd - 43_200 + o.step(), dayEnd, 0);
         raw.recordValue((System.nanoTime() - s0) / 1_000);
+        if (rawDay) {
+          s0 = System.nanoTime();
+          store.query(keys.get((i + 1) % keys.size()), Consolidation.AVERAGE, rawDayStart, dayEnd, 0);
+          oneRaw.recordValue((System.nanoTime() - s0) / 1_000);
+          s0 = System.nanoTime();
+          store.query(batch, Consolidation.AVERAGE, rawDayStart, dayEnd, 0);
+          hundredRaw.recordValue((System.nanoTime() - s0) / 1_000);
+        }
       }
     });
-    var check = store.query(keys.get(0), Consolidation.AVERAGE, t0 - 86_400, t0, 60).orElseThrow();
-    long known = java.util.Arrays.stream(check.values()).filter(v -> !Double.isNaN(v)).count();
-    out.printf("query:     a day of %s: %d points at %d s, %d known%n", keys.get(0), check.size(), check.step(), known);
+    check(keys.get(0), t0 - 86_400, t0, 300);
+    if (rawDay) {
+      check(keys.get(0), rawDayStart, t0, 0);
+    }
     double applied0 = applied();
     long start = System.nanoTime();
     reader.start();
@@ -221,8 +243,24 @@ public final class GraphLoad {
     out.printf("query:     while ingesting %,.0f points/s (target half the sustained rate):%n",
         (applied() - applied0) / seconds);
     print("1 series, 1 day (5-min archive, 289 points)", one);
-    print("100 series, 1 day (5-min archive)", hundred);
-    print("1 series, 12 h (raw 1-min archive, 720 points)", raw);
+    print(batch.size() + " series, 1 day (5-min archive)", hundred);
+    print("1 series, 12 h (raw " + rawName() + " archive, " + 43_200 / o.step() + " points)", raw);
+    if (rawDay) {
+      print(String.format("1 series, 1 day (raw %s archive, %,d points)", rawName(), 86_400 / o.step()), oneRaw);
+      print(batch.size() + " series, 1 day raw", hundredRaw);
+    }
+  }
+
+  private String rawName() {
+    return o.step() % 60 == 0 ? o.step() / 60 + "-min" : o.step() + "-s";
+  }
+
+  /** Prints what one query answers, so that the lines below say which archive they read. */
+  private void check(String key, long start, long end, int resolution) {
+    var r = store.query(key, Consolidation.AVERAGE, start, end, resolution).orElseThrow();
+    long known = java.util.Arrays.stream(r.values()).filter(v -> !Double.isNaN(v)).count();
+    out.printf("query:     %s from %d to %d at resolution %d: %d points at %d s, %d known%n", key, start, end,
+        resolution, r.size(), r.step(), known);
   }
 
   /** Open-Falcon's dashboard searches on the index at the full series count, nothing ingesting. */
@@ -267,7 +305,7 @@ public final class GraphLoad {
   }
 
   private void print(String what, Histogram h) {
-    out.printf("           %-48s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
+    out.printf("           %-50s p50 %,7.2f ms  p99 %,7.2f ms  max %,7.2f ms  (%,d queries)%n", what,
         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
         h.getTotalCount());
   }

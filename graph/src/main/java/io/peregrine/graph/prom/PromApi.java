@@ -159,8 +159,9 @@ public final class PromApi {
     int resolution = (int) Math.max(1, Math.round(step));
     for (SeriesMeta m : select(sel, true)) {
       long from = (long) Math.floor(start) - (long) LOOKBACK_SECONDS;
-      Optional<QueryResult> r = store.query(m.key(), Consolidation.AVERAGE, Math.max(0, from),
-          (long) Math.floor(end), resolution);
+      // the archive is chosen for the range alone: with graph.rawRows 1440 a day stays at the raw step
+      Optional<QueryResult> r = store.queryWithLookback(m.key(), Consolidation.AVERAGE, Math.max(0, from),
+          (long) Math.floor(start), (long) Math.floor(end), resolution);
       if (r.isEmpty()) {
         continue;
       }

@@ -4,7 +4,7 @@ import io.peregrine.proto.v1.Consolidation;
 import java.nio.ByteBuffer;
 
 /**
- * Reads a range of one series from its slot: picks the archive ({@link ArchiveLayout#choose}), refuses ranges over
+ * Reads a range of one series from its slot: picks the archive of the segment's layout ({@link ArchiveLayout#choose}), refuses ranges over
  * the point limit, and answers every point of that archive whose timestamp lies in the range, NaN where nothing is
  * known. The newest point of each archive is provisional, consolidated from what has arrived so far (the open step,
  * the open level point): what the writer has applied is visible at once, nothing waits for a flush.
@@ -15,9 +15,14 @@ import java.nio.ByteBuffer;
 final class ArchiveReader {
   private ArchiveReader() {}
 
-  /** Caller holds the slot's lock. */
-  static QueryResult fetch(Segment seg, int local, SeriesMeta meta, Consolidation cf, long start, long end,
-      int resolution, int maxPoints) {
+  /**
+   * Caller holds the slot's lock.
+   *
+   * @param chooseFrom the start the archive is chosen for ({@code start} itself, or later when the caller reads a
+   *     lookback before its range: those points must not make the answer coarser)
+   */
+  static QueryResult fetch(Segment seg, int local, SeriesMeta meta, Consolidation cf, long start, long chooseFrom,
+      long end, int resolution, int maxPoints) {
     ByteBuffer b = seg.buffer();
     long at = seg.state(local);
     int step = meta.step();
@@ -26,7 +31,7 @@ final class ArchiveReader {
       return new QueryResult(meta, step, meta.counterType(), new long[0], new double[0]);
     }
     long wanted = resolution == 0 ? step : resolution;
-    ArchiveLayout.Archive a = ArchiveLayout.choose(step, open, start, cf, wanted);
+    ArchiveLayout.Archive a = seg.layout().choose(step, open, chooseFrom, cf, wanted);
     int k = a.steps();
     long width = (long) k * step;
     long fi = -Math.floorDiv(-start, width);

@@ -12,6 +12,7 @@ import static io.peregrine.graph.store.SlotState.SEG_START;
 
 import io.peregrine.proto.v1.CounterType;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Applies one sample to a series' slot, rrdtool-style but on Open-Falcon's aligned steps.
@@ -129,14 +130,15 @@ final class Consolidator {
     ByteBuffer b = seg.buffer();
     long at = seg.state(local);
     long lastFinal = SlotState.getLong(b, at, LAST_FINAL);
-    ArchiveLayout.Archive raw = ArchiveLayout.ARCHIVES.get(0);
+    ArchiveLayout layout = seg.layout();
+    ArchiveLayout.Archive raw = layout.raw();
     long idx = Math.floorDiv(bucket, step);
     if (lastFinal != NONE) {
       fillUnknown(seg, local, raw, Math.floorDiv(lastFinal, step) + 1, idx);
     }
     seg.putCell(raw, local, (int) Math.floorMod(idx, (long) raw.rows()), (float) pdp);
     for (int l = 0; l < ArchiveLayout.LEVELS; l++) {
-      int k = ArchiveLayout.LEVEL_STEPS[l];
+      int k = ArchiveLayout.levelSteps(l);
       long c = ArchiveLayout.pointIndex(bucket, step, k);
       int lo = (int) SlotState.level(at, l);
       if (lastFinal != NONE) {
@@ -144,7 +146,7 @@ final class Consolidator {
         if (c > pc) {
           closeLevel(seg, local, l, pc);
           for (int cf = 0; cf < 3; cf++) {
-            fillUnknown(seg, local, ArchiveLayout.ARCHIVES.get(1 + 3 * l + cf), pc + 1, c);
+            fillUnknown(seg, local, layout.archives().get(1 + 3 * l + cf), pc + 1, c);
           }
           SlotState.resetLevel(b, at, l);
         }
@@ -167,13 +169,14 @@ final class Consolidator {
   private static void closeLevel(Segment seg, int local, int l, long index) {
     ByteBuffer b = seg.buffer();
     int lo = (int) SlotState.level(seg.state(local), l);
-    int k = ArchiveLayout.LEVEL_STEPS[l];
+    List<ArchiveLayout.Archive> archives = seg.layout().archives();
+    ArchiveLayout.Archive avg = archives.get(1 + 3 * l);
     int known = b.getInt(lo + 24);
-    boolean ok = enoughKnown(known, k);
-    int row = (int) Math.floorMod(index, (long) ArchiveLayout.LEVEL_ROWS[l]);
-    seg.putCell(ArchiveLayout.ARCHIVES.get(1 + 3 * l), local, row, ok ? (float) (b.getDouble(lo) / known) : Float.NaN);
-    seg.putCell(ArchiveLayout.ARCHIVES.get(2 + 3 * l), local, row, ok ? (float) b.getDouble(lo + 8) : Float.NaN);
-    seg.putCell(ArchiveLayout.ARCHIVES.get(3 + 3 * l), local, row, ok ? (float) b.getDouble(lo + 16) : Float.NaN);
+    boolean ok = enoughKnown(known, avg.steps());
+    int row = (int) Math.floorMod(index, (long) avg.rows());
+    seg.putCell(avg, local, row, ok ? (float) (b.getDouble(lo) / known) : Float.NaN);
+    seg.putCell(archives.get(2 + 3 * l), local, row, ok ? (float) b.getDouble(lo + 8) : Float.NaN);
+    seg.putCell(archives.get(3 + 3 * l), local, row, ok ? (float) b.getDouble(lo + 16) : Float.NaN);
   }
 
   /** Marks the points with indexes in {@code [from, to)} unknown (at most a whole ring). */

@@ -55,10 +55,13 @@ public final class GraphStore implements Component {
   private final MeterRegistry registry;
   private final ArrayBlockingQueue<StoreWriter.Pending> queue;
   private final SeriesIndex index;
+  private final ArchiveLayout layout;
   private final SegmentFiles files;
   private final ReentrantLock mutations = new ReentrantLock();
   private final Counter stored;
   private final Counter created;
+  private final Counter corruptFiles;
+  private final Counter damagedSlots;
   private final Timer flushTimer;
   private final SeriesDeletion deletion;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,8 +85,12 @@ public final class GraphStore implements Component {
     this.drops = drops;
     this.queue = new ArrayBlockingQueue<>(config.writeQueueCapacity());
     this.index = new SeriesIndex(dataDir);
-    this.files = new SegmentFiles(dataDir, Counter.builder("graph_corrupt_files")
-        .description("segment files found damaged at start, moved aside and replaced").register(registry));
+    this.layout = ArchiveLayout.withRawRows(config.rawRows());
+    this.corruptFiles = Counter.builder("graph_corrupt_files")
+        .description("segment files and series logs found damaged at start and moved aside").register(registry);
+    this.damagedSlots = Counter.builder("graph_damaged_slots")
+        .description("series whose slot state contradicted the series log, started afresh").register(registry);
+    this.files = new SegmentFiles(dataDir, layout, corruptFiles);
     this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
     this.created = Counter.builder("graph_created_series").description("series created").register(registry);
@@ -107,15 +114,20 @@ public final class GraphStore implements Component {
   void open(boolean withWriter) throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(dataDir);
-    refuseOldLayout();
+    Rrd4jDirectory.refuse(dataDir);
     lock = DataDirLock.acquire(dataDir);
     try {
-      int loaded = index.load();
+      SeriesIndex.Loaded loadedIndex = index.load();
+      int loaded = loadedIndex.series();
       int corrupt = files.open();
+      if (loadedIndex.movedAside()) {
+        corruptFiles.increment();
+        corrupt++;
+      }
       if (withWriter) {
         writerExecutor = NamedExecutors.fixed("graph-writer", 1, 1, new ThreadPoolExecutor.AbortPolicy());
         StoreWriter writer = new StoreWriter(queue, index, files, mutations, config.maxSeries(), HeapEstimate.indexBudget(config), drops, stored,
-            created, () -> stopping);
+            created, damagedSlots, () -> stopping);
         writerAlive = true;
         writerExecutor.execute(() -> {
           try {
@@ -131,10 +143,10 @@ public final class GraphStore implements Component {
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
       }
       running = true;
-      log.info("graph-store: opened {} with {} series in {} segments ({} moved aside as corrupt) in {} ms (write "
-              + "queue {} samples, memory budget {} bytes, flush every {}, retention {})", dataDir.toAbsolutePath(),
-          loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000, config.writeQueueCapacity(),
-          config.memoryBudget(), config.flushInterval(), config.retention());
+      log.info("graph-store: opened {} with {} series in {} segments ({} files moved aside as corrupt) in {} ms (write "
+              + "queue {} samples, memory budget {} bytes, flush every {}, retention {}, archives: {})",
+          dataDir.toAbsolutePath(), loaded, files.count(), corrupt, (System.nanoTime() - t0) / 1_000_000,
+          config.writeQueueCapacity(), config.memoryBudget(), config.flushInterval(), config.retention(), layout);
       if (index.heapBytes() > HeapEstimate.indexBudget(config)) {
         log.warn("graph-store: the {} series loaded are reckoned at {} bytes, more than the {} graph.memoryBudget "
             + "leaves the index: they are kept, new series are refused", loaded, index.heapBytes(),
@@ -146,16 +158,6 @@ public final class GraphStore implements Component {
       lock.close();
       lock = null;
       throw e;
-    }
-  }
-
-  /** Data directories of the rrd4j builds (one file per series) are refused rather than half read. */
-  private void refuseOldLayout() throws IOException {
-    if (Files.exists(dataDir.resolve("series.idx")) || Files.isDirectory(dataDir.resolve("rrd"))) {
-      throw new IOException("graph data directory " + dataDir.toAbsolutePath() + " holds the one-file-per-series "
-          + "rrd4j layout of earlier Peregrine builds (series.idx, rrd/); this build keeps series in shared segment "
-          + "files and does not convert it. Move that directory away (or set graph.dataDir to an empty one) to "
-          + "start afresh; read what you still need from it with the earlier build first");
     }
   }
 
@@ -193,6 +195,17 @@ public final class GraphStore implements Component {
    *     message names the argument
    */
   public Optional<QueryResult> query(String key, Consolidation cf, long start, long end, int resolution) {
+    return queryWithLookback(key, cf, start, start, end, resolution);
+  }
+
+  /**
+   * {@link #query} from {@code lookbackStart}, with the archive chosen for {@code [start, end]}: the Prometheus API
+   * reads 5 minutes before its range, and those points (NaN where the archive does not reach) must not send a day
+   * to a coarser archive than the day alone would read.
+   */
+  public Optional<QueryResult> queryWithLookback(String key, Consolidation cf, long lookbackStart, long start,
+      long end, int resolution) {
+    checkRange(lookbackStart, start, resolution);
     checkRange(start, end, resolution);
     SeriesMeta meta = index.get(key);
     if (meta == null) {
@@ -203,8 +216,8 @@ public final class GraphStore implements Component {
       return Optional.of(new QueryResult(meta, meta.step(), meta.counterType(), new long[0], new double[0]));
     }
     synchronized (files.lock(meta.slot())) {
-      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, start, end, resolution,
-          config.maxQueryPoints()));
+      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, lookbackStart, start,
+          end, resolution, config.maxQueryPoints()));
     }
   }
 
@@ -312,6 +325,14 @@ public final class GraphStore implements Component {
     } catch (IOException | RuntimeException e) {
       log.error("graph-store: retention sweep failed", e);
     }
+  }
+
+  /**
+   * Disk bytes one series takes once every archive is full (its consolidation state and every cell): 34,208 with
+   * Open-Falcon's 720 raw rows, 4 bytes more per further raw row.
+   */
+  public long fullSeriesBytes() {
+    return layout.fullSeriesBytes();
   }
 
   public int seriesCount() {

@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The segment files under {@code dataDir/segments}: segment {@code n} holds slots {@code n * 4096 .. n * 4096 + 4095}
- * in {@code seg-<n>.dat}. A segment that fails its checks at start (wrong length: truncated; wrong header: damaged
- * or another version) is moved aside as {@code seg-<n>.dat.corrupt-<millis>}, logged at ERROR and counted on
- * {@code graph_corrupt_files_total}; a fresh one takes its place, so its series start again empty instead of the node
- * failing.
+ * in {@code seg-<n>.dat}, every one with the store's {@link ArchiveLayout}. A segment written with another
+ * {@code graph.rawRows} stops the store from opening (nothing is moved). A segment that fails its other checks at
+ * start (wrong length: truncated; wrong header: damaged) is moved aside as {@code seg-<n>.dat.corrupt-<millis>},
+ * logged at ERROR and counted on {@code graph_corrupt_files_total}; a fresh one takes its place, so its series start
+ * again empty instead of the node failing.
  *
  * <p>Readers and the writer meet on per-slot lock stripes: a read sees a series between two samples, never in the
  * middle of one.
@@ -25,20 +26,31 @@ final class SegmentFiles implements AutoCloseable {
   private static final int STRIPES = 1024;
 
   private final Path dir;
+  private final ArchiveLayout layout;
   private final Counter corrupt;
   private final Object[] locks = new Object[STRIPES];
   private final Object growLock = new Object();
   private volatile Segment[] segments = new Segment[0];
 
-  SegmentFiles(Path dataDir, Counter corrupt) {
+  SegmentFiles(Path dataDir, ArchiveLayout layout, Counter corrupt) {
     this.dir = dataDir.resolve("segments");
+    this.layout = layout;
     this.corrupt = corrupt;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
     }
   }
 
-  /** Opens every segment present; returns how many were moved aside as corrupt. */
+  ArchiveLayout layout() {
+    return layout;
+  }
+
+  /**
+   * Opens every segment present; returns how many were moved aside as corrupt.
+   *
+   * @throws Segment.LayoutMismatchException when a segment was written with another {@code graph.rawRows}; every
+   *     file is checked for that first, so nothing is moved aside or opened in such a directory
+   */
   int open() throws IOException {
     Files.createDirectories(dir);
     int highest = -1;
@@ -50,21 +62,26 @@ final class SegmentFiles implements AutoCloseable {
         }
       }
     }
+    for (int n = 0; n <= highest; n++) {
+      if (Files.exists(path(n))) {
+        Segment.checkLayout(path(n), layout);
+      }
+    }
     int moved = 0;
     Segment[] opened = new Segment[highest + 1];
+    segments = opened; // so that close() releases what was opened if a later file fails
     for (int n = 0; n <= highest; n++) {
       Path p = path(n);
       if (!Files.exists(p)) {
         continue;
       }
       try {
-        opened[n] = Segment.open(n, p);
+        opened[n] = Segment.open(n, p, layout);
       } catch (Segment.CorruptSegmentException e) {
         moved++;
         opened[n] = replaceCorrupt(n, p, e.getMessage());
       }
     }
-    segments = opened;
     return moved;
   }
 
@@ -74,7 +91,7 @@ final class SegmentFiles implements AutoCloseable {
     corrupt.increment();
     log.error("graph-store: {}; moved it aside to {} and started the segment afresh: the series of slots {}..{} "
         + "keep their names but lose their history", why, aside, n * Segment.SLOTS, (n + 1) * Segment.SLOTS - 1);
-    return Segment.open(n, p);
+    return Segment.open(n, p, layout);
   }
 
   private static Integer number(String name) {
@@ -103,7 +120,7 @@ final class SegmentFiles implements AutoCloseable {
       s = segments;
       if (n >= s.length || s[n] == null) {
         Segment[] grown = Arrays.copyOf(s, Math.max(s.length, n + 1));
-        grown[n] = Segment.open(n, path(n));
+        grown[n] = Segment.open(n, path(n), layout);
         segments = grown;
         log.info("graph-store: created segment {} for slots {}..{}", grown[n].path, n * Segment.SLOTS,
             (n + 1) * Segment.SLOTS - 1);

@@ -44,6 +44,8 @@ final class SeriesIndex implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
   static final String FILE_NAME = "series.log";
+  /** No slot is this high ({@code graph.maxSeries} is at most 100,000,000): a line saying so is damaged. */
+  static final int MAX_SLOTS = 100_000_000;
 
   private final Path file;
   private final ConcurrentHashMap<String, SeriesMeta> byKey = new ConcurrentHashMap<>();
@@ -69,9 +71,13 @@ final class SeriesIndex implements AutoCloseable {
     this.file = dataDir.resolve(FILE_NAME);
   }
 
-  /** Reads the log and opens it for appending; returns how many series it holds. */
-  int load() throws IOException {
+  /**
+   * Reads the log and opens it for appending. Unreadable lines are skipped; the damaged log is then copied aside as
+   * {@code series.log.corrupt-<millis>} and rewritten from what was read.
+   */
+  Loaded load() throws IOException {
     int lines = 0;
+    int unreadable = 0;
     if (Files.exists(file)) {
       byte[] bytes = Files.readAllBytes(file);
       int end = bytes.length;
@@ -106,8 +112,12 @@ final class SeriesIndex implements AutoCloseable {
           String endpoint = n.get("endpoint").asText();
           String metric = n.get("metric").asText();
           String tags = n.get("tags").asText();
-          SeriesMeta meta = new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags,
-              n.get("step").asInt(), CounterType.valueOf(n.get("counterType").asText()), slot);
+          int step = n.get("step").asInt();
+          if (slot < 0 || slot >= MAX_SLOTS || step <= 0) { // checked before add(): a bad line changes nothing
+            throw new IllegalArgumentException("slot " + slot + " or step " + step + " out of range");
+          }
+          SeriesMeta meta = new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags, step,
+              CounterType.valueOf(n.get("counterType").asText()), slot);
           SeriesMeta before = bySlot.put(slot, meta);
           if (before != null) {
             remove(before);
@@ -119,21 +129,35 @@ final class SeriesIndex implements AutoCloseable {
           }
           add(meta);
         } catch (IOException | RuntimeException e) {
+          unreadable++;
           log.warn("graph-store: skipping unreadable line {} of {}: {}", lineNo, file, e.getMessage());
         }
       }
+    }
+    boolean movedAside = false;
+    if (unreadable > 0) {
+      // keep the damaged log for inspection, then rewrite it from what was read so the bad lines are gone
+      Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
+      Files.copy(file, aside);
+      log.error("graph-store: {} had {} unreadable lines (their series are forgotten, and their slots reused); "
+          + "kept a copy as {} and rewrote the log with the {} series it holds", file, unreadable, aside,
+          count.get());
+      movedAside = true;
     }
     for (int s = 0; s < nextSlot; s++) {
       if (!usedSlots.get(s)) {
         freeSlots.add(s);
       }
     }
-    if (lines > 2 * count.get() + 1_000) {
+    if (movedAside || lines > 2 * count.get() + 1_000) {
       compact();
     }
     out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    return count.get();
+    return new Loaded(count.get(), movedAside);
   }
+
+  /** What {@link #load} found: the series, and whether the log was damaged (a copy moved aside). */
+  record Loaded(int series, boolean movedAside) {}
 
   /** Rewrites the log with the live entries only: write a temporary file, sync it, rename it over the log. */
   private void compact() throws IOException {

@@ -51,6 +51,11 @@ final class SlotState {
     b.putInt((int) at + USED, 0);
   }
 
+  /** Whether a used slot's state is that of a series with this step and counter type (a damaged one is not). */
+  static boolean matches(ByteBuffer b, long at, int step, int type) {
+    return b.getInt((int) at + STEP) == step && b.getInt((int) at + TYPE) == type;
+  }
+
   static boolean used(ByteBuffer b, long at) {
     return b.getInt((int) at + USED) == 1;
   }

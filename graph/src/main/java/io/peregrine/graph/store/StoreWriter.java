@@ -38,10 +38,12 @@ final class StoreWriter implements Runnable {
   private final Drops drops;
   private final Counter stored;
   private final Counter created;
+  private final Counter damagedSlots;
   private final BooleanSupplier stopping;
 
   StoreWriter(BlockingQueue<Pending> queue, SeriesIndex index, SegmentFiles files, ReentrantLock mutations,
-      int maxSeries, long indexBudget, Drops drops, Counter stored, Counter created, BooleanSupplier stopping) {
+      int maxSeries, long indexBudget, Drops drops, Counter stored, Counter created, Counter damagedSlots,
+      BooleanSupplier stopping) {
     this.queue = queue;
     this.index = index;
     this.files = files;
@@ -51,6 +53,7 @@ final class StoreWriter implements Runnable {
     this.drops = drops;
     this.stored = stored;
     this.created = created;
+    this.damagedSlots = damagedSlots;
     this.stopping = stopping;
   }
 
@@ -115,6 +118,7 @@ final class StoreWriter implements Runnable {
     for (Pending p : batch) {
       Sample s = p.sample();
       SeriesMeta meta = index.get(p.key());
+      boolean fresh = false;
       try {
         if (meta == null) {
           if (index.size() >= maxSeries) {
@@ -126,6 +130,7 @@ final class StoreWriter implements Runnable {
             continue;
           }
           meta = index.create(p.key(), s.getEndpoint(), s.getMetric(), s.getTags(), s.getStep(), s.getCounterType());
+          fresh = true;
           newSeries++;
         } else if (s.getStep() != meta.step()) {
           drops.record("step_mismatch", 1, "series " + meta.key() + " has step " + meta.step() + " s, sample has "
@@ -141,7 +146,14 @@ final class StoreWriter implements Runnable {
         boolean applied;
         synchronized (files.lock(meta.slot())) {
           long at = seg.state(local);
-          if (!SlotState.used(seg.buffer(), at)) { // a new series, or a slot whose segment was replaced
+          if (fresh || !SlotState.used(seg.buffer(), at)) {
+            // a new series always starts empty: its slot may still hold a series whose log line was lost in a
+            // crash (the slot was applied, the line not yet appended); or its segment was replaced
+            SlotState.init(seg.buffer(), at, meta.step(), meta.counterType().getNumber());
+          } else if (!SlotState.matches(seg.buffer(), at, meta.step(), meta.counterType().getNumber())) {
+            log.error("graph-store: the state of series {} in {} (slot {}) is damaged (its step or type differs "
+                + "from the series log); starting it afresh", meta.key(), seg.path, meta.slot());
+            damagedSlots.increment();
             SlotState.init(seg.buffer(), at, meta.step(), meta.counterType().getNumber());
           }
           applied = Consolidator.apply(seg, local, s.getTimestamp(), s.getValue());

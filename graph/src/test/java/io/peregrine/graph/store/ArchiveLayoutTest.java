@@ -10,7 +10,7 @@ class ArchiveLayoutTest {
   static final long NOW = 1_700_006_400L; // a multiple of 43,200 (the 720-step point)
 
   static String choose(long start, Consolidation cf, long resolution) {
-    ArchiveLayout.Archive a = ArchiveLayout.choose(STEP, NOW, start, cf, resolution);
+    ArchiveLayout.Archive a = ArchiveLayout.openFalcon().choose(STEP, NOW, start, cf, resolution);
     return a.cf() + "/" + a.steps();
   }
 
@@ -39,9 +39,11 @@ class ArchiveLayoutTest {
   }
 
   @Test
-  void theRawRingHoldsExactly720Steps() {
+  void theRawRingHolds720StepsBeforeTheOneInProgress() {
     assertThat(choose(NOW - 719 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/1");
-    assertThat(choose(NOW - 720 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
+    assertThat(choose(NOW - 720 * 60, Consolidation.AVERAGE, STEP)).as("12 h, both ends included")
+        .isEqualTo("AVERAGE/1");
+    assertThat(choose(NOW - 721 * 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
   }
 
   @Test
@@ -66,7 +68,49 @@ class ArchiveLayoutTest {
 
   @Test
   void aSeriesTakes34KilobytesWhenEveryArchiveIsFull() {
-    assertThat(ArchiveLayout.cellsPerSeries()).isEqualTo(8_496);
-    assertThat(Segment.fileBytes()).isEqualTo(4096 + 4096L * (SlotState.BYTES + 8_496 * 4));
+    assertThat(ArchiveLayout.openFalcon().cellsPerSeries()).isEqualTo(8_496);
+    assertThat(Segment.fileBytes(ArchiveLayout.openFalcon())).isEqualTo(4096 + 4096L * (SlotState.BYTES + 8_496 * 4));
   }
+
+  static String chooseIn(ArchiveLayout layout, long start, Consolidation cf, long resolution) {
+    ArchiveLayout.Archive a = layout.choose(STEP, NOW, start, cf, resolution);
+    return a.cf() + "/" + a.steps();
+  }
+
+  @Test
+  void aRawArchiveOf1440RowsServesADayAtTheStep() {
+    ArchiveLayout day = ArchiveLayout.withRawRows(1_440);
+    assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/1");
+    assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.MAX, 0)).isEqualTo("AVERAGE/1");
+    assertThat(chooseIn(day, NOW - 86_400, Consolidation.AVERAGE, STEP))
+        .as("a day with both ends included: 1,440 finished steps and the one in progress").isEqualTo("AVERAGE/1");
+    assertThat(chooseIn(day, NOW - 86_400 - 60, Consolidation.AVERAGE, STEP)).isEqualTo("AVERAGE/5");
+    assertThat(chooseIn(day, NOW - 86_400 + 60, Consolidation.AVERAGE, 300)).as("an explicit resolution still wins")
+        .isEqualTo("AVERAGE/5");
+    assertThat(chooseIn(ArchiveLayout.openFalcon(), NOW - 86_400 + 60, Consolidation.AVERAGE, STEP))
+        .isEqualTo("AVERAGE/5");
+  }
+
+  @Test
+  void layoutsAreImmutableValuesOfTheirRawLength() {
+    ArchiveLayout day = ArchiveLayout.withRawRows(1_440);
+    assertThat(day.rawRows()).isEqualTo(1_440);
+    assertThat(day.raw().rows()).isEqualTo(1_440);
+    assertThat(day.archives()).hasSize(13);
+    assertThat(day.cellsPerSeries()).isEqualTo(8_496 + 720);
+    assertThat(day.fullSeriesBytes()).as("2,880 bytes more than Open-Falcon's").isEqualTo(37_088);
+    assertThat(ArchiveLayout.openFalcon().fullSeriesBytes()).isEqualTo(34_208);
+    assertThat(day.fingerprint()).isNotEqualTo(ArchiveLayout.openFalcon().fingerprint());
+    assertThat(ArchiveLayout.withRawRows(720)).isSameAs(ArchiveLayout.openFalcon());
+    assertThat(ArchiveLayout.withRawRows(1_440).fingerprint()).isEqualTo(day.fingerprint());
+  }
+
+  @Test
+  void openFalconsFingerprintIsTheOneEarlierBuildsWrote() {
+    assertThat(ArchiveLayout.openFalcon().fingerprint()).as("segments of earlier builds must still open")
+        .isEqualTo(OLD_FINGERPRINT);
+  }
+
+  /** What the static layout of the builds before graph.rawRows stored (computed with that build's formula). */
+  static final int OLD_FINGERPRINT = -59_479_304;
 }

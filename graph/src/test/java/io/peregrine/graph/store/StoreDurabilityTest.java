@@ -159,8 +159,64 @@ class StoreDurabilityTest {
     GraphStore reopened = open();
     try {
       assertThat(reopened.seriesCount()).isEqualTo(1);
+      assertThat(registry.get("graph_corrupt_files").counter().count()).isEqualTo(1.0);
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .anyMatch(n -> n.startsWith(SeriesIndex.FILE_NAME + ".corrupt-"));
+      }
       push(reopened, TestSamples.gauge("h", "b", "", 1, T));
       assertThat(reopened.seriesCount()).isEqualTo(2);
+    } finally {
+      reopened.close();
+    }
+    GraphStore third = open();
+    try {
+      assertThat(third.seriesCount()).isEqualTo(2);
+      assertThat(registry.get("graph_corrupt_files").counter().count()).as("the log was rewritten clean")
+          .isEqualTo(1.0);
+    } finally {
+      third.close();
+    }
+  }
+
+  @Test
+  void aSlotLeftByALostLogLineStartsEmptyForTheNextSeries() throws IOException {
+    GraphStore store = open();
+    push(store, TestSamples.gauge("h", "a", "", 1, T), TestSamples.gauge("h", "a", "", 2, T + 60));
+    StoreHooks.kill(store);
+    // the crash came after the writer applied the samples, before the series log line was written
+    Files.writeString(dir.resolve(SeriesIndex.FILE_NAME), "");
+
+    GraphStore reopened = open();
+    try {
+      assertThat(reopened.seriesCount()).isZero();
+      push(reopened, Sample.newBuilder().setEndpoint("h").setMetric("b").setTags("").setValue(7)
+          .setTimestamp(T + 30).setStep(30).setCounterType(io.peregrine.proto.v1.CounterType.GAUGE).build());
+      QueryResult b = reopened.query("h/b/", Consolidation.AVERAGE, T - 60, T + 30, 0).orElseThrow();
+      assertThat(b.step()).isEqualTo(30);
+      assertThat(b.values()).as("nothing of h/a's history in the reused slot")
+          .containsExactly(Double.NaN, Double.NaN, Double.NaN, 7.0);
+    } finally {
+      reopened.close();
+    }
+  }
+
+  @Test
+  void aSlotWhoseStateContradictsTheLogStartsAfreshAndIsCounted() throws IOException {
+    GraphStore store = open();
+    push(store, TestSamples.gauge("h", "m", "", 1, T));
+    store.close();
+    try (FileChannel ch = FileChannel.open(dir.resolve("segments/seg-00000.dat"), StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}), Segment.HEADER_BYTES + SlotState.STEP); // step 0
+    }
+
+    GraphStore reopened = open();
+    try {
+      push(reopened, TestSamples.gauge("h", "m", "", 4, T + 60));
+      assertThat(registry.get("graph_damaged_slots").counter().count()).isEqualTo(1.0);
+      assertThat(drops.total("write_error")).isZero();
+      assertThat(reopened.query("h/m/", Consolidation.AVERAGE, T, T + 60, 0).orElseThrow().values())
+          .containsExactly(Double.NaN, 4.0);
     } finally {
       reopened.close();
     }
