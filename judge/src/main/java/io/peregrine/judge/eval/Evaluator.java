@@ -85,7 +85,7 @@ public final class Evaluator {
     long nowMillis = clock.millis();
     SeriesState state = history.get(v);
     if (state == null) {
-      state = history.getOrCreate(v);
+      state = history.getOrCreate(v, RuleMatcher.match(lookup, v.endpoint(), v.metric(), v.tags()), lookup);
     } else if (state.rulesSource == lookup && state.rules.length == 0) {
       state.touch(nowMillis); // known unwatched: no lock, no history
       meters.unwatched.increment();

@@ -54,10 +54,18 @@ public final class HistoryStore implements Component {
     return series.get(v);
   }
 
-  /** The viewed sample's series (canonical tags), created when new. */
-  SeriesState getOrCreate(SampleView v) {
+  /**
+   * The viewed sample's series (canonical tags), created when new with the rules matched for it (so its history
+   * is allocated with it, next to it in memory).
+   */
+  SeriesState getOrCreate(SampleView v, Rule[] rules, Object rulesSource) {
     SeriesState s = series.get(v);
-    return s != null ? s : series.putIfAbsent(new SeriesState(v, capacity));
+    if (s != null) {
+      return s;
+    }
+    SeriesState fresh = new SeriesState(v, capacity);
+    fresh.matched(rules, rulesSource);
+    return series.putIfAbsent(fresh);
   }
 
   /** The series {@code endpoint/metric/tags} (canonical), created when new. */

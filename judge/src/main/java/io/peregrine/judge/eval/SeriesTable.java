@@ -6,13 +6,14 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The series map of the hot path: open addressing with linear probing over two parallel arrays, the 64-bit series
- * hashes and the states. A lookup hashes nothing (the validator already computed the hash while it checked the
- * bytes), probes the {@code long[]} and verifies the full key bytes of a state whose hash matches, so two series
- * whose hashes collide are still two series. No key object, no boxing, no allocation.
+ * The series map of the hot path: open addressing with linear probing over an array of states, at most a third
+ * full (few probes; at most 24 bytes of slots per series). A lookup hashes nothing (the validator already computed
+ * the hash while it checked the bytes), compares the 64-bit hash kept in each probed state and verifies the full key
+ * bytes of a state whose hash matches, so two series whose hashes collide are still two series. No key object, no
+ * boxing, no allocation.
  *
- * <p>Reads take no lock: a writer stores the hash, then publishes the state with release semantics, and a reader
- * loads the state with acquire semantics, so a state it sees is complete. Growth (at half full) and removal (the
+ * <p>Reads take no lock: a writer publishes a complete state with release semantics, and a reader
+ * loads the state with acquire semantics, so a state it sees is complete. Growth (past a third full) and removal (the
  * stale sweep, which rebuilds the arrays from the survivors) publish new arrays through a volatile field. Writers
  * are serialised by the table's monitor; a reader that misses looks again under it ({@link #putIfAbsent}), so a
  * series inserted concurrently is never created twice.
@@ -23,12 +24,10 @@ final class SeriesTable {
 
   /** One generation of the arrays; replaced whole on growth and sweep. */
   private static final class Slots {
-    final long[] hashes;
     final SeriesState[] states;
     final int mask;
 
     Slots(int capacity) {
-      hashes = new long[capacity];
       states = new SeriesState[capacity];
       mask = capacity - 1;
     }
@@ -42,14 +41,14 @@ final class SeriesTable {
   SeriesState get(SampleView v) {
     Slots s = slots;
     long h = v.hash;
-    long[] hashes = s.hashes;
     int mask = s.mask;
     for (int i = index(h, mask); ; i = (i + 1) & mask) {
       SeriesState st = (SeriesState) STATES.getAcquire(s.states, i);
       if (st == null) {
         return null;
       }
-      if (hashes[i] == h && st.is(v)) {
+      // the state's own hash, not a parallel long[]: the state is loaded anyway, so a hit costs one miss less
+      if (st.hash == h && st.is(v)) {
         return st;
       }
     }
@@ -63,11 +62,11 @@ final class SeriesTable {
       if (st == null) {
         break;
       }
-      if (s.hashes[i] == fresh.hash && st.sameSeries(fresh)) {
+      if (st.hash == fresh.hash && st.sameSeries(fresh)) {
         return st;
       }
     }
-    if ((size + 1) * 2 > s.states.length) {
+    if ((size + 1) * 3 > s.states.length) {
       s = grow(s.states.length * 2);
     }
     insert(s, fresh);
@@ -83,7 +82,7 @@ final class SeriesTable {
       if (st == null) {
         return null;
       }
-      if (s.hashes[i] == probe.hash && st.sameSeries(probe)) {
+      if (st.hash == probe.hash && st.sameSeries(probe)) {
         return st;
       }
     }
@@ -102,7 +101,7 @@ final class SeriesTable {
       return 0;
     }
     int capacity = MIN_CAPACITY;
-    while (kept.size() * 2 > capacity) {
+    while (kept.size() * 3 > capacity) {
       capacity *= 2;
     }
     Slots next = new Slots(capacity);
@@ -150,7 +149,6 @@ final class SeriesTable {
     while (s.states[i] != null) {
       i = (i + 1) & s.mask;
     }
-    s.hashes[i] = st.hash;
     STATES.setRelease(s.states, i, st);
   }
 

@@ -12,6 +12,8 @@ import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.judge.eval.EventSink;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,10 @@ public final class PendingAlerts implements Component, EventSink {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean closing;
   private volatile long deadlineNanos;
-  private volatile AlertEvent inFlight;
+  /** Events taken from the queue and being published (the worker's batch). */
+  private volatile int inFlight;
+  /** Non-null when the publisher takes several events per round trip. */
+  private final BatchAlertPublisher batches;
   private volatile ThreadPoolExecutor worker;
 
   /**
@@ -68,6 +73,7 @@ public final class PendingAlerts implements Component, EventSink {
   public PendingAlerts(AlertPublisher publisher, String target, int capacity, Duration flushDeadline,
       MeterRegistry registry) {
     this.publisher = publisher;
+    this.batches = publisher instanceof BatchAlertPublisher b ? b : null;
     this.target = target;
     this.capacity = capacity;
     this.flushDeadline = flushDeadline;
@@ -122,31 +128,45 @@ public final class PendingAlerts implements Component, EventSink {
 
   /** Events waiting, including the one being published. */
   public int size() {
-    return queue.size() + (inFlight != null ? 1 : 0);
+    return queue.size() + inFlight;
   }
 
+  /**
+   * Publishes in order: takes the oldest event and, for a batch publisher, whatever else is waiting (up to
+   * {@link BatchAlertPublisher#MAX_BATCH}), so under load one round trip carries many events and at low rates an
+   * event goes out alone at once. A failed batch is kept whole and retried.
+   */
   private void run() {
     int attempt = 0;
+    List<AlertEvent> batch = new ArrayList<>(batches != null ? BatchAlertPublisher.MAX_BATCH : 1);
     try {
       while (true) {
-        AlertEvent event = inFlight;
-        if (event == null) {
+        if (batch.isEmpty()) {
           if (closing && queue.isEmpty()) {
             return;
           }
-          event = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-          if (event == null) {
+          AlertEvent first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+          if (first == null) {
             continue;
           }
-          inFlight = event;
+          batch.add(first);
+          if (batches != null) {
+            queue.drainTo(batch, BatchAlertPublisher.MAX_BATCH - 1);
+          }
+          inFlight = batch.size();
         }
         if (closing && System.nanoTime() - deadlineNanos >= 0) {
           return;
         }
         try {
-          publisher.publish(event);
-          published.increment();
-          inFlight = null;
+          if (batches != null) {
+            batches.publishAll(batch);
+          } else {
+            publisher.publish(batch.get(0));
+          }
+          published.increment(batch.size());
+          batch.clear();
+          inFlight = 0;
           if (attempt > 0) {
             log.info("judge: publishing to {} works again after {} failed attempts", target, attempt);
           }
@@ -155,8 +175,8 @@ public final class PendingAlerts implements Component, EventSink {
           failures.increment();
           attempt++;
           long backoff = RETRY.delay(attempt).toMillis();
-          failureLog.error("judge: cannot publish alert event {} to {}: {}; {} events pending, retrying in {} ms",
-              event.id(), target, e.getMessage(), size(), backoff);
+          failureLog.error("judge: cannot publish alert event {} ({} in this attempt) to {}: {}; {} events pending, "
+              + "retrying in {} ms", batch.get(0).id(), batch.size(), target, e.getMessage(), size(), backoff);
           pause(backoff);
         }
       }
