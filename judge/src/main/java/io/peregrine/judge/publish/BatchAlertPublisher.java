@@ -11,7 +11,8 @@ public interface BatchAlertPublisher extends AlertPublisher {
   int MAX_BATCH = 256;
 
   /**
-   * Hands the events over in order, all or none (for Redis: one script call).
+   * Hands the events over in order, all or none (for Redis: one script call). At most one event per id: a retried
+   * call is then recognised event by event by the stored state ({@link PendingAlerts} cuts its batches so).
    *
    * @throws AlertQueueException when it could not (some may have been written: a retry of those is recognised by
    *     their stored state and not delivered twice)

@@ -13,7 +13,9 @@ import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.judge.eval.EventSink;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,8 @@ public final class PendingAlerts implements Component, EventSink {
   private volatile long deadlineNanos;
   /** Events taken from the queue and being published (the worker's batch). */
   private volatile int inFlight;
+  /** An event taken from the queue that starts the next batch (its id was already in the current one). */
+  private volatile AlertEvent held;
   /** Non-null when the publisher takes several events per round trip. */
   private final BatchAlertPublisher batches;
   private volatile ThreadPoolExecutor worker;
@@ -128,7 +132,7 @@ public final class PendingAlerts implements Component, EventSink {
 
   /** Events waiting, including the one being published. */
   public int size() {
-    return queue.size() + inFlight;
+    return queue.size() + inFlight + (held != null ? 1 : 0);
   }
 
   /**
@@ -139,21 +143,16 @@ public final class PendingAlerts implements Component, EventSink {
   private void run() {
     int attempt = 0;
     List<AlertEvent> batch = new ArrayList<>(batches != null ? BatchAlertPublisher.MAX_BATCH : 1);
+    Set<String> ids = new HashSet<>();
     try {
       while (true) {
         if (batch.isEmpty()) {
-          if (closing && queue.isEmpty()) {
+          if (closing && queue.isEmpty() && held == null) {
             return;
           }
-          AlertEvent first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-          if (first == null) {
+          if (!fill(batch, ids)) {
             continue;
           }
-          batch.add(first);
-          if (batches != null) {
-            queue.drainTo(batch, BatchAlertPublisher.MAX_BATCH - 1);
-          }
-          inFlight = batch.size();
         }
         if (closing && System.nanoTime() - deadlineNanos >= 0) {
           return;
@@ -183,6 +182,40 @@ public final class PendingAlerts implements Component, EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Takes the next batch, oldest first: up to {@link BatchAlertPublisher#MAX_BATCH} events (one without a batch
+   * publisher), cut before a second event of the same id. So a batch retried after Redis in fact ran it (an answer
+   * lost) meets each id's own stored state and pushes nothing twice; with two events of one id in a batch, the
+   * second's state would hide that the first was delivered.
+   *
+   * @return false when nothing arrived within the idle poll
+   */
+  private boolean fill(List<AlertEvent> batch, Set<String> ids) throws InterruptedException {
+    AlertEvent first = held != null ? held : queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    held = null;
+    if (first == null) {
+      return false;
+    }
+    batch.add(first);
+    if (batches != null) {
+      ids.clear();
+      ids.add(first.id());
+      while (batch.size() < BatchAlertPublisher.MAX_BATCH) {
+        AlertEvent e = queue.poll();
+        if (e == null) {
+          break;
+        }
+        if (!ids.add(e.id())) {
+          held = e; // first of the next batch
+          break;
+        }
+        batch.add(e);
+      }
+    }
+    inFlight = batch.size();
+    return true;
   }
 
   /** The cap of the jittered wait after {@code attempt} failures (the wait is drawn from 0 up to it). */
