@@ -1,7 +1,6 @@
 package io.peregrine.judge.eval;
 
 import com.google.protobuf.CodedOutputStream;
-import io.peregrine.common.model.SeriesKey;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
 import java.io.IOException;
@@ -29,7 +28,7 @@ public final class SampleView {
   long timestamp;
   int step;
   int counterType;
-  /** {@link SeriesKey#hash(String, String, String)} of the sample's series. */
+  /** {@link SeriesHash} of the sample's series, set once the sample is validated. */
   long hash;
   private byte[] scratch = new byte[256];
 
@@ -147,7 +146,7 @@ public final class SampleView {
     if (!scan(target, 0, size)) {
       throw new IllegalStateException("protobuf wrote an encoding the view does not read: " + s);
     }
-    hash = SeriesKey.hash(s.getEndpoint(), s.getMetric(), s.getTags());
+    hash = SeriesHash.of(target, endpointOff, endpointLen, metricOff, metricLen, tagsOff, tagsLen);
     return this;
   }
 
@@ -179,8 +178,8 @@ public final class SampleView {
     return hash;
   }
 
-  /** Sets the series hash (the validator computes it while it checks the bytes). */
-  public void hash(long seriesHash) {
+  /** Sets the series hash (tests force collisions with it). */
+  void hash(long seriesHash) {
     this.hash = seriesHash;
   }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  * (the map of last events, the event-id hash). Each extra point of history adds 16 bytes.
  */
 final class SeriesState {
-  /** {@link SeriesKey#hash(String, String, String)} of the series. */
+  /** {@link SeriesHash} of the series' bytes. */
   final long hash;
   /** endpoint, metric and tags bytes, back to back. */
   private final byte[] key;
@@ -93,7 +93,7 @@ final class SeriesState {
     byte[] e = endpoint.getBytes(StandardCharsets.UTF_8);
     byte[] m = metric.getBytes(StandardCharsets.UTF_8);
     byte[] t = tags.getBytes(StandardCharsets.UTF_8);
-    this.hash = SeriesKey.hash(endpoint, metric, tags);
+    this.hash = SeriesHash.of(endpoint, metric, tags);
     this.key = new byte[e.length + m.length + t.length];
     System.arraycopy(e, 0, key, 0, e.length);
     System.arraycopy(m, 0, key, e.length, m.length);
