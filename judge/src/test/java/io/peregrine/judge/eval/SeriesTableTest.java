@@ -81,4 +81,15 @@ class SeriesTableTest {
     assertThat(store.snapshot("new", "m", "")).isPresent();
     assertThat(store.sweep()).isZero();
   }
+
+  @Test
+  void aSeriesMadeFromWireBytesIsFoundByItsStrings() {
+    HistoryStore store = new HistoryStore(3, new ManualClock(1_800_000_000L), new SimpleMeterRegistry());
+    SampleView v = view("h\u00f6st-1", "disk.used", "mount=/data");
+    SeriesState s = store.getOrCreate(v, RuleMatcher.NO_RULES, null);
+    s.add(1_800_000_000L, 7, CounterType.GAUGE, 0);
+    assertThat(SeriesHash.of("h\u00f6st-1", "disk.used", "mount=/data")).isEqualTo(v.hash());
+    assertThat(store.snapshot("h\u00f6st-1", "disk.used", "mount=/data").orElseThrow().points()).hasSize(1);
+    assertThat(s.key()).isEqualTo("h\u00f6st-1/disk.used/mount=/data");
+  }
 }
