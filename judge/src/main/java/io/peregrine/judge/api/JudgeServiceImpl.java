@@ -1,38 +1,64 @@
 package io.peregrine.judge.api;
 
+import io.grpc.BindableService;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.model.Limits;
-import io.peregrine.common.model.SampleValidator;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.PushResponse;
-import io.peregrine.proto.v1.Reject;
-import io.peregrine.proto.v1.RejectCode;
-import io.peregrine.proto.v1.Sample;
 import io.peregrine.proto.v1.SampleBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code Judge.Push}: judges each sample of a batch in order. Only malformed samples are rejected (with the same
- * rules as every ingress, plus: the timestamp must be positive, since transfer already filled in missing ones);
- * a sample that is well formed but not judged (older than the series' newest point, or of a series no strategy
- * watches) is accepted and counted on {@code /metrics}. At most {@link Limits#MAX_BATCH_SAMPLES} samples per batch.
+ * {@code Judge.Push}, bound with a byte-array request marshaller: the batch is read in place from the request's
+ * bytes ({@link WireBatchJudge}), so judging a sample makes no {@code Sample} object and no string. Only malformed
+ * samples are rejected (with the same rules as every ingress, plus: the timestamp must be positive, since transfer
+ * already filled in missing ones); a sample that is well formed but not judged (older than the series' newest
+ * point, or of a series no strategy watches) is accepted and counted on {@code /metrics}. At most
+ * {@link Limits#MAX_BATCH_SAMPLES} samples per batch.
  */
-public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
+public final class JudgeServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(JudgeServiceImpl.class);
 
-  private final Evaluator evaluator;
-  private final ExprJudge expressions;
-  private final SampleValidator validator;
-  private final Counter received;
-  private final Counter malformed;
-  private final Counter badTimestamp;
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        if (stream instanceof KnownLength) {
+          // gRPC knows the message's size: one array, one copy
+          int size = stream.available();
+          byte[] out = new byte[size];
+          if (stream.readNBytes(out, 0, size) == size && stream.read() < 0) {
+            return out;
+          }
+          throw new IOException("message shorter or longer than its stated " + size + " bytes");
+        }
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  private final WireBatchJudge batches;
 
   public JudgeServiceImpl(Evaluator evaluator, Clock clock, MeterRegistry registry) {
     this(evaluator, null, clock, registry);
@@ -40,62 +66,39 @@ public final class JudgeServiceImpl extends JudgeGrpc.JudgeImplBase {
 
   /** @param expressions multi-metric expressions, offered every judged sample; null for none */
   public JudgeServiceImpl(Evaluator evaluator, ExprJudge expressions, Clock clock, MeterRegistry registry) {
-    this.evaluator = evaluator;
-    this.expressions = expressions;
-    this.validator = new SampleValidator(clock);
-    this.received = Counter.builder("judge.samples.received").description("samples received by Judge.Push")
-        .register(registry);
-    this.malformed = Counter.builder("judge.samples.dropped").tag("reason", "malformed")
-        .description("samples not judged, by reason").register(registry);
-    this.badTimestamp = Counter.builder("judge.samples.dropped").tag("reason", "bad_timestamp")
-        .description("samples not judged, by reason").register(registry);
+    this.batches = new WireBatchJudge(evaluator, expressions, clock, registry);
   }
 
   @Override
-  public void push(SampleBatch batch, StreamObserver<PushResponse> response) {
-    int n = batch.getSamplesCount();
-    if (n > Limits.MAX_BATCH_SAMPLES) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("batch of " + n + " samples exceeds the limit of "
-          + Limits.MAX_BATCH_SAMPLES).asRuntimeException());
+  public ServerServiceDefinition bindService() {
+    return ServerServiceDefinition.builder(JudgeGrpc.SERVICE_NAME)
+        .addMethod(JudgeGrpc.getPushMethod().toBuilder(BYTES,
+            ProtoUtils.marshaller(PushResponse.getDefaultInstance())).build(), ServerCalls.asyncUnaryCall(this::push))
+        .build();
+  }
+
+  /** The service method on an encoded {@code SampleBatch}. */
+  public void push(byte[] request, StreamObserver<PushResponse> response) {
+    PushResponse answer;
+    try {
+      answer = batches.judge(request);
+    } catch (WireBatchJudge.TooManySamples e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (WireBatchJudge.MalformedBatch e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      log.error("judge: Push of {} bytes failed", request.length, e);
+      response.onError(Status.INTERNAL.withDescription("judge failed: " + e).asRuntimeException());
       return;
     }
-    try {
-      received.increment(n);
-      PushResponse.Builder answer = PushResponse.newBuilder();
-      // one sink per batch, not one lambda per sample
-      io.peregrine.common.model.RejectSink rejects = (index, code, reason) ->
-          answer.addRejects(Reject.newBuilder().setIndex(index).setCode(code).setReason(reason));
-      int rejected = 0;
-      for (int i = 0; i < n; i++) {
-        Sample raw = batch.getSamples(i);
-        if (raw.getTimestamp() <= 0) {
-          badTimestamp.increment();
-          answer.addRejects(Reject.newBuilder().setIndex(i).setCode(RejectCode.BAD_TIMESTAMP)
-              .setReason("timestamp " + raw.getTimestamp() + " is not a positive unix time"));
-          rejected++;
-          continue;
-        }
-        int before = answer.getRejectsCount();
-        Sample s = validator.normalise(raw, i, rejects);
-        if (s == null) {
-          if (answer.getRejectsCount() == before) {
-            answer.addRejects(Reject.newBuilder().setIndex(i).setCode(RejectCode.REJECT_CODE_UNSPECIFIED)
-                .setReason("refused by validation"));
-          }
-          malformed.increment();
-          rejected++;
-          continue;
-        }
-        evaluator.judge(s);
-        if (expressions != null) {
-          expressions.judge(s); // multi-metric expressions (io.peregrine.judge.expr) keep their own state
-        }
-      }
-      response.onNext(answer.setAccepted(n - rejected).setRejected(rejected).build());
-      response.onCompleted();
-    } catch (RuntimeException e) {
-      log.error("judge: Push of {} samples failed", n, e);
-      response.onError(Status.INTERNAL.withDescription("judge failed: " + e).asRuntimeException());
-    }
+    response.onNext(answer);
+    response.onCompleted();
+  }
+
+  /** The service method on a batch object (tests, in-process callers): encodes it and judges the bytes. */
+  public void push(SampleBatch batch, StreamObserver<PushResponse> response) {
+    push(batch.toByteArray(), response);
   }
 }

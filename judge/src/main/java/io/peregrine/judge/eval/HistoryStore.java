@@ -7,7 +7,6 @@ import io.peregrine.common.server.NamedExecutors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The history of every watched series (one that some strategy or expression applies to), keyed by series key. A
+ * The history of every watched series (one that some strategy or expression applies to), in a {@link SeriesTable} keyed by the series hash and bytes. A
  * series that received nothing for {@link #STALE_AFTER} is forgotten with its dedup state, as Open-Falcon's judge
  * does for old items: without it, every pod that ever lived would stay in memory.
  */
@@ -27,15 +26,14 @@ public final class HistoryStore implements Component {
 
   private final int capacity;
   private final Clock clock;
-  /** Keyed by the states themselves (see {@link SeriesIdentity}): looked up with a probe, no key string. */
-  private final ConcurrentHashMap<SeriesIdentity, SeriesState> series = new ConcurrentHashMap<>();
+  private final SeriesTable series = new SeriesTable();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ScheduledExecutorService sweeper;
 
   public HistoryStore(int capacity, Clock clock, MeterRegistry registry) {
     this.capacity = capacity;
     this.clock = clock;
-    Gauge.builder("judge.series", series, ConcurrentHashMap::size)
+    Gauge.builder("judge.series", series, SeriesTable::size)
         .description("series whose history the judge keeps").register(registry);
   }
 
@@ -51,19 +49,31 @@ public final class HistoryStore implements Component {
         TimeUnit.MILLISECONDS);
   }
 
-  /** The series the probe names, or null. */
-  SeriesState get(SeriesIdentity.Probe probe) {
-    return series.get(probe);
+  /** The viewed sample's series, or null; no lock, no allocation. */
+  SeriesState get(SampleView v) {
+    return series.get(v);
   }
 
-  /** The series of this sample's identity (canonical tags), created when new. */
+  /**
+   * The viewed sample's series (canonical tags), created when new with the rules matched for it (so its history
+   * is allocated with it, next to it in memory).
+   */
+  SeriesState getOrCreate(SampleView v, Rule[] rules, Object rulesSource) {
+    SeriesState s = series.get(v);
+    if (s != null) {
+      return s;
+    }
+    SeriesState fresh = new SeriesState(v, capacity);
+    fresh.matched(rules, rulesSource);
+    return series.putIfAbsent(fresh);
+  }
+
+  /** The series {@code endpoint/metric/tags} (canonical), created when new. */
   SeriesState getOrCreate(String endpoint, String metric, String tags) {
-    SeriesState fresh = new SeriesState(endpoint, metric, tags, capacity);
-    SeriesState raced = series.putIfAbsent(fresh, fresh);
-    return raced != null ? raced : fresh;
+    return series.putIfAbsent(new SeriesState(endpoint, metric, tags, capacity));
   }
 
-  /** For tests: the series of {@code endpoint/metric/} (no tags). */
+  /** For tests: the series of {@code endpoint/metric/tags}. */
   SeriesState getOrCreate(String key, boolean untagged) {
     String[] parts = key.split("/", 3);
     return getOrCreate(parts[0], parts[1], parts.length > 2 ? parts[2] : "");
@@ -71,25 +81,30 @@ public final class HistoryStore implements Component {
 
   /** False once the sweep forgot this series (a new sample makes a new state object). */
   boolean isCurrent(SeriesState state) {
-    return series.get(state) == state;
+    return series.find(state) == state;
   }
 
   /** @param tags canonical */
   public Optional<HistorySnapshot> snapshot(String endpoint, String metric, String tags) {
-    SeriesIdentity.Probe probe = new SeriesIdentity.Probe();
-    probe.identify(endpoint, metric, tags);
-    SeriesState s = series.get(probe);
-    String key = probe.key();
+    SeriesState s = series.find(new SeriesState(endpoint, metric, tags, 1));
     if (s == null) {
       return Optional.empty();
     }
-    synchronized (s.lock) {
-      return Optional.of(new HistorySnapshot(key, s.counterType().name(), s.rawPoints()));
+    synchronized (s) {
+      if (!s.watchedByRules() && s.rawPoints().isEmpty()) {
+        return Optional.empty(); // known unwatched: nothing kept
+      }
+      return Optional.of(new HistorySnapshot(s.key(), s.counterType().name(), s.rawPoints()));
     }
   }
 
   public int size() {
     return series.size();
+  }
+
+  /** Slots of the series table (in use and free), for the memory estimate of the bench. */
+  public int tableCapacity() {
+    return series.capacity();
   }
 
   /**
@@ -98,9 +113,7 @@ public final class HistoryStore implements Component {
    */
   int sweep() {
     long cutoff = clock.millis() - STALE_AFTER.toMillis();
-    int before = series.size();
-    series.values().removeIf(s -> s.lastReceiptMillis() < cutoff);
-    return before - series.size();
+    return series.removeIf(s -> s.lastReceiptMillis() < cutoff);
   }
 
   private void sweepSafely() {

@@ -176,6 +176,18 @@ public final class ExprJudge implements Component {
     }
   }
 
+  /**
+   * Offers a validated sample read in place: a sample of a metric no rule reads costs a probe of the metric's bytes;
+   * only the others are made into a sample object.
+   */
+  public void judge(io.peregrine.judge.eval.SampleView v) {
+    ExprRuleSet set = set();
+    if (set.isEmpty() || !set.readsMetric(v.bytes(), v.metricOffset(), v.metricLength())) {
+      return;
+    }
+    judge(v.toSample());
+  }
+
   /** Offers a validated sample (canonical tags, positive timestamp); cheap when no rule reads its metric. */
   public void judge(Sample s) {
     ExprRuleSet set = set();

@@ -33,6 +33,7 @@ final class ExprRuleSet {
   private final List<Problem> skipped;
   private final List<Problem> warnings;
   private final Set<String> keys;
+  private final MetricNames readMetrics;
 
   private ExprRuleSet(List<ExprRule> rules, Map<String, List<Binding>> byMetric, List<Problem> skipped,
       List<Problem> warnings) {
@@ -43,6 +44,7 @@ final class ExprRuleSet {
     Set<String> k = new HashSet<>();
     rules.forEach(r -> k.add(r.key()));
     this.keys = Set.copyOf(k);
+    this.readMetrics = new MetricNames(byMetric.keySet());
   }
 
   /**
@@ -151,6 +153,11 @@ final class ExprRuleSet {
       warn.accept("priority " + priority + " is outside 0..6; events go to event:p" + clamped);
     }
     return clamped;
+  }
+
+  /** True when some reference reads the metric in {@code b[off, off + len)} (UTF-8). */
+  boolean readsMetric(byte[] b, int off, int len) {
+    return readMetrics.contains(b, off, len);
   }
 
   /** The references that read this metric, or null. */

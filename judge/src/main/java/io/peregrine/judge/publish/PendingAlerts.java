@@ -12,6 +12,10 @@ import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.judge.eval.EventSink;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +62,12 @@ public final class PendingAlerts implements Component, EventSink {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean closing;
   private volatile long deadlineNanos;
-  private volatile AlertEvent inFlight;
+  /** Events taken from the queue and being published (the worker's batch). */
+  private volatile int inFlight;
+  /** An event taken from the queue that starts the next batch (its id was already in the current one). */
+  private volatile AlertEvent held;
+  /** Non-null when the publisher takes several events per round trip. */
+  private final BatchAlertPublisher batches;
   private volatile ThreadPoolExecutor worker;
 
   /**
@@ -68,6 +77,7 @@ public final class PendingAlerts implements Component, EventSink {
   public PendingAlerts(AlertPublisher publisher, String target, int capacity, Duration flushDeadline,
       MeterRegistry registry) {
     this.publisher = publisher;
+    this.batches = publisher instanceof BatchAlertPublisher b ? b : null;
     this.target = target;
     this.capacity = capacity;
     this.flushDeadline = flushDeadline;
@@ -122,31 +132,40 @@ public final class PendingAlerts implements Component, EventSink {
 
   /** Events waiting, including the one being published. */
   public int size() {
-    return queue.size() + (inFlight != null ? 1 : 0);
+    return queue.size() + inFlight + (held != null ? 1 : 0);
   }
 
+  /**
+   * Publishes in order: takes the oldest event and, for a batch publisher, whatever else is waiting (up to
+   * {@link BatchAlertPublisher#MAX_BATCH}), so under load one round trip carries many events and at low rates an
+   * event goes out alone at once. A failed batch is kept whole and retried.
+   */
   private void run() {
     int attempt = 0;
+    List<AlertEvent> batch = new ArrayList<>(batches != null ? BatchAlertPublisher.MAX_BATCH : 1);
+    Set<String> ids = new HashSet<>();
     try {
       while (true) {
-        AlertEvent event = inFlight;
-        if (event == null) {
-          if (closing && queue.isEmpty()) {
+        if (batch.isEmpty()) {
+          if (closing && queue.isEmpty() && held == null) {
             return;
           }
-          event = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-          if (event == null) {
+          if (!fill(batch, ids)) {
             continue;
           }
-          inFlight = event;
         }
         if (closing && System.nanoTime() - deadlineNanos >= 0) {
           return;
         }
         try {
-          publisher.publish(event);
-          published.increment();
-          inFlight = null;
+          if (batches != null) {
+            batches.publishAll(batch);
+          } else {
+            publisher.publish(batch.get(0));
+          }
+          published.increment(batch.size());
+          batch.clear();
+          inFlight = 0;
           if (attempt > 0) {
             log.info("judge: publishing to {} works again after {} failed attempts", target, attempt);
           }
@@ -155,14 +174,48 @@ public final class PendingAlerts implements Component, EventSink {
           failures.increment();
           attempt++;
           long backoff = RETRY.delay(attempt).toMillis();
-          failureLog.error("judge: cannot publish alert event {} to {}: {}; {} events pending, retrying in {} ms",
-              event.id(), target, e.getMessage(), size(), backoff);
+          failureLog.error("judge: cannot publish alert event {} ({} in this attempt) to {}: {}; {} events pending, "
+              + "retrying in {} ms", batch.get(0).id(), batch.size(), target, e.getMessage(), size(), backoff);
           pause(backoff);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Takes the next batch, oldest first: up to {@link BatchAlertPublisher#MAX_BATCH} events (one without a batch
+   * publisher), cut before a second event of the same id. So a batch retried after Redis in fact ran it (an answer
+   * lost) meets each id's own stored state and pushes nothing twice; with two events of one id in a batch, the
+   * second's state would hide that the first was delivered.
+   *
+   * @return false when nothing arrived within the idle poll
+   */
+  private boolean fill(List<AlertEvent> batch, Set<String> ids) throws InterruptedException {
+    AlertEvent first = held != null ? held : queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    held = null;
+    if (first == null) {
+      return false;
+    }
+    batch.add(first);
+    if (batches != null) {
+      ids.clear();
+      ids.add(first.id());
+      while (batch.size() < BatchAlertPublisher.MAX_BATCH) {
+        AlertEvent e = queue.poll();
+        if (e == null) {
+          break;
+        }
+        if (!ids.add(e.id())) {
+          held = e; // first of the next batch
+          break;
+        }
+        batch.add(e);
+      }
+    }
+    inFlight = batch.size();
+    return true;
   }
 
   /** The cap of the jittered wait after {@code attempt} failures (the wait is drawn from 0 up to it). */

@@ -20,6 +20,7 @@ import io.peregrine.judge.state.StateStore;
 import io.peregrine.judge.state.StateUnavailableException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * timed out is not also sent later behind the caller's back. Delivery is at least once: an LPUSH that timed out
  * after Redis executed it is pushed again, and senders deduplicate by {@code eventKey}.
  */
-public final class RedisAlertPublisher implements AlertPublisher, StateStore, Component {
+public final class RedisAlertPublisher implements BatchAlertPublisher, StateStore, Component {
   private static final Logger log = LoggerFactory.getLogger(RedisAlertPublisher.class);
   /** An LPUSH takes well under a millisecond; two seconds means Redis is in trouble. */
   static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -60,6 +61,32 @@ public final class RedisAlertPublisher implements AlertPublisher, StateStore, Co
       "redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])",
       "redis.call('EXPIRE', KEYS[2], ARGV[6])",
       "return 1");
+
+  /**
+   * {@link #PUBLISH_SCRIPT} for several events in order. KEYS: queue and state hash of each event. ARGV: the TTL
+   * seconds, then per event: JSON, rule key, status letter, currentStep, encoded state. Returns 1 or 0 per event.
+   */
+  static final String PUBLISH_ALL_SCRIPT = String.join("\n",
+      "local out = {}",
+      "for i = 1, #KEYS / 2 do",
+      "  local queue, state, a = KEYS[2 * i - 1], KEYS[2 * i], 1 + (i - 1) * 5",
+      "  local rule, status, step = ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])",
+      "  local prev = redis.call('HGET', state, rule)",
+      "  local seen = false",
+      "  if prev then",
+      "    local st, s = string.match(prev, '^(%a) (%d+) ')",
+      "    seen = st == status and tonumber(s) >= step",
+      "  end",
+      "  if seen then",
+      "    out[i] = 0",
+      "  else",
+      "    redis.call('LPUSH', queue, ARGV[a + 1])",
+      "    redis.call('HSET', state, rule, ARGV[a + 5])",
+      "    redis.call('EXPIRE', state, ARGV[1])",
+      "    out[i] = 1",
+      "  end",
+      "end",
+      "return out");
 
   private final RedisURI uri;
   private final String display;
@@ -124,35 +151,58 @@ public final class RedisAlertPublisher implements AlertPublisher, StateStore, Co
     }
   }
 
+  /**
+   * Writes the events with one script call (one round trip): for each in order, the same check and writes as
+   * {@link #PUBLISH_SCRIPT}. The script is atomic, so either every event of the call is written with its state or
+   * none; a call that timed out after Redis ran it is retried whole, and the stored states make the retry push
+   * nothing twice.
+   */
   @Override
-  public void publish(AlertEvent event) throws AlertQueueException {
-    String queue = AlertQueues.name(keyPrefix, event.priority());
-    StatefulRedisConnection<String, String> c = connect(queue);
-    String[] keys = {queue, StateKeys.redisKey(keyPrefix, StateKeys.seriesHash(event.id()))};
-    String[] args = {AlertEventJson.write(event), StateKeys.ruleKey(event.id()),
-        AlertEvent.PROBLEM.equals(event.status()) ? "P" : "O", Integer.toString(event.currentStep()),
-        StateKeys.encode(event), Long.toString(STATE_TTL.toSeconds())};
+  public void publishAll(List<AlertEvent> events) throws AlertQueueException {
+    if (events.isEmpty()) {
+      return;
+    }
+    String firstQueue = AlertQueues.name(keyPrefix, events.get(0).priority());
+    StatefulRedisConnection<String, String> c = connect(firstQueue);
+    String[] keys = new String[2 * events.size()];
+    String[] args = new String[1 + 5 * events.size()];
+    args[0] = Long.toString(STATE_TTL.toSeconds());
+    for (int i = 0; i < events.size(); i++) {
+      AlertEvent event = events.get(i);
+      keys[2 * i] = AlertQueues.name(keyPrefix, event.priority());
+      keys[2 * i + 1] = StateKeys.redisKey(keyPrefix, StateKeys.seriesHash(event.id()));
+      args[1 + 5 * i] = AlertEventJson.write(event);
+      args[2 + 5 * i] = StateKeys.ruleKey(event.id());
+      args[3 + 5 * i] = AlertEvent.PROBLEM.equals(event.status()) ? "P" : "O";
+      args[4 + 5 * i] = Integer.toString(event.currentStep());
+      args[5 + 5 * i] = StateKeys.encode(event);
+    }
     try {
-      Long pushed;
+      List<Long> pushed;
       String sha = scriptSha;
       try {
         if (sha == null) {
-          sha = c.sync().scriptLoad(PUBLISH_SCRIPT);
+          sha = c.sync().scriptLoad(PUBLISH_ALL_SCRIPT);
           scriptSha = sha;
         }
-        pushed = c.sync().evalsha(sha, ScriptOutputType.INTEGER, keys, args);
+        pushed = c.sync().evalsha(sha, ScriptOutputType.MULTI, keys, args);
       } catch (RedisNoScriptException e) {
         // Redis restarted and forgot the script: run it by text once, which also caches it again
         scriptSha = null;
-        pushed = c.sync().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, keys, args);
+        pushed = c.sync().eval(PUBLISH_ALL_SCRIPT, ScriptOutputType.MULTI, keys, args);
       }
-      if (pushed != null && pushed == 0) {
-        deduplicated.incrementAndGet();
+      if (pushed != null) {
+        for (Long p : pushed) {
+          if (p != null && p == 0) {
+            deduplicated.incrementAndGet();
+          }
+        }
       }
       lastPublishOk = true;
     } catch (RedisException e) {
       lastPublishOk = false;
-      throw new AlertQueueException("LPUSH to Redis " + display + " queue " + queue + " failed: " + e.getMessage(), e);
+      throw new AlertQueueException("LPUSH of " + events.size() + " events to Redis " + display + " (queue "
+          + firstQueue + (events.size() > 1 ? " and others" : "") + ") failed: " + e.getMessage(), e);
     }
   }
 

@@ -11,7 +11,7 @@ class JudgeBenchTest {
   void smallRunInProcessAndOverGrpc() throws Exception {
     for (boolean grpc : new boolean[] {false, true}) {
       // 20 hosts x 10 series, fire period 10: rounds 5..24 measured, each series fires PROBLEM + OK twice
-      JudgeBench.Report r = new JudgeBench().run(new JudgeBench.Options(20, 5, 10, 2, 64, 25, 5, 10, grpc));
+      JudgeBench.Report r = new JudgeBench().run(new JudgeBench.Options(20, 100, 200, 2, 64, 25, 5, 10, grpc));
       assertThat(r.series()).isEqualTo(200);
       assertThat(r.strategies()).isEqualTo(100);
       assertThat(r.samples()).isEqualTo(200L * 20);

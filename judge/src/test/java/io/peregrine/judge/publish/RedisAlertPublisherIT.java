@@ -1,14 +1,18 @@
 package io.peregrine.judge.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.peregrine.common.event.AlertEvent;
 import io.peregrine.common.event.AlertEventJson;
 import io.peregrine.common.event.AlertQueues;
 import io.peregrine.judge.testing.Events;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -71,5 +75,51 @@ class RedisAlertPublisherIT {
     assertThat(json.get("priority").asInt()).isEqualTo(3);
     assertThat(json.get("eventKey").asText()).isEqualTo("s_7_abc/PROBLEM/1800000000/1");
     assertThat(AlertEventJson.read(stored.get(1)).values()).containsExactly(5.0, 6.0, 7.0);
+  }
+
+  @Test
+  void aBatchIsOneScriptCallAndItsRetryDeliversNothingTwice() throws Exception {
+    try (RedisAlertPublisher publisher = new RedisAlertPublisher(URL, prefix)) {
+      publisher.start();
+      List<AlertEvent> batch = List.of(Events.problem("s_7_abc", 3), Events.problem("s_8_def", 2));
+      publisher.publishAll(batch);
+      assertThat(redis.sync().llen(prefix + "event:p3")).isEqualTo(1);
+      assertThat(redis.sync().llen(prefix + "event:p2")).isEqualTo(1);
+      // a retry of a call that had run (its answer lost): each event's stored state says it is already there
+      publisher.publishAll(batch);
+      assertThat(publisher.deduplicated()).isEqualTo(2);
+      assertThat(redis.sync().llen(prefix + "event:p3")).isEqualTo(1);
+      assertThat(redis.sync().llen(prefix + "event:p2")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void pendingEventsGoOutInBatchesEachExactlyOnce() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (RedisAlertPublisher publisher = new RedisAlertPublisher(URL, prefix)) {
+      publisher.start();
+      PendingAlerts pending = new PendingAlerts(publisher, publisher.describe(), 2000, Duration.ofSeconds(5),
+          registry);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(pending.offer(Events.problem("s_7_" + i, 3))).isTrue();
+      }
+      AlertEvent again = Events.problem("s_7_5", 3); // a second event of one id starts a new batch
+      AlertEvent ok = new AlertEvent(again.id(), again.strategy(), null, AlertEvent.OK, "host1", 50, 1,
+          1_800_000_060L, again.pushedTags(), 3, "cpu.idle", AlertEvent.keyOf(again.id(), AlertEvent.OK,
+          1_800_000_060L, 1), List.of(50.0));
+      assertThat(pending.offer(ok)).isTrue();
+      pending.start(); // a thousand waiting: they go in batches of at most 256
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(() -> pending.size() == 0);
+      } finally {
+        pending.close();
+      }
+      assertThat(registry.counter("judge.alerts.published").count()).isEqualTo(1001);
+    }
+    List<String> stored = redis.sync().lrange(prefix + "event:p3", 0, -1);
+    assertThat(stored).hasSize(1001);
+    assertThat(stored.stream().map(j -> AlertEventJson.read(j).eventKey()).distinct().count()).isEqualTo(1001);
+    assertThat(AlertEventJson.read(stored.get(1000)).id()).as("in order: the oldest is last").isEqualTo("s_7_0");
+    assertThat(AlertEventJson.read(stored.get(0)).status()).isEqualTo(AlertEvent.OK);
   }
 }

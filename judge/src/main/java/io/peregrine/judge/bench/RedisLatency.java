@@ -1,0 +1,125 @@
+package io.peregrine.judge.bench;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.event.AlertQueueException;
+import io.peregrine.judge.eval.EventSink;
+import io.peregrine.judge.publish.BatchAlertPublisher;
+import io.peregrine.judge.publish.PendingAlerts;
+import io.peregrine.judge.publish.RedisAlertPublisher;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The bench's Redis mode: events go through the production {@link PendingAlerts} and {@link RedisAlertPublisher}
+ * (one script call per batch of pending events) to a real Redis under a key prefix of their own, deleted at the
+ * end; each event's latency is from the arrival of its sample's batch at Judge.Push to the script call that wrote
+ * it returning.
+ */
+final class RedisLatency implements AutoCloseable {
+  private static final int MAX_EVENTS = 10_000_000;
+  private final String url;
+  private final String prefix;
+  private final RedisAlertPublisher redis;
+  private final PendingAlerts pending;
+  private final ThreadLocal<long[]> arrival = ThreadLocal.withInitial(() -> new long[1]);
+  private final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+  private final long[] latencies = new long[MAX_EVENTS];
+  private int count;
+  private volatile boolean measuring;
+
+  RedisLatency(String url, String prefix, MeterRegistry registry) {
+    this.url = url;
+    this.prefix = prefix;
+    this.redis = new RedisAlertPublisher(url, prefix);
+    redis.start();
+    this.pending = new PendingAlerts(new Timed(), redis.describe(), 1_000_000, Duration.ofSeconds(10), registry);
+    pending.start();
+  }
+
+  /** The batch being pushed on this thread arrived now. */
+  void arrived(long nanos) {
+    arrival.get()[0] = nanos;
+  }
+
+  EventSink sink(LongAdder events) {
+    return e -> {
+      arrivals.put(e.eventKey(), arrival.get()[0]);
+      events.increment();
+      return pending.offer(e);
+    };
+  }
+
+  /** Waits for the warm-up's events to be written, then records latencies from here on. */
+  void startMeasuring() throws InterruptedException {
+    drain();
+    synchronized (this) {
+      count = 0;
+    }
+    measuring = true;
+  }
+
+  JudgeBench.Latency finish() throws InterruptedException {
+    drain();
+    measuring = false;
+    long[] sorted;
+    synchronized (this) {
+      sorted = Arrays.copyOf(latencies, count);
+    }
+    Arrays.sort(sorted);
+    if (sorted.length == 0) {
+      return new JudgeBench.Latency(0, 0, 0, 0);
+    }
+    return new JudgeBench.Latency(sorted.length, sorted[(int) (sorted.length * 0.5)] / 1e6,
+        sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6, sorted[sorted.length - 1] / 1e6);
+  }
+
+  private void drain() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (pending.size() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10); // the bench waits for its own queue to empty, with a deadline; not a test
+    }
+  }
+
+  /** The Redis publisher, timing each batch. */
+  private final class Timed implements BatchAlertPublisher {
+    @Override
+    public void publishAll(List<AlertEvent> events) throws AlertQueueException {
+      redis.publishAll(events);
+      long now = System.nanoTime();
+      synchronized (RedisLatency.this) {
+        for (AlertEvent e : events) {
+          Long at = arrivals.remove(e.eventKey());
+          if (measuring && at != null && count < MAX_EVENTS) {
+            latencies[count++] = now - at;
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean healthy() {
+      return redis.healthy();
+    }
+  }
+
+  @Override
+  public void close() {
+    pending.close();
+    redis.close();
+    RedisClient client = RedisClient.create(url);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      List<String> keys = c.sync().keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        c.sync().del(keys.toArray(new String[0]));
+      }
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+}
