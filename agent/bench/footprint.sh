@@ -5,11 +5,13 @@
 #
 #   agent/bench/footprint.sh [cycles] [interval_s]     # defaults: 20 cycles of 5 s
 #
-# Starts `bin/peregrine agent` (launcher flags; JAVA_OPTS is passed on and overrides them) with 10 plugins, no hbs and
-# a transfer that is not there (the agent spools), and prometheus-node-exporter (Debian package) on a loopback port.
+# Starts a receive-only transfer (`bin/peregrine transfer` with no graph or judge nodes: it takes and drops what the
+# agent ships), `bin/peregrine agent` (launcher flags; JAVA_OPTS is passed on and overrides them) with 10 plugins and
+# no hbs, and prometheus-node-exporter (Debian package), all on loopback ports.
 # After a warm-up it reads utime+stime (/proc/<pid>/stat fields 14, 15) of both, lets the agent run `cycles` rounds
 # while node_exporter is scraped `cycles` times `interval_s` apart, reads them again, and prints CPU per cycle/scrape,
-# VmRSS and the load average before and after. Set FOOTPRINT_TRANSFER=host:port to ship to a real transfer instead.
+# VmRSS and the load average before and after. FOOTPRINT_TRANSFER=host:port ships to that transfer instead (an
+# address nobody listens on measures an agent spooling through an outage).
 set -euo pipefail
 cycles=${1:-20}
 interval=${2:-5}
@@ -31,8 +33,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+transfer_port=$((ne_port + 1))
+if [[ -z "${FOOTPRINT_TRANSFER:-}" ]]; then
+  JAVA_OPTS= PEREGRINE_TRANSFER_GRPC_LISTEN=127.0.0.1:$transfer_port PEREGRINE_TRANSFER_HTTP_LISTEN=127.0.0.1:0 \
+  PEREGRINE_TRANSFER_GRAPH_NODES= PEREGRINE_TRANSFER_JUDGE_NODES= PEREGRINE_TRANSFER_QUEUE_DIR= \
+  PEREGRINE_TRANSFER_JSON_RPC_LISTEN= "$root/bin/peregrine" transfer >"$work/transfer.log" 2>&1 &
+  pids+=("$!")
+fi
 PEREGRINE_AGENT_LISTEN=127.0.0.1:0 PEREGRINE_AGENT_HBS_ADDRESS= \
-PEREGRINE_AGENT_TRANSFER_ADDRESSES=${FOOTPRINT_TRANSFER:-127.0.0.1:1} PEREGRINE_AGENT_SPOOL_DIR="$work/spool" \
+PEREGRINE_AGENT_TRANSFER_ADDRESSES=${FOOTPRINT_TRANSFER:-127.0.0.1:$transfer_port} PEREGRINE_AGENT_SPOOL_DIR="$work/spool" \
 PEREGRINE_AGENT_COLLECT_INTERVAL=${interval}s PEREGRINE_AGENT_PLUGIN_DIRS="$work/plugins" \
   "$root/bin/peregrine" agent >"$work/agent.log" 2>&1 &
 agent=$!
@@ -63,6 +72,7 @@ awk -v a="$((a1 - a0))" -v n="$((n1 - n0))" -v c="$cycles" -v hz="$hz" -v ar="$(
   printf "agent:         %6.1f ms CPU per %s s cycle, RSS %5.1f MiB, %s host series\n", a*1000/hz/c, '"$interval"', ar/1024, as
   printf "node_exporter: %6.1f ms CPU per scrape,      RSS %5.1f MiB, %s series\n", n*1000/hz/c, nr/1024, ns
 }'
+echo "spooled by the agent: $(ls "$work/spool" | wc -l) files (0 = transfer took everything)"
 echo "cycles: $cycles, interval: ${interval}s, JAVA_OPTS: ${JAVA_OPTS:-}"
 echo "loadavg before: $load_before"
 echo "loadavg after:  $load_after"
