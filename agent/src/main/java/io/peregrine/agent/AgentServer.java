@@ -144,6 +144,11 @@ public final class AgentServer implements Component {
     return s == null ? 0 : s.spooledSamples();
   }
 
+  /** Where every sample the queue took is, all terms read at one moment (in + restored = the rest). */
+  public io.peregrine.agent.ship.SampleLedger.Snapshot accounting() {
+    return queue.ledger().snapshot();
+  }
+
   /** The config hbs last returned, or null (no hbs, or no answer yet). */
   public io.peregrine.proto.v1.AgentConfig hbsConfig() {
     Heartbeat h = heartbeat;

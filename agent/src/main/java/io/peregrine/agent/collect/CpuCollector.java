@@ -54,7 +54,7 @@ final class CpuCollector implements Collector {
 
   /** {@code cpu  user nice system idle iowait irq softirq steal guest guest_nice}; old kernels stop after idle. */
   static CpuTimes parseCpuLine(String line) {
-    String[] f = line.trim().split("\\s+");
+    String[] f = Fields.split(line);
     return new CpuTimes(field(f, 1), field(f, 2), field(f, 3), field(f, 4), field(f, 5), field(f, 6), field(f, 7),
         field(f, 8), field(f, 9));
   }

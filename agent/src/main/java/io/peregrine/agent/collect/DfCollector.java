@@ -45,7 +45,7 @@ final class DfCollector implements Collector {
     long sumUsed = 0;
     long sumFree = 0;
     for (String line : mounts) {
-      String[] f = line.trim().split("\\s+");
+      String[] f = Fields.split(line);
       if (f.length < 3) {
         continue;
       }

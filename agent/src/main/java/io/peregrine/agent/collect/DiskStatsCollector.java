@@ -41,7 +41,7 @@ final class DiskStatsCollector implements Collector {
     double elapsedMs = (now - previousNanos) / 1e6;
     Map<String, long[]> current = new HashMap<>();
     for (String line : paths.procLines("diskstats")) {
-      String[] f = line.trim().split("\\s+");
+      String[] f = Fields.split(line);
       if (f.length < 14 || skipped(f[2])) {
         continue;
       }

@@ -1,8 +1,16 @@
 package io.peregrine.agent.collect;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -10,6 +18,9 @@ import java.util.List;
  * {@code /host/root} in a DaemonSet pod that mounts them, the real ones on a plain host.
  */
 public record HostPaths(Path proc, Path sys, Path root) {
+  /** One read buffer per collecting thread (collection and checks), grown to the largest file read. */
+  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
   public static HostPaths resolve(String procRoot, String sysRoot, String hostRoot) {
     return new HostPaths(pick(procRoot, "/host/proc", "/proc"), pick(sysRoot, "/host/sys", "/sys"),
         pick(hostRoot, "/host/root", "/"));
@@ -29,7 +40,7 @@ public record HostPaths(Path proc, Path sys, Path root) {
 
   /** A file under procRoot. */
   List<String> procLines(String relative) throws IOException {
-    return Files.readAllLines(proc.resolve(relative));
+    return readLines(proc.resolve(relative));
   }
 
   /**
@@ -41,12 +52,12 @@ public record HostPaths(Path proc, Path sys, Path root) {
     Path init = proc.resolve("1").resolve(relative);
     if (Files.isReadable(init)) {
       try {
-        return Files.readAllLines(init);
+        return readLines(init);
       } catch (IOException e) {
         // not allowed to read pid 1's view (no hostPID, or a hardened kernel): the agent's own view is next best
       }
     }
-    return Files.readAllLines(proc.resolve(relative));
+    return readLines(proc.resolve(relative));
   }
 
   /**
@@ -60,9 +71,52 @@ public record HostPaths(Path proc, Path sys, Path root) {
     return hostViewLines(relative);
   }
 
+  /**
+   * The lines of a procfs or sysfs file. These are ASCII and mostly a few KB, read every round: one read into a
+   * buffer kept per thread and one Latin-1 String per line, instead of a reader, a charset decoder and its buffers
+   * per file.
+   */
+  static List<String> readLines(Path file) throws IOException {
+    byte[] buf = BUFFER.get();
+    int n = 0;
+    try (InputStream in = open(file)) {
+      for (int r; (r = in.read(buf, n, buf.length - n)) >= 0; ) {
+        n += r;
+        if (n == buf.length) {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+          BUFFER.set(buf);
+        }
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      if (buf[i] == '\n') {
+        lines.add(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      lines.add(new String(buf, start, n - start, StandardCharsets.ISO_8859_1));
+    }
+    return lines;
+  }
+
+  /** Opens a file, with java.nio's exceptions (callers tell a missing file from an unreadable one). */
+  private static InputStream open(Path file) throws IOException {
+    try {
+      return new FileInputStream(file.toFile());
+    } catch (FileNotFoundException e) {
+      if (!Files.exists(file)) {
+        throw new NoSuchFileException(file.toString());
+      }
+      throw new AccessDeniedException(file.toString(), null, e.getMessage());
+    }
+  }
+
   /** {@link #procLines}, or no lines when the file does not exist. */
   List<String> procLinesIfPresent(String relative) throws IOException {
     Path p = proc.resolve(relative);
-    return Files.exists(p) ? Files.readAllLines(p) : List.of();
+    return Files.exists(p) ? readLines(p) : List.of();
   }
 }

@@ -21,7 +21,7 @@ final class KernelCollector implements Collector {
 
   @Override
   public void collect(SampleEmitter out) throws IOException {
-    String[] nr = read("sys/fs/file-nr").split("\\s+");
+    String[] nr = Fields.split(read("sys/fs/file-nr"));
     long allocated = Long.parseLong(nr[0]);
     // file-max is a 64-bit value and may be LONG_MAX on new kernels; a double keeps it approximately
     double max = Double.parseDouble(read("sys/fs/file-max"));

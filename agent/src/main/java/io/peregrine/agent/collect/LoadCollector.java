@@ -19,7 +19,7 @@ final class LoadCollector implements Collector {
   @Override
   public void collect(SampleEmitter out) throws IOException {
     List<String> lines = paths.procLines("loadavg");
-    String[] f = lines.isEmpty() ? new String[0] : lines.get(0).trim().split("\\s+");
+    String[] f = lines.isEmpty() ? new String[0] : Fields.split(lines.get(0));
     if (f.length < 3) {
       throw new IOException("loadavg has " + f.length + " fields, expected at least 3: " + lines);
     }

@@ -31,7 +31,10 @@ final class MemoryCollector implements Collector {
       if (colon <= 0) {
         continue;
       }
-      String[] f = line.substring(colon + 1).trim().split("\\s+");
+      String[] f = Fields.split(line, colon + 1);
+      if (f.length == 0) {
+        continue;
+      }
       try {
         kb.put(line.substring(0, colon).trim(), Long.parseLong(f[0]));
       } catch (NumberFormatException e) {

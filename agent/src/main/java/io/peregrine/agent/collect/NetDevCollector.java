@@ -59,7 +59,7 @@ final class NetDevCollector implements Collector {
       if (skipped(iface)) {
         continue;
       }
-      String[] f = line.substring(colon + 1).trim().split("\\s+");
+      String[] f = Fields.split(line, colon + 1);
       if (f.length < 16) {
         throw new IOException("net/dev line for " + iface + " has " + f.length + " fields, expected 16");
       }

@@ -11,7 +11,8 @@ import java.util.Map;
  *   <li>{@code ss.estab ss.closed ss.orphaned ss.timewait} (GAUGE), the numbers {@code ss -s} prints on its TCP line,
  *       computed the way iproute2 does from {@code net/sockstat}, {@code net/sockstat6} and {@code net/snmp}
  *       (estab = Tcp CurrEstab; closed = alloc - (inuse4 + inuse6 - tw)), so no process is forked; and
- *       {@code ss.synrecv}, sockets in SYN_RECV, counted in {@code net/tcp} and {@code net/tcp6} by {@link TcpTable};
+ *       {@code ss.synrecv}, sockets in SYN_RECV, counted in {@code net/tcp} and {@code net/tcp6} by {@link TcpTable}
+ *       at most once a minute (the count is sent every round; see TcpTable for why);
  *   <li>{@code sockstat.<proto>.<key>} (GAUGE), every pair of {@code net/sockstat} and {@code net/sockstat6}
  *       ({@code sockstat.tcp.inuse}, {@code sockstat.tcp6.inuse}, {@code sockstat.udp.mem} in pages, ...);
  *   <li>{@code TcpExt.<key>} (COUNTER) from {@code net/netstat} for Open-Falcon's list; a key the kernel no longer has
@@ -84,6 +85,6 @@ final class NetstatCollector implements Collector {
     out.gauge("ss.closed", "", Math.max(0, closed));
     out.gauge("ss.orphaned", "", tcp4.getOrDefault("orphan", 0L));
     out.gauge("ss.timewait", "", tw);
-    out.gauge("ss.synrecv", "", tcp.scan().synRecv());
+    out.gauge("ss.synrecv", "", tcp.scan(TcpTable.SYNRECV_REFRESH_NANOS).synRecv());
   }
 }

@@ -52,7 +52,7 @@ final class PressureCollector implements Collector {
 
   /** {@code some avg10=0.12 avg60=0.05 avg300=0.01 total=123456}. */
   static void emitLine(SampleEmitter out, String prefix, String line) throws IOException {
-    String[] f = line.trim().split(" +");
+    String[] f = Fields.split(line);
     if (f.length < 5 || !f[0].equals("some") && !f[0].equals("full")) {
       return;
     }

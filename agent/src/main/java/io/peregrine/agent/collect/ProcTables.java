@@ -26,8 +26,8 @@ final class ProcTables {
       if (colon <= 0 || !values.startsWith(header.substring(0, colon + 1))) {
         continue;
       }
-      String[] keys = header.substring(colon + 1).trim().split(" +");
-      String[] vals = values.substring(colon + 1).trim().split(" +");
+      String[] keys = Fields.split(header, colon + 1);
+      String[] vals = Fields.split(values, colon + 1);
       Map<String, Long> section = new HashMap<>(keys.length * 2);
       for (int k = 0; k < keys.length && k < vals.length; k++) {
         try {
@@ -50,7 +50,7 @@ final class ProcTables {
       if (colon <= 0) {
         continue;
       }
-      String[] f = line.substring(colon + 1).trim().split(" +");
+      String[] f = Fields.split(line, colon + 1);
       Map<String, Long> section = new HashMap<>();
       for (int k = 0; k + 1 < f.length; k += 2) {
         try {

@@ -2,6 +2,7 @@ package io.peregrine.agent.collect;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,9 +17,18 @@ import java.util.function.LongSupplier;
  *
  * <p>ss.synrecv (collection thread) and net.port.listen (checks thread) both need a scan in the same round, so a scan
  * younger than {@link #REUSE_NANOS} is handed out again instead of reading the tables twice.
+ *
+ * <p>A scan is dear whatever the number of sockets: the kernel walks its whole TCP hash (sized from RAM, 2^18 and more
+ * buckets) for {@code tcp} and again for {@code tcp6}, about 5 ms of kernel time per table on a 24 GB machine, more
+ * than everything else a round reads together. So ss.synrecv asks for a scan at most every
+ * {@link #SYNRECV_REFRESH_NANOS} and repeats the last count in between ({@link #scan(long)}).
  */
 public final class TcpTable {
   static final long REUSE_NANOS = 1_000_000_000L;
+  /** How old a scan ss.synrecv takes: a minute, like the checks' interval. */
+  static final long SYNRECV_REFRESH_NANOS = 60_000_000_000L;
+  /** Read size: a busy host's tables are megabytes, and each read() resumes the kernel's walk. */
+  private static final int READ_BYTES = 64 * 1024;
   private static final int TCP_LISTEN = 0x0A;
   private static final int TCP_SYN_RECV = 0x03;
   private static final int UDP_UNCONNECTED = 0x07;
@@ -47,9 +57,14 @@ public final class TcpTable {
   }
 
   Snapshot scan() throws IOException {
+    return scan(REUSE_NANOS);
+  }
+
+  /** The last scan when it is younger than {@code maxAgeNanos}, else a new one. */
+  Snapshot scan(long maxAgeNanos) throws IOException {
     synchronized (lock) {
       long now = nanoTime.getAsLong();
-      if (last != null && now - lastNanos < REUSE_NANOS) {
+      if (last != null && now - lastNanos < maxAgeNanos) {
         return last;
       }
       BitSet listening = new BitSet(65536);
@@ -69,7 +84,9 @@ public final class TcpTable {
     if (!Files.isReadable(file)) {
       file = paths.proc().resolve(relative);
     }
-    try (BufferedReader r = Files.newBufferedReader(file)) {
+    // the byte buffer sets the read() size (the decoder below reads 8 KB at a time from it)
+    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
+        new java.io.BufferedInputStream(Files.newInputStream(file), READ_BYTES), StandardCharsets.ISO_8859_1))) {
       r.readLine(); // header
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         parseLine(line, tcp, listening, synRecv);

@@ -22,20 +22,30 @@ import org.slf4j.LoggerFactory;
  * discarded as it arrives. All URLs of a round are requested at once, so a round takes about the slowest timeout,
  * not their sum. Open-Falcon ran {@code curl -I} (a HEAD) and wanted exactly 200; a GET is what health endpoints
  * serve, and any 2xx counts.
+ *
+ * <p>The HTTP client and its threads are made on the first round that has a URL: a JDK HttpClient sets up TLS
+ * (some 400 classes, ~3 MB of metaspace) even for plain http, which most agents, never asked for a URL, need not pay.
  */
 final class UrlHealthCheck implements Collector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UrlHealthCheck.class);
   private final BuiltinChecks checks;
-  private final ThreadPoolExecutor executor;
-  private final HttpClient client;
+  private volatile ThreadPoolExecutor executor;
+  private HttpClient client;
   private final ThrottledLog failures = new ThrottledLog(log, Duration.ofMinutes(5));
 
   UrlHealthCheck(BuiltinChecks checks) {
     this.checks = checks;
-    this.executor = NamedExecutors.fixed("agent-url", 2, 4 * BuiltinChecks.MAX_PER_KIND,
-        new ThreadPoolExecutor.CallerRunsPolicy());
-    this.client = HttpClient.newBuilder().executor(executor).followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(BuiltinChecks.MAX_URL_TIMEOUT).build();
+  }
+
+  /** Runs on the checks thread only (collect), so no lock. */
+  private HttpClient client() {
+    if (client == null) {
+      executor = NamedExecutors.fixed("agent-url", 2, 4 * BuiltinChecks.MAX_PER_KIND,
+          new ThreadPoolExecutor.CallerRunsPolicy());
+      client = HttpClient.newBuilder().executor(executor).followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(BuiltinChecks.MAX_URL_TIMEOUT).build();
+    }
+    return client;
   }
 
   @Override
@@ -46,6 +56,10 @@ final class UrlHealthCheck implements Collector, AutoCloseable {
   @Override
   public void collect(SampleEmitter out) throws InterruptedException {
     List<BuiltinChecks.Url> urls = checks.current().urls();
+    if (urls.isEmpty()) {
+      return;
+    }
+    HttpClient client = client();
     List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>(urls.size());
     for (BuiltinChecks.Url u : urls) {
       HttpRequest request = HttpRequest.newBuilder(u.uri()).timeout(u.timeout()).GET()
@@ -73,6 +87,9 @@ final class UrlHealthCheck implements Collector, AutoCloseable {
 
   @Override
   public void close() {
+    if (executor == null) {
+      return;
+    }
     NamedExecutors.shutdown(executor, "agent-url", Duration.ofSeconds(1));
   }
 }

@@ -26,6 +26,14 @@ import java.util.regex.Pattern;
  * {@code _count} lines are COUNTERs too (they only grow); everything else (gauge, untyped, summary quantiles) is a
  * GAUGE. The timestamp in milliseconds becomes seconds; none means now. The pipeline's validator then applies the same
  * rules as to JSON (finite value, lengths, at most 32 tags).
+ *
+ * <p>OpenMetrics text 1.0 ({@code application/openmetrics-text}) is read by the same grammar with its differences:
+ * {@code # TYPE x counter} names the family, whose samples are {@code x_total} (COUNTER); {@code _created} lines
+ * (a series' start time, not a value) are skipped and not counted; {@code # UNIT} lines are comments; an exemplar
+ * ({@code  # {labels} value [ts]} after the value) is ignored; timestamps are seconds, possibly fractional (floored);
+ * {@code # EOF} ends the body, and a line after it is refused (a body without {@code # EOF} is taken whole).
+ * {@code gaugehistogram} {@code _bucket}/{@code _gcount}/{@code _gsum}, {@code stateset} and {@code info} samples
+ * are GAUGEs.
  */
 final class PromTextParser {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -34,12 +42,51 @@ final class PromTextParser {
   /** The samples of a body with the line number each came from. */
   record Parsed(List<Sample> samples, List<Integer> lines, int total) {}
 
+  /** The two text formats this reads. */
+  enum Format {
+    /** Prometheus text 0.0.4: {@code text/plain}. */
+    PROMETHEUS_0_0_4,
+    /** OpenMetrics text 1.0: {@code application/openmetrics-text}. */
+    OPENMETRICS_1_0
+  }
+
   private final String defaultEndpoint;
   private final int step;
+  private final Format format;
 
   PromTextParser(String defaultEndpoint, int step) {
+    this(defaultEndpoint, step, Format.PROMETHEUS_0_0_4);
+  }
+
+  PromTextParser(String defaultEndpoint, int step, Format format) {
     this.defaultEndpoint = defaultEndpoint;
     this.step = step;
+    this.format = format;
+  }
+
+  /** The text format a Content-Type names, or null when it names neither (JSON is read then). */
+  static Format format(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    String t = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.startsWith("text/plain")) {
+      return Format.PROMETHEUS_0_0_4;
+    }
+    if (t.startsWith("application/openmetrics-text")) {
+      return Format.OPENMETRICS_1_0;
+    }
+    return null;
+  }
+
+  /** A parser for the format of {@code contentType} ({@link #format}; 0.0.4 when it names none). */
+  static PromTextParser forContentType(String contentType, String defaultEndpoint, int step) {
+    Format f = format(contentType);
+    return new PromTextParser(defaultEndpoint, step, f == null ? Format.PROMETHEUS_0_0_4 : f);
+  }
+
+  private boolean openMetrics() {
+    return format == Format.OPENMETRICS_1_0;
   }
 
   /** Parses every line; bad ones go to {@code rejects}. More than 10,000 sample lines is one error for the caller. */
@@ -48,14 +95,25 @@ final class PromTextParser {
     List<Sample> samples = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
     int total = 0;
+    boolean eof = false;
     String[] all = body.split("\n", -1);
     for (int i = 0; i < all.length; i++) {
       String line = strip(all[i]);
       if (line.isEmpty()) {
         continue;
       }
+      if (eof) {
+        total++;
+        rejects.reject(i + 1, RejectCode.BAD_VALUE, "line " + (i + 1) + ": after '# EOF', which ends an "
+            + "OpenMetrics body");
+        continue;
+      }
       if (line.charAt(0) == '#') {
+        eof = openMetrics() && line.equals("# EOF");
         typeLine(line, types);
+        continue;
+      }
+      if (openMetrics() && isCreatedLine(line, types)) {
         continue;
       }
       total++;
@@ -84,15 +142,31 @@ final class PromTextParser {
     return line.substring(start, end);
   }
 
+  /** An OpenMetrics {@code x_created} sample of a counter, histogram or summary family x: a start time, no value. */
+  private static boolean isCreatedLine(String line, Map<String, CounterType> types) {
+    int end = 0;
+    while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ' && line.charAt(end) != '\t') {
+      end++;
+    }
+    String name = line.substring(0, end);
+    return name.endsWith("_created") && types.containsKey(CREATED_MARK + name);
+  }
+
+  /** Key prefix in the type map naming the {@code _created} series of OpenMetrics families (never a metric name). */
+  private static final String CREATED_MARK = "#created:";
+
   /** {@code # TYPE name type}: which counter type the name's samples get. */
-  private static void typeLine(String line, Map<String, CounterType> types) {
+  private void typeLine(String line, Map<String, CounterType> types) {
     String[] t = line.substring(1).trim().split("[ \t]+");
     if (t.length < 3 || !t[0].equals("TYPE")) {
       return; // HELP or a comment
     }
     String name = t[1];
+    if (openMetrics() && (t[2].equals("counter") || t[2].equals("histogram") || t[2].equals("summary"))) {
+      types.put(CREATED_MARK + name + "_created", CounterType.GAUGE);
+    }
     switch (t[2]) {
-      case "counter" -> types.put(name, CounterType.COUNTER);
+      case "counter" -> types.put(openMetrics() ? name + "_total" : name, CounterType.COUNTER);
       case "histogram" -> {
         types.put(name + "_bucket", CounterType.COUNTER);
         types.put(name + "_sum", CounterType.COUNTER);
@@ -119,7 +193,14 @@ final class PromTextParser {
     if (i < line.length() && line.charAt(i) == '{') {
       i = labels(line, i + 1, labels);
     }
-    String[] rest = line.substring(i).trim().split("[ \t]+");
+    String after = line.substring(i);
+    if (openMetrics()) {
+      int exemplar = after.indexOf('#'); // ' # {trace_id="..."} 1.0 [ts]': not part of the sample
+      if (exemplar >= 0) {
+        after = after.substring(0, exemplar);
+      }
+    }
+    String[] rest = after.trim().split("[ \t]+");
     if (rest.length == 0 || rest[0].isEmpty()) {
       throw new Bad(RejectCode.MISSING_FIELD, "no value after " + name);
     }
@@ -129,7 +210,9 @@ final class PromTextParser {
     }
     double value = value(rest[0]);
     long timestamp = 0;
-    if (rest.length == 2) {
+    if (rest.length == 2 && openMetrics()) {
+      timestamp = secondsTimestamp(rest[1]);
+    } else if (rest.length == 2) {
       try {
         timestamp = Math.floorDiv(Long.parseLong(rest[1]), 1000);
       } catch (NumberFormatException e) {
@@ -212,6 +295,20 @@ final class PromTextParser {
       i++;
     }
     return i;
+  }
+
+  /** An OpenMetrics timestamp: seconds since the epoch, possibly with a fraction (floored to whole seconds). */
+  private static long secondsTimestamp(String text) throws Bad {
+    double seconds;
+    try {
+      seconds = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new Bad(RejectCode.BAD_TIMESTAMP, "timestamp '" + text + "' is not a number of seconds");
+    }
+    if (!(seconds >= 1) || seconds > Long.MAX_VALUE) {
+      throw new Bad(RejectCode.BAD_TIMESTAMP, "timestamp " + text + " s is not after 1970");
+    }
+    return (long) Math.floor(seconds);
   }
 
   private static double value(String text) throws Bad {

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +34,8 @@ import java.util.Map;
  *
  * <p>A body with {@code Content-Type: text/plain} (Prometheus text 0.0.4, {@code version=0.0.4} or none) is read by
  * {@link PromTextParser} instead, with the step from {@code ?step=} (default 60 s); the same limits and answers apply,
- * rejects naming the line number (from 1) as their index.
+ * rejects naming the line number (from 1) as their index. {@code application/openmetrics-text} (OpenMetrics 1.0) is
+ * read the same way, with OpenMetrics' rules (see {@link PromTextParser}).
  */
 public final class PushHandler implements HttpHandler {
   /** Open-Falcon's default step, for Prometheus text pushes without {@code ?step=}. */
@@ -80,7 +80,7 @@ public final class PushHandler implements HttpHandler {
     }
     String type = ex.getRequestHeaders().getFirst("Content-Type");
     ParsedBatch batch;
-    if (type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+    if (PromTextParser.format(type) != null) {
       batch = promText(ex, new String(body, StandardCharsets.UTF_8));
       if (batch == null) {
         return;
@@ -133,7 +133,8 @@ public final class PushHandler implements HttpHandler {
     }
     List<Reject> rejects = new ArrayList<>();
     RejectSink sink = (index, code, reason) -> rejects.add(OpenFalconJson.reject(index, code, reason));
-    PromTextParser.Parsed parsed = new PromTextParser(hostname, step).parse(body, sink);
+    PromTextParser.Parsed parsed = PromTextParser.forContentType(ex.getRequestHeaders().getFirst("Content-Type"),
+        hostname, step).parse(body, sink);
     if (parsed.total() > Limits.MAX_BATCH_SAMPLES) {
       HttpExchanges.json(ex, 413, PushSummaryJson.error("more than " + Limits.MAX_BATCH_SAMPLES
           + " sample lines; send at most that many per request"));

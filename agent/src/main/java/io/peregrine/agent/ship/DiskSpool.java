@@ -1,7 +1,6 @@
 package io.peregrine.agent.ship;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.ThrottledLog;
@@ -38,8 +37,20 @@ final class DiskSpool {
   private static final Logger log = LoggerFactory.getLogger(DiskSpool.class);
   private static final Pattern NAME = Pattern.compile("(\\d{19})-(\\d+)\\.batch");
 
-  /** One spooled batch. */
-  record Entry(long sequence, Path path, int samples, long bytes) {}
+  /**
+   * One spooled batch. {@code unsent}, when not null, is what is left to send of it after transfer took the rest and
+   * the file could not be rewritten: sent instead of the file's contents, so nothing is sent twice by this process.
+   */
+  record Entry(long sequence, Path path, int samples, long bytes, List<Sample> unsent) {
+    Entry(long sequence, Path path, int samples, long bytes) {
+      this(sequence, path, samples, bytes, null);
+    }
+
+    /** Samples of this batch not yet acknowledged. */
+    int pending() {
+      return unsent == null ? samples : unsent.size();
+    }
+  }
 
   private final Path dir;
   private final long maxBytes;
@@ -47,28 +58,27 @@ final class DiskSpool {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
   private final AtomicLong files = new AtomicLong();
-  private final Counter spooled;
-  private final Counter full;
-  private final Counter writeErrors;
-  private final Counter corrupt;
+  private final SampleLedger ledger;
   private final ThrottledLog errors = new ThrottledLog(log, Duration.ofMinutes(1));
   private long nextSequence = 1;
 
+  /** A spool with a ledger of its own (tests of the spool alone). */
   DiskSpool(Path dir, long maxBytes, MeterRegistry registry) {
+    this(dir, maxBytes, new SampleLedger(registry), registry);
+  }
+
+  DiskSpool(Path dir, long maxBytes, SampleLedger ledger, MeterRegistry registry) {
     this.dir = dir;
     this.maxBytes = maxBytes;
+    this.ledger = ledger;
     Gauge.builder("agent_spool_files", files, AtomicLong::get).description("batches in the disk spool")
         .register(registry);
     Gauge.builder("agent_spool_bytes", bytes, AtomicLong::get).description("disk used by the spool")
         .register(registry);
-    Gauge.builder("agent_spool_samples", samples, AtomicLong::get).description("samples in the spool")
-        .register(registry);
     Gauge.builder("agent_spool_max_bytes", () -> maxBytes).register(registry);
-    this.spooled = Counter.builder("agent_spooled_samples")
-        .description("samples written to the spool because transfer could not take them").register(registry);
-    this.full = Shipper.dropped(registry, "spool_full");
-    this.writeErrors = Shipper.dropped(registry, "spool_error");
-    this.corrupt = Shipper.dropped(registry, "spool_corrupt");
+    for (String reason : new String[] {"spool_full", "spool_error", "spool_corrupt"}) {
+      ledger.droppedCounter(reason); // shown as 0 from the start
+    }
   }
 
   /** Creates the directory, removes half-written files, and takes over what an earlier run left. */
@@ -95,6 +105,7 @@ final class DiskSpool {
         continue;
       }
       add(e);
+      ledger.restored(e.samples());
       nextSequence = e.sequence() + 1;
     }
     if (!found.isEmpty()) {
@@ -103,7 +114,10 @@ final class DiskSpool {
     }
   }
 
-  /** Appends a batch; makes room by deleting the oldest batches when over the limit. False if it could not write. */
+  /**
+   * Appends a batch the shipper holds; makes room by deleting the oldest batches when over the limit. False if it
+   * could not write (the batch is dropped, reason spool_error).
+   */
   boolean write(List<Sample> batch) {
     byte[] data = SampleBatch.newBuilder().addAllSamples(batch).build().toByteArray();
     long lost = 0;
@@ -111,11 +125,11 @@ final class DiskSpool {
     while (!entries.isEmpty() && bytes.get() + data.length > maxBytes) {
       Entry oldest = entries.peekFirst();
       remove(oldest);
-      lost += oldest.samples();
+      ledger.droppedFromSpool("spool_full", oldest.pending());
+      lost += oldest.pending();
       deleted++;
     }
     if (lost > 0) {
-      full.increment(lost);
       log.warn("agent-spool: over {} bytes; deleted the {} oldest batches, {} samples lost (reason spool_full)",
           maxBytes, deleted, lost);
     }
@@ -126,7 +140,7 @@ final class DiskSpool {
       Files.write(tmp, data);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      writeErrors.increment(batch.size());
+      ledger.droppedFromHand("spool_error", batch.size());
       errors.warn("agent-spool: cannot write {} samples to {}: {} (dropped, reason spool_error)", batch.size(), dir,
           e.toString());
       try {
@@ -137,7 +151,7 @@ final class DiskSpool {
       return false;
     }
     add(new Entry(sequence, target, batch.size(), data.length));
-    spooled.increment(batch.size());
+    ledger.spooledFromHand(batch.size());
     return true;
   }
 
@@ -145,13 +159,14 @@ final class DiskSpool {
    * Rewrites the oldest batch with the samples still to send (transfer took the others), keeping its place at the
    * head, so a partly refused batch is sent again before anything newer. The rewrite is written beside the old file
    * under the same sequence, then the old file is deleted; a crash in between leaves both, and {@link #open} keeps
-   * the smaller. False (and the batch left as it was) if the rewrite could not be written.
+   * the smaller. If the rewrite cannot be written the file stays as it is and {@code rest} is kept in memory to be
+   * sent instead of it (false returned); only a restart before it is sent would send the file whole again.
    */
   boolean replaceOldest(Entry e, List<Sample> rest) {
     if (entries.peekFirst() != e) {
       throw new IllegalStateException("only the oldest batch is replaced");
     }
-    if (rest.size() == e.samples()) {
+    if (rest.size() == e.pending()) {
       return true;
     }
     byte[] data = SampleBatch.newBuilder().addAllSamples(rest).build().toByteArray();
@@ -162,15 +177,18 @@ final class DiskSpool {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       Files.delete(e.path());
     } catch (IOException ex) {
-      errors.warn("agent-spool: cannot rewrite {} with its {} unsent samples: {}; it is sent whole again",
-          e.path(), rest.size(), ex.toString());
+      errors.warn("agent-spool: cannot rewrite {} with its {} unsent samples: {}; they are kept in memory and sent "
+          + "first (a restart before then sends the whole file again)", e.path(), rest.size(), ex.toString());
+      entries.pollFirst();
+      entries.addFirst(new Entry(e.sequence(), e.path(), e.samples(), e.bytes(), List.copyOf(rest)));
+      samples.addAndGet(rest.size() - e.pending());
       return false;
     }
     entries.pollFirst();
     Entry replaced = new Entry(e.sequence(), target, rest.size(), data.length);
     entries.addFirst(replaced);
     bytes.addAndGet(replaced.bytes() - e.bytes());
-    samples.addAndGet(replaced.samples() - e.samples());
+    samples.addAndGet(replaced.samples() - e.pending());
     return true;
   }
 
@@ -184,6 +202,9 @@ final class DiskSpool {
 
   /** Reads a batch; a file that cannot be read or parsed is deleted, counted (spool_corrupt) and null returned. */
   SampleBatch read(Entry e) {
+    if (e.unsent() != null) {
+      return SampleBatch.newBuilder().addAllSamples(e.unsent()).build();
+    }
     try {
       return SampleBatch.parseFrom(Files.readAllBytes(e.path()));
     } catch (InvalidProtocolBufferException ex) {
@@ -192,18 +213,18 @@ final class DiskSpool {
     } catch (IOException ex) {
       errors.warn("agent-spool: cannot read {} ({}); deleted, {} samples lost", e.path(), ex.toString(), e.samples());
     }
-    corrupt.increment(e.samples());
     remove(e);
+    ledger.droppedFromSpool("spool_corrupt", e.pending());
     return null;
   }
 
-  /** Deletes a batch (after transfer answered for it). */
+  /** Deletes a batch (after transfer answered for it; the caller counts where its samples went). */
   void remove(Entry e) {
     if (!entries.remove(e)) {
       return;
     }
     bytes.addAndGet(-e.bytes());
-    samples.addAndGet(-e.samples());
+    samples.addAndGet(-e.pending());
     files.decrementAndGet();
     try {
       Files.deleteIfExists(e.path());

@@ -1,6 +1,5 @@
 package io.peregrine.agent.ship;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.proto.v1.Sample;
@@ -12,32 +11,40 @@ import java.util.concurrent.TimeUnit;
  * The bounded buffer between the producers (collectors, the push API) and the shipper. {@link #offer} never blocks:
  * when the queue is full (or closed for shutdown) it refuses, and the producer answers or counts the refusal
  * (the push API replies OVERLOADED for that sample, the collectors count it as dropped with reason queue_full).
+ * What it takes and gives out is counted in its {@link SampleLedger} in the same step.
  */
 public final class SampleQueue {
   private final ArrayBlockingQueue<Sample> queue;
   private final int capacity;
   private volatile boolean closed;
-  private final Counter in;
+  private final SampleLedger ledger;
 
   public SampleQueue(int capacity, MeterRegistry registry) {
     this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
-    Gauge.builder("agent_queue_samples", queue, ArrayBlockingQueue::size)
-        .description("samples waiting for the shipper").register(registry);
+    this.ledger = new SampleLedger(registry);
     Gauge.builder("agent_queue_capacity_samples", () -> capacity)
         .description("the most samples the queue holds").register(registry);
-    this.in = Counter.builder("agent_in_samples")
-        .description("samples the queue took for shipping: in = sent + dropped by the shipper + spooled + pending")
-        .register(registry);
   }
 
   /** False when the queue is full or closed; never blocks. */
   public boolean offer(Sample sample) {
-    if (!closed && queue.offer(sample)) {
-      in.increment();
-      return true;
+    if (closed) {
+      return false;
     }
-    return false;
+    // the ledger's lock around both, so no one sees the sample taken before it was counted in
+    synchronized (ledger) {
+      if (!queue.offer(sample)) {
+        return false;
+      }
+      ledger.offeredLocked();
+    }
+    return true;
+  }
+
+  /** Where every sample this queue took is now. */
+  public SampleLedger ledger() {
+    return ledger;
   }
 
   /** Refuses new samples from now on; what is queued stays for the shipper's final flush. */
@@ -45,12 +52,22 @@ public final class SampleQueue {
     closed = true;
   }
 
+  /** Takes one sample into the caller's hand (counted so in the ledger). */
   Sample poll(long timeoutNanos) throws InterruptedException {
-    return queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+    Sample s = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+    if (s != null) {
+      ledger.taken(1);
+    }
+    return s;
   }
 
+  /** Takes up to {@code max} samples into the caller's hand (counted so in the ledger). */
   public int drainTo(Collection<Sample> into, int max) {
-    return queue.drainTo(into, max);
+    int n = queue.drainTo(into, max);
+    if (n > 0) {
+      ledger.taken(n);
+    }
+    return n;
   }
 
   public int size() {

@@ -1,8 +1,6 @@
 package io.peregrine.agent.ship;
 
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.common.lifecycle.Component;
@@ -23,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +44,9 @@ import org.slf4j.LoggerFactory;
  * crash between transfer's answer and the spool's delete sends that one batch again (graph drops the repeats as out of
  * order, counted).
  *
- * <p>Accounting: {@code agent_in_samples} (what the queue took) = {@code agent_sent_samples} + the shipper's and the
- * spool's {@code agent_dropped_samples} (rejected_*, spool_*, shutdown) + {@code agent_spool_samples} +
- * {@code agent_queue_samples} + {@code agent_shipper_in_hand_samples}. The meters are read one by one, so the sum holds
- * exactly whenever the shipper is between rounds; while a batch moves (queue to hand, call to spool) it can be off by
- * that batch. Exception: a spooled batch whose rewrite failed after a partial answer counts the accepted part as sent
- * and still spooled (it is sent again).
+ * <p>Accounting: every move of samples (queue to hand, hand to transfer, spool or a drop, spool to transfer or a drop)
+ * is one step in the queue's {@link SampleLedger}, so in + restored = sent + dropped + spooled + queued + in hand
+ * holds at every moment, mid-batch included.
  *
  * <p>Close: the queue stops taking samples, the worker sends what is queued until a deadline, spools the rest, and
  * logs the counts.
@@ -62,7 +56,7 @@ public final class Shipper implements Component {
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Backoff BACKOFF = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
-  private static final long STOP_CHECK_NANOS = Duration.ofMillis(50).toNanos();
+  private static final long STOP_CHECK_NANOS = Duration.ofMillis(250).toNanos();
 
   private final SampleQueue queue;
   private final List<String> addresses;
@@ -73,14 +67,9 @@ public final class Shipper implements Component {
   private final Duration flushDeadline;
   private final MeterRegistry registry;
   private final DiskSpool spool;
+  private final SampleLedger ledger;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Samples the worker took from the queue and has not yet sent, dropped or spooled. */
-  private final AtomicLong inHand = new AtomicLong();
   private final ThrottledLog rejectLog = new ThrottledLog(log, Duration.ofMinutes(1));
-  private final Counter sent;
-  private final Counter replayed;
-  private final Counter rejectedBatch;
-  private final Counter shutdownLost;
   private volatile boolean stopping;
   private volatile boolean killed;
   private volatile long stopDeadlineNanos;
@@ -105,21 +94,10 @@ public final class Shipper implements Component {
     this.sendTimeout = sendTimeout;
     this.flushDeadline = sendTimeout.multipliedBy(2);
     this.registry = registry;
-    this.spool = new DiskSpool(spoolDir, spoolMaxBytes, registry);
-    this.sent = Counter.builder("agent_sent_samples").description("samples transfer accepted")
-        .register(registry);
-    this.replayed = Counter.builder("agent_replayed_samples")
-        .description("samples sent from the spool (included in sent)").register(registry);
-    Gauge.builder("agent_shipper_in_hand_samples", inHand, AtomicLong::get)
-        .description("samples the shipper took from the queue and has not yet sent, dropped or spooled")
-        .register(registry);
-    this.rejectedBatch = dropped(registry, "rejected_batch");
-    this.shutdownLost = dropped(registry, "shutdown");
-  }
-
-  static Counter dropped(MeterRegistry registry, String reason) {
-    return Counter.builder("agent_dropped_samples").tag("reason", reason)
-        .description("samples that will not reach transfer, by reason").register(registry);
+    this.ledger = queue.ledger();
+    this.spool = new DiskSpool(spoolDir, spoolMaxBytes, ledger, registry);
+    ledger.droppedCounter("rejected_batch"); // shown as 0 from the start
+    ledger.droppedCounter("shutdown");
   }
 
   @Override
@@ -156,11 +134,9 @@ public final class Shipper implements Component {
       while (!stopping) {
         try {
           fill(batch);
-          inHand.set(batch.size());
           if (!batch.isEmpty()) {
             ship(batch);
             batch.clear();
-            inHand.set(0);
           }
           replay();
         } catch (RuntimeException e) {
@@ -173,10 +149,11 @@ public final class Shipper implements Component {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      int lost = batch.size() + queue.size();
+      int queued = queue.size();
+      int lost = batch.size() + queued;
       if (lost > 0) {
-        inHand.set(0);
-        shutdownLost.increment(lost);
+        ledger.droppedFromHand("shutdown", batch.size());
+        ledger.droppedFromQueue("shutdown", queued);
         log.warn("{}: interrupted with {} samples neither sent nor spooled (dropped, reason shutdown)", name(),
             lost);
       }
@@ -211,7 +188,10 @@ public final class Shipper implements Component {
     }
   }
 
-  /** Waits for a sample until the deadline, or until close() asks the worker to stop (checked every 50 ms). */
+  /**
+   * Waits for a sample until the deadline, or until close() asks the worker to stop (checked every 250 ms: each check
+   * wakes an otherwise idle thread, so not more often).
+   */
   private Sample poll(long deadlineNanos) throws InterruptedException {
     while (true) {
       long remaining = deadlineNanos - System.nanoTime();
@@ -285,7 +265,7 @@ public final class Shipper implements Component {
       return null;
     } catch (StatusRuntimeException e) {
       // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
-      rejectedBatch.increment(samples.size());
+      drop(fromSpool, "rejected_batch", samples.size());
       log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
           samples.size(), e.getStatus());
       markUp();
@@ -295,18 +275,19 @@ public final class Shipper implements Component {
     List<Sample> overloaded = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>(response.getRejectsList());
     rejects.sort(Comparator.comparingInt(Reject::getIndex)); // send again in the batch's order
+    int accepted = samples.size() - response.getRejectsCount();
+    if (fromSpool) {
+      ledger.sentFromSpool(accepted);
+    } else {
+      ledger.sentFromHand(accepted);
+    }
     for (Reject r : rejects) {
       if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() < samples.size()) {
         overloaded.add(samples.get((int) r.getIndex()));
       } else {
-        dropped(registry, "rejected_" + r.getCode().name().toLowerCase()).increment();
+        drop(fromSpool, "rejected_" + r.getCode().name().toLowerCase(), 1);
         rejectLog.warn("{}: transfer rejected a sample: {} {} (dropped)", name(), r.getCode(), r.getReason());
       }
-    }
-    int accepted = samples.size() - response.getRejectsCount();
-    sent.increment(accepted);
-    if (fromSpool) {
-      replayed.increment(accepted);
     }
     if (overloaded.isEmpty()) {
       overloadedInRow = 0;
@@ -318,6 +299,14 @@ public final class Shipper implements Component {
           overloaded.size());
     }
     return overloaded;
+  }
+
+  private void drop(boolean fromSpool, String reason, int n) {
+    if (fromSpool) {
+      ledger.droppedFromSpool(reason, n);
+    } else {
+      ledger.droppedFromHand(reason, n);
+    }
   }
 
   private boolean inBackoff() {
@@ -347,7 +336,6 @@ public final class Shipper implements Component {
   private void flushAtClose(List<Sample> batch) {
     while (!batch.isEmpty() || queue.size() > 0) {
       queue.drainTo(batch, batchSize - batch.size());
-      inHand.set(batch.size());
       boolean inTime = System.nanoTime() - stopDeadlineNanos < 0;
       List<Sample> again = inTime && spool.isEmpty() && !inBackoff() && !paused() ? send(batch, false) : null;
       List<Sample> rest = again == null ? batch : again;
@@ -356,7 +344,6 @@ public final class Shipper implements Component {
         spooledAtClose += rest.size();
       }
       batch.clear();
-      inHand.set(0);
     }
   }
 

@@ -14,14 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Unary Transfer.Push to a list of transfer addresses, round robin: each batch starts at the next address, and a call
- * that fails moves on to the following one. Only a refusal of the batch itself (INVALID_ARGUMENT: nothing would take
+ * Batches to a list of transfer addresses, round robin: each batch starts at the next address, and a call that fails
+ * moves on to the following one. Each address is sent to over a long-lived {@code Transfer.PushStream}
+ * ({@link TransferStream}: one batch in flight, so acknowledgements stay exact); an address that answers UNIMPLEMENTED
+ * (a transfer without streams) gets unary {@code Transfer.Push} from then on, this batch included. Only a refusal of the batch itself (INVALID_ARGUMENT: nothing would take
  * it) is passed up as such; any other failure (UNAVAILABLE, DEADLINE_EXCEEDED, an overloaded or broken transfer)
  * tries the next address, and when all failed the caller learns it by {@link Unavailable}. Used by one thread.
  */
 final class TransferClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TransferClient.class);
   /** Every address failed for this batch; the message lists why. */
   static final class Unavailable extends Exception {
     Unavailable(String message) {
@@ -33,6 +38,10 @@ final class TransferClient implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<TransferGrpc.TransferBlockingStub> stubs = new ArrayList<>();
   private final List<Counter> failures = new ArrayList<>();
+  /** Per address: its stream, or null once it answered UNIMPLEMENTED (unary from then on). */
+  private final List<TransferStream> streams = new ArrayList<>();
+  private final Counter streamed;
+  private final Counter unary;
   private final Duration timeout;
   private int next;
 
@@ -43,9 +52,14 @@ final class TransferClient implements AutoCloseable {
       ManagedChannel channel = GrpcChannels.forAddress(a);
       channels.add(channel);
       stubs.add(TransferGrpc.newBlockingStub(channel));
+      streams.add(new TransferStream(channel, timeout));
       failures.add(Counter.builder("agent_send_failures").tag("address", a)
           .description("calls to a transfer address that failed (the batch moved on)").register(registry));
     }
+    this.streamed = Counter.builder("agent_sent_batches").tag("call", "stream")
+        .description("batches transfer answered, by kind of call").register(registry);
+    this.unary = Counter.builder("agent_sent_batches").tag("call", "unary")
+        .description("batches transfer answered, by kind of call").register(registry);
   }
 
   /**
@@ -59,7 +73,23 @@ final class TransferClient implements AutoCloseable {
     for (int i = 0; i < stubs.size(); i++) {
       int k = (start + i) % stubs.size();
       try {
-        return stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(batch);
+        TransferStream stream = streams.get(k);
+        if (stream != null) {
+          try {
+            PushResponse r = stream.push(batch);
+            streamed.increment();
+            return r;
+          } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+              throw e;
+            }
+            streams.set(k, null);
+            log.info("agent-shipper: transfer {} has no PushStream; sending it unary calls", addresses.get(k));
+          }
+        }
+        PushResponse r = stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(batch);
+        unary.increment();
+        return r;
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
           throw e;
@@ -85,6 +115,7 @@ final class TransferClient implements AutoCloseable {
 
   @Override
   public void close() {
+    streams.stream().filter(java.util.Objects::nonNull).forEach(TransferStream::close);
     channels.forEach(GrpcChannels::close);
   }
 }

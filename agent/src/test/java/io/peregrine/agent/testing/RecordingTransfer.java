@@ -13,11 +13,49 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** A Transfer stub that records every sample it takes; a rule may refuse some of them. */
+/**
+ * A Transfer stub that records every sample it takes; a rule may refuse some of them. Unary Push only (PushStream
+ * answers UNIMPLEMENTED, as an older transfer would) unless {@link #streaming()} turns streams on.
+ */
 public final class RecordingTransfer extends TransferGrpc.TransferImplBase {
   public final ConcurrentLinkedQueue<Sample> received = new ConcurrentLinkedQueue<>();
   public final AtomicInteger calls = new AtomicInteger();
+  /** Batches that came over PushStream (counted in calls too), and streams opened. */
+  public final AtomicInteger streamBatches = new AtomicInteger();
+  public final AtomicInteger streamsOpened = new AtomicInteger();
   private volatile Function<Sample, RejectCode> rule = s -> null;
+  private volatile boolean streaming;
+
+  /** Serves PushStream too: one answer per batch, in order. */
+  public RecordingTransfer streaming() {
+    this.streaming = true;
+    return this;
+  }
+
+  @Override
+  public StreamObserver<SampleBatch> pushStream(StreamObserver<PushResponse> response) {
+    if (!streaming) {
+      return super.pushStream(response);
+    }
+    streamsOpened.incrementAndGet();
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(SampleBatch batch) {
+        streamBatches.incrementAndGet();
+        response.onNext(answer(batch));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // the agent went away
+      }
+
+      @Override
+      public void onCompleted() {
+        response.onCompleted();
+      }
+    };
+  }
 
   /** Samples for which the rule returns a code are refused with it (and not recorded). */
   public RecordingTransfer refusing(Function<Sample, RejectCode> rule) {
@@ -27,6 +65,11 @@ public final class RecordingTransfer extends TransferGrpc.TransferImplBase {
 
   @Override
   public void push(SampleBatch batch, StreamObserver<PushResponse> response) {
+    response.onNext(answer(batch));
+    response.onCompleted();
+  }
+
+  private PushResponse answer(SampleBatch batch) {
     calls.incrementAndGet();
     PushResponse.Builder out = PushResponse.newBuilder();
     for (int i = 0; i < batch.getSamplesCount(); i++) {
@@ -38,9 +81,8 @@ public final class RecordingTransfer extends TransferGrpc.TransferImplBase {
         out.addRejects(Reject.newBuilder().setIndex(i).setCode(code).setReason("refused by the test"));
       }
     }
-    response.onNext(out.setAccepted(batch.getSamplesCount() - out.getRejectsCount())
-        .setRejected(out.getRejectsCount()).build());
-    response.onCompleted();
+    return out.setAccepted(batch.getSamplesCount() - out.getRejectsCount()).setRejected(out.getRejectsCount())
+        .build();
   }
 
   /** Serves this stub on 127.0.0.1 at {@code port} (0 = any free port). */
