@@ -4,6 +4,7 @@ import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -42,6 +43,7 @@ import java.util.List;
  *     pluginRoot
  * @param pluginConcurrency plugins running at once at most; a plugin due while all slots are busy waits for one
  * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record AgentConfig(
     String hostname,
@@ -66,7 +68,8 @@ public record AgentConfig(
     String pluginRoot,
     List<String> pluginDirs,
     int pluginConcurrency,
-    String hostMetricsPath) {
+    String hostMetricsPath,
+    TlsConfig tls) {
 
   /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
@@ -104,6 +107,7 @@ public record AgentConfig(
   public static final String DEFAULT_HOST_METRICS_PATH = "/metrics/host";
 
   public AgentConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     hostname = hostname == null ? "" : hostname.trim();
     if (hostname.length() > Limits.MAX_NAME_LENGTH || hostname.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("agent.hostname must be at most " + Limits.MAX_NAME_LENGTH
@@ -169,13 +173,13 @@ public record AgentConfig(
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
         DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, "./plugins", List.of(), DEFAULT_PLUGIN_CONCURRENCY,
-        DEFAULT_HOST_METRICS_PATH);
+        DEFAULT_HOST_METRICS_PATH, TlsConfig.off());
   }
 
   /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
   public AgentConfig withTransferAddresses(List<String> addresses) {
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
-        httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath);
+        httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath, tls);
   }
 }

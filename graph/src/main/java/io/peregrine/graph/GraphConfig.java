@@ -1,6 +1,7 @@
 package io.peregrine.graph;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,7 @@ import java.time.Duration;
  * @param flushInterval how often the segment files are forced to disk: an operating system crash or power loss loses
  *     at most this much of what was applied (a killed process loses only its write queue)
  * @param retention a series with no sample for this long is deleted from the index and its slot freed
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record GraphConfig(
     String grpcListen,
@@ -37,7 +39,8 @@ public record GraphConfig(
     int maxQueryPoints,
     Duration shutdownTimeout,
     Duration flushInterval,
-    Duration retention) {
+    Duration retention,
+    TlsConfig tls) {
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
@@ -71,6 +74,7 @@ public record GraphConfig(
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   public GraphConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("graph.grpcListen", grpcListen);
     Checks.address("graph.httpListen", httpListen);
     Checks.notBlank("graph.dataDir", dataDir);
@@ -93,42 +97,42 @@ public record GraphConfig(
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
         DEFAULT_MAX_SERIES, DEFAULT_MEMORY_BUDGET, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RETENTION);
+        DEFAULT_RETENTION, TlsConfig.off());
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
     return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, tls);
   }
 
   public GraphConfig withDataDir(String dir) {
     return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, tls);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, tls);
   }
 
   public GraphConfig withMaxSeries(int max) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, tls);
   }
 
   public GraphConfig withMemoryBudget(long bytes) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention);
+        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, tls);
   }
 
   public GraphConfig withFlushInterval(Duration interval) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention);
+        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, tls);
   }
 
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, tls);
   }
 }
