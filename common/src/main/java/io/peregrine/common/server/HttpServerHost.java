@@ -113,7 +113,7 @@ public final class HttpServerHost implements Component {
     }
     server = s;
     log.info("{}: {} listening on {}", name, tls.serverTls()
-        ? "HTTPS (clientAuth=" + tls.config().clientAuth().configName() + ")" : "HTTP", address());
+        ? "HTTPS (clientAuth=" + tls.config().clientAuthForHttp().configName() + ")" : "HTTP", address());
   }
 
   private HttpServer create(InetSocketAddress address) throws IOException {

@@ -20,9 +20,13 @@ public enum ClientAuth {
 
   @JsonCreator
   public static ClientAuth parse(String value) {
-    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    if (value == null) {
+      return null; // unset: see where the field is read
+    }
+    String v = value.trim().toLowerCase(Locale.ROOT);
     return switch (v) {
-      case "", "none" -> NONE;
+      case "" -> null;
+      case "none" -> NONE;
       case "optional" -> OPTIONAL;
       case "require", "required" -> REQUIRE;
       default -> throw new IllegalArgumentException("tls.clientAuth must be none, optional or require, got '"

@@ -23,7 +23,7 @@ public final class TlsContexts {
   public static SslContext grpcServer(TlsMaterial tls) {
     requireServer(tls);
     SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forServer(tls.keyManager()), SslProvider.JDK);
-    return build(tls, withClientAuth(tls, b));
+    return build(tls, withClientAuth(tls, tls.config().clientAuth(), b));
   }
 
   /** For a gRPC channel: trusts {@code ca} (or the JVM's CAs) and presents {@code cert}/{@code key} when set. */
@@ -39,11 +39,11 @@ public final class TlsContexts {
     return build(tls, b);
   }
 
-  /** For a Netty HTTP/1.1 listener (transfer's push API): no ALPN, the same key and client-certificate rule. */
+  /** For a Netty HTTP/1.1 listener (transfer's push API): no ALPN, the HTTP client-certificate rule. */
   public static SslContext nettyHttpServer(TlsMaterial tls) {
     requireServer(tls);
     SslContextBuilder b = SslContextBuilder.forServer(tls.keyManager()).sslProvider(SslProvider.JDK);
-    return build(tls, withClientAuth(tls, b));
+    return build(tls, withClientAuth(tls, tls.config().clientAuthForHttp(), b));
   }
 
   /** For a JDK or Jetty HTTPS listener; apply {@link #serverParameters} to each connection's parameters. */
@@ -58,9 +58,9 @@ public final class TlsContexts {
     return jdk(tls.keyManager(), tls.trustManager());
   }
 
-  /** Sets whether a JDK listener wants or needs a client certificate. */
+  /** Sets whether a JDK HTTP listener wants or needs a client certificate ({@code clientAuthForHttp}). */
   public static void serverParameters(TlsMaterial tls, SSLParameters params) {
-    switch (tls.config().clientAuth()) {
+    switch (tls.config().clientAuthForHttp()) {
       case REQUIRE -> params.setNeedClientAuth(true);
       case OPTIONAL -> params.setWantClientAuth(true);
       case NONE -> params.setWantClientAuth(false);
@@ -77,11 +77,11 @@ public final class TlsContexts {
     }
   }
 
-  private static SslContextBuilder withClientAuth(TlsMaterial tls, SslContextBuilder b) {
+  private static SslContextBuilder withClientAuth(TlsMaterial tls, ClientAuth auth, SslContextBuilder b) {
     if (tls.trustManager() != null) {
       b.trustManager(tls.trustManager());
     }
-    return b.clientAuth(switch (tls.config().clientAuth()) {
+    return b.clientAuth(switch (auth) {
       case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
       case OPTIONAL -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
       case REQUIRE -> io.netty.handler.ssl.ClientAuth.REQUIRE;

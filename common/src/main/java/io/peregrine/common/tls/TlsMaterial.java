@@ -256,6 +256,9 @@ public final class TlsMaterial implements Component {
     }
     if (config.server()) {
       s.append(", clientAuth=").append(config.clientAuth().configName());
+      if (config.clientAuthForHttp() != config.clientAuth()) {
+        s.append(" (HTTP: ").append(config.clientAuthForHttp().configName()).append(')');
+      }
     }
     return s.toString();
   }

@@ -81,6 +81,13 @@ class HttpsTest {
   }
 
   @Test
+  void httpClientAuthGivesHttpListenersTheirOwnRule() throws Exception {
+    HttpServerHost server = server(pki.serverConfig(ClientAuth.REQUIRE).withHttpClientAuth(ClientAuth.OPTIONAL));
+    assertThat(get("https", server, pki.clientWithoutCert())).as("a probe without a certificate").isEqualTo(200);
+    assertThat(get("https", server, pki.clientWithCert())).isEqualTo(200);
+  }
+
+  @Test
   void rotatedCertificateIsServedOnTheNextHandshakeWithoutRestart() throws Exception {
     TlsMaterial tls = closer.later(new TlsMaterial("demo", pki.serverConfig(ClientAuth.NONE), null));
     HttpServerHost server = server(tls);

@@ -47,6 +47,11 @@ class TlsMaterialConfigTest {
     assertThat(tls.clientAuth()).isEqualTo(ClientAuth.REQUIRE);
     assertThat(tls.serverName()).isEqualTo("hbs.peregrine.svc");
     assertThat(tls.reloadInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(tls.clientAuthForHttp()).as("unset: the same as clientAuth").isEqualTo(ClientAuth.REQUIRE);
+    TlsConfig http = loader.load(file, Root.class, defaults(), Map.of("PEREGRINE_DEMO_TLS_HTTP_CLIENT_AUTH",
+        "optional")).demo().tls();
+    assertThat(http.clientAuth()).isEqualTo(ClientAuth.REQUIRE);
+    assertThat(http.clientAuthForHttp()).isEqualTo(ClientAuth.OPTIONAL);
     assertThat(loader.environmentNames(defaults())).contains("PEREGRINE_DEMO_TLS_CLIENT_AUTH",
         "PEREGRINE_DEMO_TLS_CERT");
   }
@@ -57,7 +62,7 @@ class TlsMaterialConfigTest {
     assertThatThrownBy(() -> new ConfigLoader().load(file, Root.class, defaults(), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("demo.tls")
         .hasMessageContaining("none, optional or require");
-    assertThatThrownBy(() -> new TlsConfig(true, false, "", "", "", ClientAuth.NONE, "", null))
+    assertThatThrownBy(() -> new TlsConfig(true, false, "", "", "", ClientAuth.NONE, null, "", null))
         .hasMessageContaining("tls.server needs tls.cert and tls.key");
     assertThatThrownBy(() -> TlsConfig.server("a.crt", "a.key", "", ClientAuth.REQUIRE))
         .hasMessageContaining("needs tls.ca");

@@ -27,7 +27,7 @@ final class AdminTls {
     jetty.addConnector((server, http) -> {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       ssl.setSslContext(TlsContexts.jdkServer(tls));
-      switch (tls.config().clientAuth()) {
+      switch (tls.config().clientAuthForHttp()) {
         case REQUIRE -> ssl.setNeedClientAuth(true);
         case OPTIONAL -> ssl.setWantClientAuth(true);
         case NONE -> ssl.setWantClientAuth(false);
