@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * A component's HTTP side on the JDK's built-in server: {@code /metrics} (Prometheus text), {@code /health}
  * (JSON, 200 or 503) and whatever routes the component adds before start. Handlers run on a bounded, named pool;
  * an exception in a handler answers 500 with its message instead of killing the connection silently. With a
- * {@link TlsMaterial} whose {@code server} is on it is an HTTPS server (client certificates as {@code clientAuth}
- * says; rotated certificates used from the next handshake).
+ * {@link TlsMaterial} whose {@code server} is on it is an HTTPS server (client certificates as
+ * {@code httpClientAuth}, else {@code clientAuth}, says; rotated certificates used from the next handshake).
  */
 public final class HttpServerHost implements Component {
   private static final Logger log = LoggerFactory.getLogger(HttpServerHost.class);
