@@ -276,15 +276,18 @@ def env_for(c, by_kind, secret):
     return env
 
 
-def lookup_env(cfg, rest, prefix=""):
-    """The key (dotted) and value that an environment name's tail (CONTAINERS_KUBELET_URL) sets in a section."""
-    for key, value in cfg.items():
-        env = re.sub(r"([A-Z])", r"_\1", key).upper()
-        if rest == env:
-            return prefix + key, value
-        if isinstance(value, dict) and rest.startswith(env + "_"):
-            return lookup_env(value, rest[len(env) + 1:], prefix + key + ".")
-    return prefix + rest, None
+def env_leaves(node, prefix, path):
+    """Every leaf key of a config section by its environment variable name (nested blocks such as tls included):
+    {"PEREGRINE_HBS_TLS_CLIENT_AUTH": ("tls.clientAuth", value)}."""
+    out = {}
+    for k, v in node.items():
+        name = prefix + "_" + re.sub(r"([A-Z])", r"_\1", k).upper()
+        key = path + k
+        if isinstance(v, dict):
+            out.update(env_leaves(v, name, key + "."))
+        else:
+            out[name] = (key, v)
+    return out
 
 
 def check_config(objs, by_kind, classpath, secret):
@@ -324,12 +327,13 @@ def check_config(objs, by_kind, classpath, secret):
                     fail(o, "container %s: the launcher refuses its configuration: %s" % (c["name"], why[:400]))
                     continue
                 effective_cfg = yaml.safe_load(r.stdout)[args[0]]
+                leaves = env_leaves(effective_cfg, "PEREGRINE_%s" % args[0].upper(), "")
                 for n, v in env.items():
-                    m = re.match(r"PEREGRINE_%s_(\w+)$" % args[0].upper(), n)
-                    if not m:
+                    if not n.startswith("PEREGRINE_%s_" % args[0].upper()) or n not in leaves:
                         continue
-                    key, got = lookup_env(effective_cfg, m.group(1))
-                    got = ",".join(got) if isinstance(got, list) else str(got)
+                    key, got = leaves[n]
+                    got = ",".join(got) if isinstance(got, list) else str(got).lower() if isinstance(got, bool) \
+                        else str(got)
                     if got.replace(" ", "") != v.replace(" ", ""):
                         fail(o, "container %s: %s=%s but the effective %s.%s is %s" % (c["name"], n, v, args[0],
                                                                                      key, got))

@@ -5,6 +5,7 @@ import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,6 +45,7 @@ import java.util.List;
  * @param pluginConcurrency plugins running at once at most; a plugin due while all slots are busy waits for one
  * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
  * @param containers container and pod metrics from cgroup v2, pod metadata from the kubelet, annotated pod scraping
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record AgentConfig(
     String hostname,
@@ -69,7 +71,8 @@ public record AgentConfig(
     List<String> pluginDirs,
     int pluginConcurrency,
     String hostMetricsPath,
-    ContainerConfig containers) {
+    ContainerConfig containers,
+    TlsConfig tls) {
 
   /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
@@ -108,6 +111,7 @@ public record AgentConfig(
 
   public AgentConfig {
     containers = containers == null ? ContainerConfig.defaults() : containers;
+    tls = tls == null ? TlsConfig.off() : tls;
     hostname = hostname == null ? "" : hostname.trim();
     if (hostname.length() > Limits.MAX_NAME_LENGTH || hostname.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("agent.hostname must be at most " + Limits.MAX_NAME_LENGTH
@@ -173,7 +177,7 @@ public record AgentConfig(
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
         DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, "./plugins", List.of(), DEFAULT_PLUGIN_CONCURRENCY,
-        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults());
+        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults(), TlsConfig.off());
   }
 
   /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
@@ -181,6 +185,6 @@ public record AgentConfig(
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
         httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
-        containers);
+        containers, tls);
   }
 }

@@ -24,6 +24,7 @@ import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsMaterial;
 import java.nio.file.Path;
 import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
@@ -76,8 +77,10 @@ public final class AgentServer implements Component {
     HostPaths paths = HostPaths.resolve(config.procRoot(), config.sysRoot(), config.hostRoot());
     log.info("agent: starting as '{}' (procfs {}, sysfs {}, host root {})", hostname, paths.proc(), paths.sys(),
         paths.root());
+    TlsMaterial tls = lifecycle.start(new TlsMaterial("agent", config.tls(), registry));
     shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
-        config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry));
+        config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry)
+        .tls(tls));
     TcpTable tcp = new TcpTable(paths);
     HostMetricsPage page = config.hostMetricsPath().isEmpty() ? null : new HostMetricsPage();
     Predicate<Sample> collected = page == null ? queue::offer : s -> {
@@ -98,7 +101,8 @@ public final class AgentServer implements Component {
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
-    HttpServerHost host = new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health)
+    HttpServerHost host = new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health,
+        tls)
         .route("/v1/push", new PushHandler(json, validator, hostname, queue, trusted, registry));
     if (page != null) {
       host.route(config.hostMetricsPath(), page);
@@ -107,7 +111,7 @@ public final class AgentServer implements Component {
     if (!config.hbsAddress().isEmpty()) {
       heartbeat = lifecycle.start(new Heartbeat(config.hbsAddress(), hostname, VERSION,
           () -> PluginVersion.of(Path.of(config.pluginRoot())),
-          config.heartbeatInterval(), config.sendTimeout(), this::applyHbsConfig, registry));
+          config.heartbeatInterval(), config.sendTimeout(), this::applyHbsConfig, registry).tls(tls));
     } else {
       log.info("agent: agent.hbsAddress is empty; no heartbeat, trusted IPs come from agent.trustedIps only");
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peregrine.agent.testing.Http;
 import io.peregrine.agent.testing.RecordingTransfer;
 import io.peregrine.common.server.GrpcServerHost;
+import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.proto.v1.Sample;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class AgentServerTest {
     AgentConfig config = new AgentConfig("test-node", "127.0.0.1:0", List.of("127.0.0.1:" + transferHost.port()),
         "", Duration.ofSeconds(5), d.heartbeatInterval(), "", "", "", 500, Duration.ofMillis(100), 50_000,
         spool.toString(), d.spoolMaxBytes(), Duration.ofSeconds(2), List.of(), 2, d.checksInterval(),
-        d.duTimeBudget(), d.pluginRoot(), List.of(), d.pluginConcurrency(), d.hostMetricsPath(), null);
+        d.duTimeBudget(), d.pluginRoot(), List.of(), d.pluginConcurrency(), d.hostMetricsPath(), null,
+        TlsConfig.off());
     agent = new AgentServer(config, Clock.systemUTC());
     agent.start();
     base = "http://127.0.0.1:" + agent.httpPort();

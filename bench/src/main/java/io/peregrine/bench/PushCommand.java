@@ -96,9 +96,12 @@ final class PushCommand implements Callable<Integer> {
       description = "Path of the HTTP push API (/v1/push to load an agent). Default: ${DEFAULT-VALUE}.")
   String httpPath;
 
+  @CommandLine.Mixin
+  TlsOptions tls = new TlsOptions();
+
   PushConfig config() {
     return new PushConfig(mode, target, endpoints, metrics, tags, batch, connections, window, duration, warmup, rate,
-        counterType, step, timeout, httpPath);
+        counterType, step, timeout, httpPath, tls.client());
   }
 
   @Override

@@ -55,6 +55,9 @@ final class SinkCommand implements Callable<Integer> {
       description = "gRPC handler threads per service. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @CommandLine.Mixin
+  TlsOptions tls = new TlsOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +67,7 @@ final class SinkCommand implements Callable<Integer> {
     }
     BenchSink sink;
     try {
-      sink = new BenchSink(graphListen, judgeListen, threads);
+      sink = new BenchSink(graphListen, judgeListen, threads, tls.server());
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("bench sink: " + e.getMessage());
       return 2;

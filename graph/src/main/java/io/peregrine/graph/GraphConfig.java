@@ -1,6 +1,7 @@
 package io.peregrine.graph;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 
 /**
@@ -28,6 +29,7 @@ import java.time.Duration;
  *     at 60 s) by default, 1,440 to serve a day at the step. Rows, not a duration, because the series of one node
  *     have different steps and the archives are sized in rows. A data directory keeps the value it was created
  *     with: opening it with another one fails (export and re-create to change it)
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record GraphConfig(
     String grpcListen,
@@ -42,7 +44,8 @@ public record GraphConfig(
     Duration shutdownTimeout,
     Duration flushInterval,
     Duration retention,
-    int rawRows) {
+    int rawRows,
+    TlsConfig tls) {
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
@@ -83,6 +86,7 @@ public record GraphConfig(
   public static final int MAX_RAW_ROWS = 100_000;
 
   public GraphConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("graph.grpcListen", grpcListen);
     Checks.address("graph.httpListen", httpListen);
     Checks.notBlank("graph.dataDir", dataDir);
@@ -106,47 +110,47 @@ public record GraphConfig(
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
         DEFAULT_MAX_SERIES, DEFAULT_MEMORY_BUDGET, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RETENTION, DEFAULT_RAW_ROWS);
+        DEFAULT_RETENTION, DEFAULT_RAW_ROWS, TlsConfig.off());
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
     return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
   }
 
   public GraphConfig withDataDir(String dir) {
     return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
   }
 
   public GraphConfig withMaxSeries(int max) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
   }
 
   public GraphConfig withMemoryBudget(long bytes) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows);
+        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
   }
 
   public GraphConfig withFlushInterval(Duration interval) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, rawRows, tls);
   }
 
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, rawRows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, rawRows, tls);
   }
 
   public GraphConfig withRawRows(int rows) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rows);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rows, tls);
   }
 }

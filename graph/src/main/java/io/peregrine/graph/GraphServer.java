@@ -7,6 +7,7 @@ import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.graph.api.GraphHttpApi;
 import io.peregrine.graph.api.GraphServiceImpl;
 import io.peregrine.graph.api.QueryMetrics;
@@ -46,12 +47,15 @@ public final class GraphServer implements Component {
   @Override
   public void start() throws Exception {
     lifecycle.start(store);
+    TlsMaterial tls = lifecycle.start(new TlsMaterial("graph", config.tls(), registry));
     QueryMetrics queries = new QueryMetrics(registry);
     GraphServiceImpl service = new GraphServiceImpl(store, clock, drops, queries, registry);
-    GrpcServerHost g = new GrpcServerHost("graph-grpc", config.grpcListen(), config.grpcThreads(), List.of(service));
+    GrpcServerHost g = new GrpcServerHost("graph-grpc", config.grpcListen(), config.grpcThreads(), List.of(service),
+        tls);
     grpc = lifecycle.start(g);
     HealthChecks health = new HealthChecks().add("store", store::healthy).add("grpc", g::serving);
-    HttpServerHost h = new HttpServerHost("graph-http", config.httpListen(), config.httpThreads(), registry, health);
+    HttpServerHost h = new HttpServerHost("graph-http", config.httpListen(), config.httpThreads(), registry, health,
+        tls);
     new GraphHttpApi(store, clock, queries).addTo(h);
     http = lifecycle.start(h);
   }

@@ -1,6 +1,7 @@
 package io.peregrine.hbs;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.Locale;
  *     if missing)
  * @param trustedIps sent to every agent: addresses allowed to call the agent's HTTP API besides loopback
  * @param grpcThreads threads running {@code Hbs} calls
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record HbsConfig(
     String grpcListen,
@@ -34,7 +36,8 @@ public record HbsConfig(
     boolean seedDemo,
     String defaultGroup,
     List<String> trustedIps,
-    int grpcThreads) {
+    int grpcThreads,
+    TlsConfig tls) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -48,6 +51,7 @@ public record HbsConfig(
   public static final int MAX_POOL_SIZE = 100;
 
   public HbsConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -70,18 +74,18 @@ public record HbsConfig(
 
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
-        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS);
+        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, TlsConfig.off());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads);
+        defaultGroup, trustedIps, grpcThreads, tls);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads);
+        defaultGroup, trustedIps, grpcThreads, tls);
   }
 
   private static void checkJdbcUrl(String url) {

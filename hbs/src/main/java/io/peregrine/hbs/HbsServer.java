@@ -6,6 +6,7 @@ import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.hbs.admin.AdminServer;
 import io.peregrine.hbs.grpc.HbsServiceImpl;
 import io.peregrine.hbs.grpc.HeartbeatService;
@@ -35,14 +36,17 @@ public final class HbsServer implements Component {
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
+    TlsMaterial tls = new TlsMaterial("hbs", config.tls(), registry);
     this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), registry);
     HeartbeatService heartbeats = new HeartbeatService(db, refresher, clock, config.defaultGroup(),
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
-            new io.peregrine.hbs.grpc.LivenessService(db, clock))));
+            new io.peregrine.hbs.grpc.LivenessService(db, clock))), tls);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
-    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh);
+    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh,
+        tls);
+    lifecycle.add(tls);
     lifecycle.add(db);
     if (config.seedDemo()) {
       lifecycle.add(new DemoSeed(db));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peregrine.common.config.ConfigLoader;
+import io.peregrine.common.tls.TlsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HbsConfigTest {
   private static HbsConfig with(String url, int pool, Duration refresh, List<String> trusted) {
-    return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", url, "sa", "", pool, refresh, false, "", trusted, 4);
+    return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", url, "sa", "", pool, refresh, false, "", trusted, 4,
+        TlsConfig.off());
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.proto.v1.AgentConfig;
 import io.peregrine.proto.v1.AgentHeartbeat;
 import io.peregrine.proto.v1.HbsGrpc;
@@ -48,7 +49,7 @@ final class HbsHarness implements AutoCloseable {
    */
   static HbsConfig config(TestDatabase db, boolean seedDemo, String defaultGroup, Duration refresh) {
     return new HbsConfig("127.0.0.1:0", "127.0.0.1:0", db.url(), db.user(), db.password(), 4, refresh, seedDemo,
-        defaultGroup, List.of("10.0.0.9"), 2);
+        defaultGroup, List.of("10.0.0.9"), 2, TlsConfig.off());
   }
 
   static HbsConfig config(TestDatabase db) {

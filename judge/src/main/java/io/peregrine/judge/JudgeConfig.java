@@ -1,6 +1,7 @@
 package io.peregrine.judge;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.judge.publish.RedisAlertPublisher;
 import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.judge.expr.ExprRuleDef;
@@ -28,6 +29,7 @@ import java.util.List;
  * @param agentHeartbeatInterval how often agents heartbeat to hbs (the agent's {@code heartbeatInterval})
  * @param agentLostIntervals heartbeats a host may miss before {@code agent.alive} raises a PROBLEM; 0 = off
  * @param multiMetric multi-metric expressions judged besides hbs's ({@code io.peregrine.judge.expr}); checked here
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record JudgeConfig(
     String grpcListen,
@@ -43,7 +45,8 @@ public record JudgeConfig(
     String stateDir,
     Duration agentHeartbeatInterval,
     int agentLostIntervals,
-    List<ExprRuleDef> multiMetric) {
+    List<ExprRuleDef> multiMetric,
+    TlsConfig tls) {
 
   /** Strategies change by hand in the portal; ten seconds feels immediate and costs hbs one call per judge. */
   public static final Duration DEFAULT_STRATEGY_REFRESH = Duration.ofSeconds(10);
@@ -61,6 +64,7 @@ public record JudgeConfig(
   public static final int DEFAULT_AGENT_LOST_INTERVALS = 3;
 
   public JudgeConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("judge.grpcListen", grpcListen);
     Checks.address("judge.httpListen", httpListen);
     Checks.address("judge.hbsAddress", hbsAddress);
@@ -92,7 +96,7 @@ public record JudgeConfig(
       int grpcThreads) {
     this(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl, redisKeyPrefix,
         pendingAlertCapacity, grpcThreads, "", DEFAULT_AGENT_HEARTBEAT_INTERVAL, DEFAULT_AGENT_LOST_INTERVALS,
-        List.of());
+        List.of(), TlsConfig.off());
   }
 
   /** How long a host may stay silent before it counts as lost; zero when agent-lost alerts are off. */
@@ -108,35 +112,35 @@ public record JudgeConfig(
   public JudgeConfig withListen(String grpc, String http) {
     return new JudgeConfig(grpc, http, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric);
+        multiMetric, tls);
   }
 
   public JudgeConfig withHbs(String address, Duration refresh) {
     return new JudgeConfig(grpcListen, httpListen, address, refresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric);
+        multiMetric, tls);
   }
 
   public JudgeConfig withRedis(String url, String keyPrefix) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, url,
         keyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric);
+        multiMetric, tls);
   }
 
   public JudgeConfig withStateDir(String dir) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, dir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric);
+        multiMetric, tls);
   }
 
   public JudgeConfig withMultiMetric(List<ExprRuleDef> rules) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        rules);
+        rules, tls);
   }
 
   public JudgeConfig withAgentLost(Duration interval, int intervals) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals, multiMetric);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals, multiMetric, tls);
   }
 }

@@ -8,6 +8,7 @@ import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.judge.api.JudgeHttpRoutes;
 import io.peregrine.judge.api.JudgeServiceImpl;
 import io.peregrine.judge.eval.Evaluator;
@@ -84,24 +85,26 @@ public final class JudgeServer implements Component {
     AlertPublisher healthTarget = target;
     pending = lifecycle.add(new PendingAlerts(target, description, config.pendingAlertCapacity(), FLUSH_DEADLINE,
         registry));
+    TlsMaterial tls = lifecycle.add(new TlsMaterial("judge", config.tls(), registry));
     history = lifecycle.add(new HistoryStore(config.historySize(), clock, registry));
     strategies = lifecycle.add(new StrategySource(config.hbsAddress(), config.strategyRefresh(),
-        config.historySize(), config.agentLostIntervals() > 0, registry));
+        config.historySize(), config.agentLostIntervals() > 0, registry).tls(tls));
     Evaluator evaluator = new Evaluator(history, strategies, pending, state, config.historySize(),
         config.minInterval(), clock, registry);
     lifecycle.add(new io.peregrine.judge.eval.SilenceChecker(evaluator));
     if (config.agentLostIntervals() > 0) {
       lifecycle.add(new io.peregrine.judge.agent.AgentLostWatch(config.hbsAddress(), config.strategyRefresh(),
-          config.agentLostAfter(), strategies::get, evaluator, registry));
+          config.agentLostAfter(), strategies::get, evaluator, registry).tls(tls));
     }
     ExprJudge expressions = lifecycle.add(new ExprJudge(() -> strategies.get().multiMetricExpressions(),
         config.multiMetric(), config.historySize(), pending, state, config.minInterval(), clock, registry));
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new JudgeServiceImpl(evaluator, expressions, clock, registry))));
+        List.of(new JudgeServiceImpl(evaluator, expressions, clock, registry)), tls));
     HealthChecks health = new HealthChecks()
         .add("strategies", strategies::loaded)
         .add("publisher", healthTarget::healthy);
-    http = lifecycle.add(new HttpServerHost("judge-http", config.httpListen(), HTTP_THREADS, registry, health));
+    http = lifecycle.add(new HttpServerHost("judge-http", config.httpListen(), HTTP_THREADS, registry, health,
+        tls));
     new JudgeHttpRoutes(strategies, history, expressions).addTo(http);
   }
 

@@ -2,6 +2,7 @@ package io.peregrine.sender;
 
 import io.lettuce.core.RedisURI;
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.tls.TlsConfig;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -66,6 +67,7 @@ import java.time.ZoneId;
  * @param slackUrl Slack incoming webhook; empty = off
  * @param smtpImplicitTls SMTP over TLS from the first byte (port 465) instead of plain or STARTTLS
  * @param smtpTrust hosts whose SMTP certificate is trusted without a CA check ({@code *} = any); empty = verify
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record SenderConfig(
     String httpListen,
@@ -114,7 +116,8 @@ public record SenderConfig(
     String feishuSecret,
     String slackUrl,
     boolean smtpImplicitTls,
-    String smtpTrust) {
+    String smtpTrust,
+    TlsConfig tls) {
 
   /** Receivers change by hand in the portal; a minute is quick enough and costs hbs one call per action a minute. */
   public static final Duration DEFAULT_RECEIVER_CACHE_TTL = Duration.ofSeconds(60);
@@ -152,6 +155,7 @@ public record SenderConfig(
   public static final int DEFAULT_DEAD_LETTER_CAPACITY = 10_000;
 
   public SenderConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("sender.httpListen", httpListen);
     redisUrl = trim(redisUrl);
     if (!redisUrl.isEmpty()) {
@@ -251,7 +255,7 @@ public record SenderConfig(
         DEFAULT_MAX_IN_FLIGHT, DEFAULT_DEAD_LETTER_CAPACITY, true, "", "", "", "", "", DEFAULT_SMS_MAX_PRIORITY,
         "", "", 25, "", "", "peregrine@localhost", false, 2, DEFAULT_MERGE_FROM_PRIORITY, DEFAULT_MERGE_WINDOW,
         java.util.List.of(), DEFAULT_DIGEST_LINES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_PERIOD, "", "", "", "", "",
-        "", "", "", "", false, "");
+        "", "", "", "", false, "", TlsConfig.off());
   }
 
   /** The zone messages are written in. */

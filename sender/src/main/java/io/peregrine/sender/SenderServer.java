@@ -10,6 +10,7 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.sender.api.DeadLetterHandler;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.Channels;
@@ -67,6 +68,7 @@ public final class SenderServer implements Component {
   SenderServer(SenderConfig config, AlertSource source, DeliveryClaims claimStore, PrintStream console,
       Clock clock) {
     this.config = config;
+    TlsMaterial tls = lifecycle.add(new TlsMaterial("sender", config.tls(), registry));
     if (source == null) {
       if (config.redisUrl().isEmpty()) {
         throw new ConfigException("sender needs an alert queue: set sender.redisUrl (environment variable "
@@ -85,7 +87,7 @@ public final class SenderServer implements Component {
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
     if (!config.hbsAddress().isEmpty()) {
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
-          config.callTimeout(), clock, registry));
+          config.callTimeout(), clock, registry).tls(tls));
     }
     // the JDK client's default executor is an unbounded cached pool; it only runs completions here
     this.httpClientExecutor = NamedExecutors.fixed("sender-http-client", 2, 1024,
@@ -99,7 +101,7 @@ public final class SenderServer implements Component {
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
     this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
-        health).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source))));
+        health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source))));
   }
 
   private static DeadLetters deadLetters(AlertSource source) {

@@ -2,6 +2,7 @@ package io.peregrine.transfer;
 
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,6 +32,7 @@ import java.util.List;
  * @param jsonRpcListen Open-Falcon's JSON-RPC {@code Transfer.Update} (TCP); empty = off
  * @param jsonRpcMaxConnections JSON-RPC connections open at once (one thread each)
  * @param jsonRpcIdleTimeout a JSON-RPC connection silent this long is closed
+ * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record TransferConfig(
     String grpcListen,
@@ -53,7 +55,8 @@ public record TransferConfig(
     List<String> upstreamNodes,
     String jsonRpcListen,
     int jsonRpcMaxConnections,
-    Duration jsonRpcIdleTimeout) {
+    Duration jsonRpcIdleTimeout,
+    TlsConfig tls) {
 
   /** Big enough to amortise a gRPC call (~50 us) over >= 1,000 samples, small enough to stay well under 1 MiB. */
   public static final int DEFAULT_BATCH_SIZE = 2_000;
@@ -80,6 +83,7 @@ public record TransferConfig(
   public static final Duration DEFAULT_RPC_IDLE = Duration.ofSeconds(150);
 
   public TransferConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Checks.address("transfer.grpcListen", grpcListen);
     Checks.address("transfer.httpListen", httpListen);
     graphNodes = List.copyOf(graphNodes == null ? List.of() : graphNodes);
@@ -124,27 +128,27 @@ public record TransferConfig(
         List.of("judge-0=127.0.0.1:6080"), DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL, DEFAULT_MEMORY_BUDGET,
         DEFAULT_CALL_TIMEOUT, 4, 4, DEFAULT_QUEUE_DIR, DEFAULT_DISK_BUDGET, DEFAULT_SEGMENT_BYTES,
         DEFAULT_FSYNC_INTERVAL, DEFAULT_LANES, DEFAULT_SHUTDOWN_TIMEOUT, List.of(), List.of(), "127.0.0.1:8433",
-        DEFAULT_RPC_CONNECTIONS, DEFAULT_RPC_IDLE);
+        DEFAULT_RPC_CONNECTIONS, DEFAULT_RPC_IDLE, TlsConfig.off());
   }
 
   public TransferConfig withNodes(List<String> graph, List<String> judge) {
     return new TransferConfig(grpcListen, httpListen, graph, judge, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 
   public TransferConfig withJsonRpc(String listen, int maxConnections, Duration idle) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
-        lanesPerNode, shutdownTimeout, remoteWriteUrls, upstreamNodes, listen, maxConnections, idle);
+        lanesPerNode, shutdownTimeout, remoteWriteUrls, upstreamNodes, listen, maxConnections, idle, tls);
   }
 
   public TransferConfig withListen(String grpc, String http) {
     return new TransferConfig(grpc, http, graphNodes, judgeNodes, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 
   /** The disk queues under {@code dir} ("" = memory only), with {@code memory} bytes in memory per destination. */
@@ -152,27 +156,27 @@ public record TransferConfig(
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval, memory,
         callTimeout, grpcThreads, httpThreads, dir, disk, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 
   public TransferConfig withRemoteWrite(List<String> urls) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
         lanesPerNode, shutdownTimeout, urls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 
   public TransferConfig withUpstream(List<String> nodes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
         lanesPerNode, shutdownTimeout, remoteWriteUrls, nodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 
   public TransferConfig withBatching(int size, Duration flush, int lanes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, size, flush, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanes,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
   }
 }

@@ -7,6 +7,8 @@ import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsContexts;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.transfer.http.HttpIngestServer;
 import io.peregrine.transfer.receive.HttpPushHandler;
 import io.peregrine.transfer.receive.Ingest;
@@ -37,12 +39,13 @@ public final class TransferServer implements Component {
   private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
-    this.destinations = new Destinations(config, registry);
+    TlsMaterial tls = new TlsMaterial("transfer", config.tls(), registry);
+    this.destinations = new Destinations(config, registry, tls);
     Router router = new Router(destinations.all(), registry);
     Ingest ingest = new Ingest(clock, router, registry);
     HealthChecks health = new HealthChecks();
     this.grpc = new GrpcServerHost("transfer-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new TransferServiceImpl(ingest)));
+        List.of(new TransferServiceImpl(ingest)), tls);
     health.add("grpc", grpc::serving);
     for (Destination d : destinations.all()) {
       // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers
@@ -55,12 +58,14 @@ public final class TransferServer implements Component {
     }
     this.http = new HttpIngestServer("transfer-http", config.httpListen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
-        .route("/api/push", new HttpPushHandler(ingest));
+        .route("/api/push", new HttpPushHandler(ingest))
+        .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null);
     this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
         new TransferRpc(ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
         Limits.MAX_MESSAGE_BYTES);
     // destinations start first and stop last: on shutdown the receivers stop taking samples, then every
     // destination flushes, all in parallel within one deadline
+    lifecycle.add(tls);
     lifecycle.add(destinations);
     lifecycle.add(grpc);
     if (rpc != null) {

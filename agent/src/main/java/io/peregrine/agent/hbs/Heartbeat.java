@@ -9,6 +9,7 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.AgentConfig;
 import io.peregrine.proto.v1.AgentHeartbeat;
 import io.peregrine.proto.v1.HbsGrpc;
@@ -50,6 +51,7 @@ public final class Heartbeat implements Component {
   private final Counter failures;
   private volatile boolean failing;
   private long failedInOutage;
+  private volatile TlsMaterial tls = TlsMaterial.plaintext("heartbeat");
   private ManagedChannel channel;
   private HbsGrpc.HbsBlockingStub stub;
   private final Backoff backoff;
@@ -74,6 +76,12 @@ public final class Heartbeat implements Component {
         .register(registry);
   }
 
+  /** TLS of the channel to hbs (the component's {@code tls} block); call before {@link #start()}. */
+  public Heartbeat tls(TlsMaterial tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public String name() {
     return "agent-heartbeat";
@@ -81,7 +89,7 @@ public final class Heartbeat implements Component {
 
   @Override
   public void start() {
-    channel = GrpcChannels.forAddress(address);
+    channel = GrpcChannels.forAddress(address, tls);
     stub = HbsGrpc.newBlockingStub(channel);
     executor = NamedExecutors.scheduled(name());
     executor.schedule(this::beatAndReschedule, 0, TimeUnit.MILLISECONDS);

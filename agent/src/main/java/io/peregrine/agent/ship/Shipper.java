@@ -6,6 +6,7 @@ import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
@@ -74,6 +75,7 @@ public final class Shipper implements Component {
   private volatile boolean killed;
   private volatile long stopDeadlineNanos;
   private TransferClient client;
+  private volatile TlsMaterial tls = TlsMaterial.plaintext("agent");
   private ExecutorService worker;
   // worker-thread state
   private boolean down;
@@ -100,6 +102,12 @@ public final class Shipper implements Component {
     ledger.droppedCounter("shutdown");
   }
 
+  /** TLS of the channels to transfer (the agent's {@code tls} block); call before {@link #start()}. */
+  public Shipper tls(TlsMaterial tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public String name() {
     return "agent-shipper";
@@ -108,7 +116,7 @@ public final class Shipper implements Component {
   @Override
   public void start() throws IOException {
     spool.open();
-    client = new TransferClient(addresses, sendTimeout, registry);
+    client = new TransferClient(addresses, sendTimeout, registry, tls);
     worker = NamedExecutors.fixed(name(), 1, 1, new ThreadPoolExecutor.AbortPolicy());
     worker.execute(this::run);
     log.info("{}: shipping to {} in batches of {} (flush {} ms), spool {}", name(), addresses, batchSize,

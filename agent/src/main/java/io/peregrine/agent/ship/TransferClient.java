@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
@@ -45,11 +46,11 @@ final class TransferClient implements AutoCloseable {
   private final Duration timeout;
   private int next;
 
-  TransferClient(List<String> addresses, Duration timeout, MeterRegistry registry) {
+  TransferClient(List<String> addresses, Duration timeout, MeterRegistry registry, TlsMaterial tls) {
     this.addresses = List.copyOf(addresses);
     this.timeout = timeout;
     for (String a : addresses) {
-      ManagedChannel channel = GrpcChannels.forAddress(a);
+      ManagedChannel channel = GrpcChannels.forAddress(a, tls);
       channels.add(channel);
       stubs.add(TransferGrpc.newBlockingStub(channel));
       streams.add(new TransferStream(channel, timeout));

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
@@ -35,11 +36,11 @@ final class GrpcStreamConnection implements PushConnection {
   /** Only the sending thread replaces it. */
   private Stream current;
 
-  GrpcStreamConnection(int id, String target, BatchPool pool, PushCounters counters) {
+  GrpcStreamConnection(int id, String target, BatchPool pool, PushCounters counters, TlsMaterial tls) {
     this.id = id;
     this.pool = pool;
     this.counters = counters;
-    this.channel = BenchChannels.open(target);
+    this.channel = BenchChannels.open(target, tls);
     this.stub = TransferGrpc.newStub(channel);
   }
 

@@ -3,6 +3,7 @@ package io.peregrine.bench.push;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.TransferGrpc;
 import java.time.Duration;
@@ -19,12 +20,13 @@ final class GrpcUnaryConnection implements PushConnection {
   private final TransferGrpc.TransferStub stub;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  GrpcUnaryConnection(int id, String target, BatchPool pool, PushCounters counters, Duration timeout) {
+  GrpcUnaryConnection(int id, String target, BatchPool pool, PushCounters counters, Duration timeout,
+      TlsMaterial tls) {
     this.id = id;
     this.pool = pool;
     this.counters = counters;
     this.timeoutNanos = timeout.toNanos();
-    this.channel = BenchChannels.open(target);
+    this.channel = BenchChannels.open(target, tls);
     this.stub = TransferGrpc.newStub(channel);
   }
 

@@ -2,6 +2,8 @@ package io.peregrine.bench.push;
 
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsContexts;
+import io.peregrine.common.tls.TlsMaterial;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +26,16 @@ final class HttpPushClient implements AutoCloseable {
   private final HttpRequest[] requests;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  HttpPushClient(PushConfig config, BatchPool pool) {
+  HttpPushClient(PushConfig config, BatchPool pool, TlsMaterial tls) {
     HostPort hp = HostPort.parse("target", config.target());
-    URI uri = URI.create("http://" + hp + config.httpPath());
+    URI uri = URI.create((tls.clientTls() ? "https://" : "http://") + hp + config.httpPath());
     executor = NamedExecutors.fixed("bench-http", Math.min(config.connections(), 8), EXECUTOR_QUEUE,
         new ThreadPoolExecutor.CallerRunsPolicy());
-    client = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (tls.clientTls()) {
+      builder.sslContext(TlsContexts.jdkClient(tls));
+    }
+    client = builder
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(config.timeout())
         .executor(executor)

@@ -2,6 +2,7 @@ package io.peregrine.bench.push;
 
 import io.peregrine.common.config.Durations;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
@@ -50,7 +51,8 @@ public final class LoadGenerator {
     long begin = System.nanoTime();
     PushCounters counters = new PushCounters(n, begin + config.warmup().toNanos());
     List<PushConnection> connections = new ArrayList<>(n);
-    HttpPushClient http = config.mode() == PushMode.HTTP ? new HttpPushClient(config, pool) : null;
+    TlsMaterial tls = new TlsMaterial("bench", config.tls(), null);
+    HttpPushClient http = config.mode() == PushMode.HTTP ? new HttpPushClient(config, pool, tls) : null;
     ThreadPoolExecutor executor = NamedExecutors.fixed("bench-push", n, n, new ThreadPoolExecutor.AbortPolicy());
     Duration drainTimeout = config.timeout().plusSeconds(1);
     try {
@@ -60,7 +62,7 @@ public final class LoadGenerator {
       }
       double perConnectionRate = config.rate() / (double) n;
       for (int i = 0; i < n; i++) {
-        PushConnection c = connect(i, pool, counters, http);
+        PushConnection c = connect(i, pool, counters, http, tls);
         connections.add(c);
         executor.execute(new SendLoop(i, n, c, pool, new Pacer(perConnectionRate), config.effectiveWindow(),
             () -> stopped, drainTimeout));
@@ -82,10 +84,11 @@ public final class LoadGenerator {
     }
   }
 
-  private PushConnection connect(int id, BatchPool pool, PushCounters counters, HttpPushClient http) {
+  private PushConnection connect(int id, BatchPool pool, PushCounters counters, HttpPushClient http,
+      TlsMaterial tls) {
     return switch (config.mode()) {
-      case GRPC_UNARY -> new GrpcUnaryConnection(id, config.target(), pool, counters, config.timeout());
-      case GRPC_STREAM -> new GrpcStreamConnection(id, config.target(), pool, counters);
+      case GRPC_UNARY -> new GrpcUnaryConnection(id, config.target(), pool, counters, config.timeout(), tls);
+      case GRPC_STREAM -> new GrpcStreamConnection(id, config.target(), pool, counters, tls);
       case HTTP -> new HttpConnection(id, http, pool, counters);
     };
   }

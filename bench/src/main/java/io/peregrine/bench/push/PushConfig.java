@@ -2,6 +2,7 @@ package io.peregrine.bench.push;
 
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.proto.v1.CounterType;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param step step of every sample, seconds
  * @param timeout deadline of one request (unary gRPC and HTTP; a stream has none)
  * @param httpPath path of the HTTP push API ({@code /api/push} on transfer, {@code /v1/push} on the agent)
+ * @param tls TLS of the gRPC channels and HTTP connections ({@code client} on = TLS); off = plaintext
  */
 public record PushConfig(
     PushMode mode,
@@ -41,7 +43,8 @@ public record PushConfig(
     CounterType counterType,
     int step,
     Duration timeout,
-    String httpPath) {
+    String httpPath,
+    TlsConfig tls) {
 
   public static final int DEFAULT_ENDPOINTS = 1_000;
   public static final int DEFAULT_METRICS = 10;
@@ -61,7 +64,16 @@ public record PushConfig(
   /** The pool holds every series once: about 150 bytes of heap each, so this bound keeps the pool under ~2 GB. */
   public static final long MAX_SERIES = 10_000_000L;
 
+  /** Plaintext. */
+  public PushConfig(PushMode mode, String target, int endpoints, int metrics, int tags, int batchSize,
+      int connections, int window, Duration duration, Duration warmup, long rate, CounterType counterType, int step,
+      Duration timeout, String httpPath) {
+    this(mode, target, endpoints, metrics, tags, batchSize, connections, window, duration, warmup, rate,
+        counterType, step, timeout, httpPath, TlsConfig.off());
+  }
+
   public PushConfig {
+    tls = tls == null ? TlsConfig.off() : tls;
     Objects.requireNonNull(mode, "mode");
     target = target == null || target.isBlank() ? mode.defaultTarget() : target.trim();
     Checks.address("target", target);

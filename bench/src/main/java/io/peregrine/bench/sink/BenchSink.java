@@ -4,6 +4,8 @@ import io.peregrine.common.config.Checks;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
+import io.peregrine.common.tls.TlsConfig;
+import io.peregrine.common.tls.TlsMaterial;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +21,7 @@ public final class BenchSink implements Component {
   private final String graphListen;
   private final String judgeListen;
   private final int threads;
+  private final TlsConfig tls;
   private final SampleCounter graph = new SampleCounter("bench-sink graph");
   private final SampleCounter judge = new SampleCounter("bench-sink judge");
   private final Lifecycle lifecycle = new Lifecycle("bench-sink");
@@ -32,6 +35,12 @@ public final class BenchSink implements Component {
    * @param threads gRPC handler threads per service
    */
   public BenchSink(String graphListen, String judgeListen, int threads) {
+    this(graphListen, judgeListen, threads, TlsConfig.off());
+  }
+
+  /** @param tls TLS of both services ({@code server} on = TLS) */
+  public BenchSink(String graphListen, String judgeListen, int threads, TlsConfig tls) {
+    this.tls = tls;
     this.graphListen = Checks.address("graph-listen", graphListen);
     this.judgeListen = Checks.address("judge-listen", judgeListen);
     this.threads = Checks.positive("threads", threads);
@@ -44,10 +53,11 @@ public final class BenchSink implements Component {
 
   @Override
   public void start() throws Exception {
+    TlsMaterial material = lifecycle.start(new TlsMaterial("bench_sink", tls, null));
     graphServer = lifecycle.start(new GrpcServerHost("bench-sink-graph", graphListen, threads,
-        List.of(new GraphSinkService(graph))));
+        List.of(new GraphSinkService(graph)), material));
     judgeServer = lifecycle.start(new GrpcServerHost("bench-sink-judge", judgeListen, threads,
-        List.of(new JudgeSinkService(judge))));
+        List.of(new JudgeSinkService(judge)), material));
   }
 
   /** The Graph service's bound port (the real one when configured with port 0); only after start. */

@@ -4,16 +4,36 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsContexts;
+import io.peregrine.common.tls.TlsMaterial;
 import java.util.concurrent.TimeUnit;
 
-/** Client channels with the pipeline's settings: plaintext on the cluster network, 16 MiB messages, keepalive. */
+/**
+ * Client channels with the pipeline's settings: 16 MiB messages, keepalive, and plaintext or TLS as the component's
+ * {@code tls.client} says (trusting {@code tls.ca}, presenting {@code tls.cert} for mTLS, expecting
+ * {@code tls.serverName} in the server's certificate when set).
+ */
 public final class GrpcChannels {
   private GrpcChannels() {}
 
+  /** A plaintext channel. */
   public static ManagedChannel forAddress(String address) {
+    return forAddress(address, TlsMaterial.plaintext("channel"));
+  }
+
+  public static ManagedChannel forAddress(String address, TlsMaterial tls) {
     HostPort hp = HostPort.parse(address);
-    return NettyChannelBuilder.forAddress(hp.host(), hp.port())
-        .usePlaintext()
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(hp.host(), hp.port());
+    if (tls.clientTls()) {
+      builder.sslContext(TlsContexts.grpcClient(tls));
+      if (!tls.config().serverName().isEmpty()) {
+        // the name checked in the server's certificate and sent as SNI, when it is not the dialled host
+        builder.overrideAuthority(tls.config().serverName() + ":" + hp.port());
+      }
+    } else {
+      builder.usePlaintext();
+    }
+    return builder
         .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)

@@ -9,6 +9,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.tls.TlsContexts;
+import io.peregrine.common.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * A component's gRPC side: handlers on a fixed, bounded, named pool (the default cached pool grows without limit
  * under load; a full pool answers RESOURCE_EXHAUSTED and never runs a handler on the Netty event loop), the standard
  * gRPC health service, 16 MiB messages. Shutdown stops accepting calls, lets running calls finish within a grace
- * period, then cancels the rest.
+ * period, then cancels the rest. With a {@link TlsMaterial} whose {@code server} is on, it speaks TLS (mTLS when
+ * {@code clientAuth} asks) and picks up rotated certificates on the next handshake.
  */
 public final class GrpcServerHost implements Component {
   private static final Logger log = LoggerFactory.getLogger(GrpcServerHost.class);
@@ -33,16 +36,23 @@ public final class GrpcServerHost implements Component {
   private final String listen;
   private final int threads;
   private final List<BindableService> services;
+  private final TlsMaterial tls;
   private final HealthStatusManager health = new HealthStatusManager();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server server;
   private volatile ThreadPoolExecutor executor;
 
+  /** A plaintext server. */
   public GrpcServerHost(String name, String listen, int threads, List<BindableService> services) {
+    this(name, listen, threads, services, TlsMaterial.plaintext(name));
+  }
+
+  public GrpcServerHost(String name, String listen, int threads, List<BindableService> services, TlsMaterial tls) {
     this.name = name;
     this.listen = listen;
     this.threads = threads;
     this.services = List.copyOf(services);
+    this.tls = tls;
   }
 
   @Override
@@ -65,9 +75,13 @@ public final class GrpcServerHost implements Component {
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(health.getHealthService(), offload));
     services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, offload)));
+    if (tls.serverTls()) {
+      builder.sslContext(TlsContexts.grpcServer(tls));
+    }
     server = builder.build().start();
     health.setStatus("", ServingStatus.SERVING);
-    log.info("{}: gRPC listening on {}", name, address());
+    log.info("{}: gRPC listening on {} ({})", name, address(), tls.serverTls()
+        ? "TLS, clientAuth=" + tls.config().clientAuth().configName() : "plaintext");
   }
 
   public HostPort address() {

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
+import io.peregrine.common.tls.TlsContexts;
+import io.peregrine.common.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -15,13 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A component's HTTP side on the JDK's built-in server: {@code /metrics} (Prometheus text), {@code /health}
  * (JSON, 200 or 503) and whatever routes the component adds before start. Handlers run on a bounded, named pool;
- * an exception in a handler answers 500 with its message instead of killing the connection silently.
+ * an exception in a handler answers 500 with its message instead of killing the connection silently. With a
+ * {@link TlsMaterial} whose {@code server} is on it is an HTTPS server (client certificates as
+ * {@code httpClientAuth}, else {@code clientAuth}, says; rotated certificates used from the next handshake).
  */
 public final class HttpServerHost implements Component {
   private static final Logger log = LoggerFactory.getLogger(HttpServerHost.class);
@@ -42,13 +51,21 @@ public final class HttpServerHost implements Component {
   private final int threads;
   private final PrometheusMeterRegistry registry;
   private final HealthChecks health;
+  private final TlsMaterial tls;
   private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile HttpServer server;
   private volatile ThreadPoolExecutor executor;
 
+  /** A plaintext server. */
   public HttpServerHost(String name, String listen, int threads, PrometheusMeterRegistry registry,
       HealthChecks health) {
+    this(name, listen, threads, registry, health, TlsMaterial.plaintext(name));
+  }
+
+  public HttpServerHost(String name, String listen, int threads, PrometheusMeterRegistry registry,
+      HealthChecks health, TlsMaterial tls) {
+    this.tls = tls;
     this.name = name;
     this.listen = listen;
     this.threads = threads;
@@ -79,7 +96,7 @@ public final class HttpServerHost implements Component {
   @Override
   public void start() throws IOException {
     HostPort hp = HostPort.parse(name + ".listen", listen);
-    HttpServer s = HttpServer.create(new InetSocketAddress(hp.host(), hp.port()), 128);
+    HttpServer s = create(new InetSocketAddress(hp.host(), hp.port()));
     executor = NamedExecutors.fixed(name, threads, QUEUE_CAPACITY, new ThreadPoolExecutor.AbortPolicy());
     try {
       s.setExecutor(executor);
@@ -95,7 +112,30 @@ public final class HttpServerHost implements Component {
       throw e;
     }
     server = s;
-    log.info("{}: HTTP listening on {}", name, address());
+    log.info("{}: {} listening on {}", name, tls.serverTls()
+        ? "HTTPS (clientAuth=" + tls.config().clientAuthForHttp().configName() + ")" : "HTTP", address());
+  }
+
+  private HttpServer create(InetSocketAddress address) throws IOException {
+    if (!tls.serverTls()) {
+      return HttpServer.create(address, 128);
+    }
+    SSLContext context = TlsContexts.jdkServer(tls);
+    HttpsServer https = HttpsServer.create(address, 128);
+    https.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = context.getDefaultSSLParameters();
+        TlsContexts.serverParameters(tls, p);
+        params.setSSLParameters(p);
+      }
+    });
+    return https;
+  }
+
+  /** Whether this listener speaks HTTPS. */
+  public boolean tls() {
+    return tls.serverTls();
   }
 
   /** The bound address (the real port when configured with port 0). */

@@ -10,6 +10,7 @@ import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HealthReport;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.hbs.store.ConflictException;
 import io.peregrine.hbs.store.Database;
 import java.util.List;
@@ -43,6 +44,12 @@ public final class AdminServer implements Component {
 
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
       Runnable onChange) {
+    this(listen, db, registry, health, onChange, TlsMaterial.plaintext("hbs-http"));
+  }
+
+  /** @param tls HTTPS (and client certificates) when its {@code server} is on */
+  public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
+      Runnable onChange, TlsMaterial tls) {
     this.listen = listen;
     Bodies bodies = new Bodies();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
@@ -55,6 +62,7 @@ public final class AdminServer implements Component {
       cfg.http.maxRequestSize = Bodies.MAX_BODY_BYTES;
       cfg.jsonMapper(new JavalinJackson(bodies.json(), false));
       cfg.router.ignoreTrailingSlashes = true;
+      AdminTls.configure(cfg.jetty, tls, listen);
     });
     routes = new Routes(app);
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

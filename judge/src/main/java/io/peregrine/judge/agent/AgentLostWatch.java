@@ -9,6 +9,7 @@ import io.peregrine.common.config.Durations;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.Rule;
 import io.peregrine.judge.strategy.StrategyIndex;
@@ -48,6 +49,7 @@ public final class AgentLostWatch implements Component {
   private final Counter failures;
   private final AtomicInteger lost = new AtomicInteger();
   private final AtomicBoolean outage = new AtomicBoolean();
+  private volatile TlsMaterial tls = TlsMaterial.plaintext("agentlostwatch");
   private volatile ManagedChannel channel;
   private volatile ScheduledExecutorService scheduler;
 
@@ -64,6 +66,12 @@ public final class AgentLostWatch implements Component {
         .description("hosts with an agent.alive strategy that hbs has not heard from in time").register(registry);
   }
 
+  /** TLS of the channel to hbs (the component's {@code tls} block); call before {@link #start()}. */
+  public AgentLostWatch tls(TlsMaterial tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public String name() {
     return "judge-agent-lost";
@@ -71,7 +79,7 @@ public final class AgentLostWatch implements Component {
 
   @Override
   public void start() {
-    channel = GrpcChannels.forAddress(hbsAddress);
+    channel = GrpcChannels.forAddress(hbsAddress, tls);
     scheduler = NamedExecutors.scheduled("judge-agent-lost");
     scheduler.scheduleWithFixedDelay(this::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     log.info("judge: agent-lost check against hbs at {} every {}: a host silent for {} s raises agent.alive",

@@ -9,6 +9,7 @@ import io.peregrine.common.config.Durations;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.judge.eval.RuleLookup;
 import io.peregrine.proto.v1.HbsGrpc;
 import io.peregrine.proto.v1.StrategiesRequest;
@@ -49,6 +50,7 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
   private final Set<RuleProblem> reported = ConcurrentHashMap.newKeySet();
   private volatile StrategyIndex current = StrategyIndex.EMPTY;
   private volatile boolean loaded;
+  private volatile TlsMaterial tls = TlsMaterial.plaintext("strategysource");
   private volatile ManagedChannel channel;
   private volatile ScheduledExecutorService scheduler;
 
@@ -77,6 +79,12 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
         .description("strategies and expressions left out because they cannot be judged").register(registry);
   }
 
+  /** TLS of the channel to hbs (the component's {@code tls} block); call before {@link #start()}. */
+  public StrategySource tls(TlsMaterial tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public String name() {
     return "judge-strategies";
@@ -84,7 +92,7 @@ public final class StrategySource implements Component, Supplier<RuleLookup> {
 
   @Override
   public void start() {
-    channel = GrpcChannels.forAddress(hbsAddress);
+    channel = GrpcChannels.forAddress(hbsAddress, tls);
     scheduler = NamedExecutors.scheduled("judge-strategies");
     scheduler.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     log.info("judge: pulling strategies from hbs at {} every {}", hbsAddress, Durations.format(refresh));

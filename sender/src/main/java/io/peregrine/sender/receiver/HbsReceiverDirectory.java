@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.HbsGrpc;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.proto.v1.Receivers;
@@ -45,6 +46,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ThreadPoolExecutor refresher;
   private final LoadingCache<Long, Entry> cache;
+  private volatile TlsMaterial tls = TlsMaterial.plaintext("hbsreceiverdirectory");
   private volatile ManagedChannel channel;
   private volatile HbsGrpc.HbsBlockingStub stub;
 
@@ -89,6 +91,12 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
     registry.gauge("sender.receivers.cached", cache, c -> c.estimatedSize());
   }
 
+  /** TLS of the channel to hbs (the component's {@code tls} block); call before {@link #start()}. */
+  public HbsReceiverDirectory tls(TlsMaterial tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public String name() {
     return "sender-receivers";
@@ -97,7 +105,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
   @Override
   public void start() {
     // gRPC connects lazily: an hbs that is down at start only makes lookups fail (and retry), not the sender
-    channel = GrpcChannels.forAddress(address);
+    channel = GrpcChannels.forAddress(address, tls);
     stub = HbsGrpc.newBlockingStub(channel);
     log.info("sender: receivers from hbs at {}, refreshed every {} s in the background", address, ttl.toSeconds());
   }

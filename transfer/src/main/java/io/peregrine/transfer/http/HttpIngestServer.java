@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
@@ -60,6 +61,7 @@ public final class HttpIngestServer implements Component {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile Channel channel;
+  private volatile SslContext ssl;
 
   public HttpIngestServer(String name, String listen, int threads, int maxBody, long maxBuffered,
       PrometheusMeterRegistry registry, HealthChecks health) {
@@ -86,6 +88,15 @@ public final class HttpIngestServer implements Component {
     }
     RoutePaths.requireNew(name, path, routes::containsKey);
     routes.put(path, route);
+    return this;
+  }
+
+  /**
+   * Serves HTTPS with {@code ssl} (a context whose key and trust managers reload themselves, such as
+   * {@code TlsContexts.nettyHttpServer}); null = plaintext. Call before {@link #start()}.
+   */
+  public HttpIngestServer tls(SslContext ssl) {
+    this.ssl = ssl;
     return this;
   }
 
@@ -120,6 +131,9 @@ public final class HttpIngestServer implements Component {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (ssl != null) {
+                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+              }
               ch.pipeline()
                   .addLast(new HttpServerCodec(4096, 8192, 64 << 10))
                   .addLast(new HttpServerExpectContinueHandler())
@@ -132,7 +146,7 @@ public final class HttpIngestServer implements Component {
       shutdownGroups();
       throw e;
     }
-    log.info("{}: HTTP listening on {}", name, address());
+    log.info("{}: {} listening on {}", name, ssl != null ? "HTTPS" : "HTTP", address());
   }
 
   /** The bound address (the real port when configured with port 0). */

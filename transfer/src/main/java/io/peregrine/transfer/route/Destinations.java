@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.NamedExecutors;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.transfer.NodeSpec;
 import io.peregrine.transfer.TransferConfig;
 import io.peregrine.transfer.queue.LaneQueue;
@@ -41,18 +42,26 @@ public final class Destinations implements Component {
   private final AtomicBoolean closed = new AtomicBoolean();
   private ScheduledExecutorService fsync;
 
+  /** With plaintext gRPC channels (tests). */
   public Destinations(TransferConfig config, MeterRegistry registry) {
+    this(config, registry, TlsMaterial.plaintext("transfer"));
+  }
+
+  /** @param tls TLS of the gRPC channels to graph, judge and upstream transfers */
+  public Destinations(TransferConfig config, MeterRegistry registry, TlsMaterial tls) {
     this.config = config;
     try {
       if (!config.graphNodes().isEmpty()) {
-        all.add(ring("graph", config.graphNodes(), a -> GrpcBatchSender.graph(a, config.callTimeout()), registry));
+        all.add(ring("graph", config.graphNodes(), a -> GrpcBatchSender.graph(a, config.callTimeout(), tls),
+            registry));
       }
       if (!config.judgeNodes().isEmpty()) {
-        all.add(ring("judge", config.judgeNodes(), a -> GrpcBatchSender.judge(a, config.callTimeout()), registry));
+        all.add(ring("judge", config.judgeNodes(), a -> GrpcBatchSender.judge(a, config.callTimeout(), tls),
+            registry));
       }
       if (!config.upstreamNodes().isEmpty()) {
         all.add(ring("upstream", config.upstreamNodes(),
-            a -> GrpcBatchSender.transfer(a, config.callTimeout()), registry));
+            a -> GrpcBatchSender.transfer(a, config.callTimeout(), tls), registry));
       }
       for (int i = 0; i < config.remoteWriteUrls().size(); i++) {
         String url = config.remoteWriteUrls().get(i);

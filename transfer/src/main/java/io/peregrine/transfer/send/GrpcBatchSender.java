@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.peregrine.common.server.GrpcChannels;
+import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.GraphGrpc;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.PushResponse;
@@ -41,23 +42,25 @@ public final class GrpcBatchSender implements BatchSender {
   private final MethodDescriptor<Payload, PushResponse> method;
   private final Duration timeout;
 
-  private GrpcBatchSender(String address, MethodDescriptor<?, PushResponse> push, Duration timeout) {
-    this.channel = GrpcChannels.forAddress(address);
+  private GrpcBatchSender(String address, MethodDescriptor<?, PushResponse> push, Duration timeout,
+      TlsMaterial tls) {
+    this.channel = GrpcChannels.forAddress(address, tls);
     this.method = push.toBuilder(PAYLOAD, ProtoUtils.marshaller(PushResponse.getDefaultInstance())).build();
     this.timeout = timeout;
   }
 
-  public static GrpcBatchSender graph(String address, Duration timeout) {
-    return new GrpcBatchSender(address, GraphGrpc.getPushMethod(), timeout);
+  /** @param tls TLS of the channel (transfer's {@code tls} block) */
+  public static GrpcBatchSender graph(String address, Duration timeout, TlsMaterial tls) {
+    return new GrpcBatchSender(address, GraphGrpc.getPushMethod(), timeout, tls);
   }
 
-  public static GrpcBatchSender judge(String address, Duration timeout) {
-    return new GrpcBatchSender(address, JudgeGrpc.getPushMethod(), timeout);
+  public static GrpcBatchSender judge(String address, Duration timeout, TlsMaterial tls) {
+    return new GrpcBatchSender(address, JudgeGrpc.getPushMethod(), timeout, tls);
   }
 
   /** To an upstream transfer (chaining): the same bytes, Transfer.Push. */
-  public static GrpcBatchSender transfer(String address, Duration timeout) {
-    return new GrpcBatchSender(address, TransferGrpc.getPushMethod(), timeout);
+  public static GrpcBatchSender transfer(String address, Duration timeout, TlsMaterial tls) {
+    return new GrpcBatchSender(address, TransferGrpc.getPushMethod(), timeout, tls);
   }
 
   @Override
