@@ -2,12 +2,12 @@ package io.peregrine.transfer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
-import io.peregrine.transfer.http.HttpIngestServer;
 import io.peregrine.transfer.receive.HttpPushHandler;
 import io.peregrine.transfer.receive.Ingest;
 import io.peregrine.transfer.receive.TransferServiceImpl;
@@ -26,14 +26,14 @@ import java.util.List;
  * has its own queues (memory, then disk), so one that is slow or away never holds up another.
  */
 public final class TransferServer implements Component {
-  /** Request bodies held at once across all HTTP connections; beyond it, 503 (a few full-size bodies). */
-  static final long MAX_BUFFERED_BODIES = 4L * Limits.MAX_MESSAGE_BYTES;
+  /** Request bodies held at once across all HTTP connections; beyond it, 503 (two full-size bodies). */
+  static final long MAX_BUFFERED_BODIES = 2L * Limits.MAX_MESSAGE_BYTES;
 
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("transfer");
   private final Lifecycle lifecycle = new Lifecycle("transfer");
   private final Destinations destinations;
   private final GrpcServerHost grpc;
-  private final HttpIngestServer http;
+  private final NettyHttpServer http;
   private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
@@ -53,7 +53,7 @@ public final class TransferServer implements Component {
           .description("how long the oldest failing call of this destination has been failing (0 = fine)")
           .register(registry);
     }
-    this.http = new HttpIngestServer("transfer-http", config.httpListen(), config.httpThreads(),
+    this.http = new NettyHttpServer("transfer-http", config.httpListen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
         .route("/api/push", new HttpPushHandler(ingest));
     this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),

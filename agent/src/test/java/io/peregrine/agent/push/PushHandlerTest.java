@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
 import io.peregrine.agent.testing.Http;
+import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.json.OpenFalconJson;
+import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The push handler over real HTTP with a queue nobody drains. */
 class PushHandlerTest {
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent-test");
-  private HttpServerHost http;
+  private NettyHttpServer http;
 
   @AfterEach
   void tearDown() {
@@ -35,7 +36,8 @@ class PushHandlerTest {
   }
 
   private void serve(String listen, SampleQueue queue, TrustedCallers trusted) throws Exception {
-    http = new HttpServerHost("agent-http", listen, 2, registry, new HealthChecks())
+    http = new NettyHttpServer("agent-http", listen, 2, Limits.MAX_MESSAGE_BYTES,
+        Limits.MAX_MESSAGE_BYTES, registry, new HealthChecks())
         .route("/v1/push", new PushHandler(new OpenFalconJson(new SampleValidator(Clock.systemUTC())),
             new SampleValidator(Clock.systemUTC()), "this-host", queue, trusted, registry));
     http.start();
