@@ -59,10 +59,11 @@ public record TransferConfig(
   public static final int DEFAULT_BATCH_SIZE = 2_000;
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
   /**
-   * 32 MiB per destination holds ~400,000 samples of ~80 bytes: about a second of a fast node's traffic, enough to
-   * ride out a GC pause of graph without touching the disk queue, and small enough for a 256 MB pod.
+   * 16 MiB per destination holds ~200,000 samples of ~80 bytes: enough to ride out a GC pause of graph without
+   * reading the disk queue back, and small enough that two destinations fit the launcher's 160 MB heap (RSS under
+   * 256 MB). Beyond it, batches wait in the disk queue (every accepted batch is written there anyway).
    */
-  public static final long DEFAULT_MEMORY_BUDGET = 32L << 20;
+  public static final long DEFAULT_MEMORY_BUDGET = 16L << 20;
   /** 4 GiB per destination holds ~50 million samples: a 100 s outage at 500,000 samples/s. */
   public static final long DEFAULT_DISK_BUDGET = 4L << 30;
   public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * One call in flight to one node: a {@link LaneQueue} and the named worker that empties it. A node has several lanes;
  * a series always uses the same lane, so its samples arrive in order while the lanes send in parallel.
  *
- * <p>The worker takes up to {@code batchSize} samples, sends them, and acknowledges them in the queue only once the
+ * <p>The worker takes up to {@code batchSize} samples (waiting up to {@link #LINGER_NANOS} for them to gather),
+ * sends them, and acknowledges them in the queue only once the
  * node answered. Failures, by {@link SendException.Kind}: RETRY (node away, busy, deadline) sends the same batch
  * again with capped, jittered backoff for as long as it takes, while the queue (memory, then disk) absorbs new
  * samples; SUSPECT (INTERNAL, UNKNOWN) is retried {@value #SUSPECT_ATTEMPTS} times, then treated as REFUSED;
@@ -41,6 +42,11 @@ public final class Lane {
   private static final Backoff RETRY = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
   /** Poll granularity of the worker, so a stop request is seen promptly. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /**
+   * How long the worker lets a batch fill once its first samples are there: at high rates it sends full batches
+   * (one call per {@code batchSize} samples instead of one per request), at the cost of at most this much latency.
+   */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final String name;
   private final LaneQueue queue;
@@ -92,7 +98,7 @@ public final class Lane {
     while (!stopping || (!queue.isEmpty() && System.nanoTime() < stopDeadlineNanos)) {
       LaneQueue.Batch batch = null;
       try {
-        batch = queue.take(batchSize, maxBatchBytes, POLL_NANOS);
+        batch = queue.take(batchSize, maxBatchBytes, POLL_NANOS, LINGER_NANOS);
         if (batch == null) {
           continue;
         }
