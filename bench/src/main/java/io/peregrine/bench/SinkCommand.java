@@ -55,6 +55,11 @@ final class SinkCommand implements Callable<Integer> {
       description = "gRPC handler threads per service. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(names = "--check-order",
+      description = "Count samples that arrive older (by timestamp) than their series' newest one; printed in the "
+          + "summary as backwards=N. Costs a map lookup per sample.")
+  boolean checkOrder;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -64,7 +69,7 @@ final class SinkCommand implements Callable<Integer> {
     }
     BenchSink sink;
     try {
-      sink = new BenchSink(graphListen, judgeListen, threads);
+      sink = new BenchSink(graphListen, judgeListen, threads, checkOrder);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("bench sink: " + e.getMessage());
       return 2;

@@ -14,7 +14,7 @@ import java.util.List;
  * @param graphNodes the graph ring: {@code name=host:port}; the name places the node on the ring
  * @param judgeNodes the judge ring, same form
  * @param batchSize samples per forwarded batch
- * @param flushInterval longest the worker waits for samples before checking again (it sends what it has at once)
+ * @param flushInterval longest a lane waits for a full batch once samples are there (then sends what it has)
  * @param memoryBudget bytes of encoded samples each destination keeps in memory
  * @param callTimeout deadline of one forwarding call
  * @param grpcThreads threads running ingest calls

@@ -19,8 +19,8 @@ public final class BenchSink implements Component {
   private final String graphListen;
   private final String judgeListen;
   private final int threads;
-  private final SampleCounter graph = new SampleCounter("bench-sink graph");
-  private final SampleCounter judge = new SampleCounter("bench-sink judge");
+  private final SampleCounter graph;
+  private final SampleCounter judge;
   private final Lifecycle lifecycle = new Lifecycle("bench-sink");
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile GrpcServerHost graphServer;
@@ -32,6 +32,13 @@ public final class BenchSink implements Component {
    * @param threads gRPC handler threads per service
    */
   public BenchSink(String graphListen, String judgeListen, int threads) {
+    this(graphListen, judgeListen, threads, false);
+  }
+
+  /** @param checkOrder count samples that arrive older than their series' newest one ({@link #graphBackwards()}) */
+  public BenchSink(String graphListen, String judgeListen, int threads, boolean checkOrder) {
+    this.graph = new SampleCounter("bench-sink graph", checkOrder);
+    this.judge = new SampleCounter("bench-sink judge", checkOrder);
     this.graphListen = Checks.address("graph-listen", graphListen);
     this.judgeListen = Checks.address("judge-listen", judgeListen);
     this.threads = Checks.positive("threads", threads);
@@ -83,6 +90,15 @@ public final class BenchSink implements Component {
 
   public long judgeBatches() {
     return judge.batches();
+  }
+
+  /** Graph samples that arrived older than their series' newest one; -1 without order checking. */
+  public long graphBackwards() {
+    return graph.backwards();
+  }
+
+  public long judgeBackwards() {
+    return judge.backwards();
   }
 
   @Override
