@@ -31,7 +31,8 @@ import java.util.Map;
  * for others). Answers 200 with a JSON summary listing every refused item by index and reason when at least one was
  * accepted (or the array was empty); 400 when the body is blank, is not a JSON array, or every item was invalid; 413
  * over {@link Limits#MAX_MESSAGE_BYTES} or {@link Limits#MAX_BATCH_SAMPLES}; 503 when nothing was accepted because
- * the queue was full. Items the full queue refused are listed as OVERLOADED: the caller may send exactly those again.
+ * the queue was full (with {@code Retry-After: 1}). Items the full queue refused are listed as OVERLOADED: the
+ * caller may send exactly those again.
  *
  * <p>A body with {@code Content-Type: text/plain} (Prometheus text 0.0.4, {@code version=0.0.4} or none) is read by
  * {@link PromTextParser} instead, with the step from {@code ?step=} (default 60 s); the same limits and answers apply,
@@ -117,7 +118,8 @@ public final class PushHandler implements HttpRoute {
         .description("samples refused by POST /v1/push, by reason").register(registry).increment(n));
     rejects.sort(Comparator.comparingInt(Reject::getIndex));
     int status = taken > 0 || batch.total() == 0 ? 200 : overloaded > 0 ? 503 : 400;
-    return HttpAnswer.json(status, PushSummaryJson.of(batch.total(), taken, rejects));
+    HttpAnswer answer = HttpAnswer.json(status, PushSummaryJson.of(batch.total(), taken, rejects));
+    return status == 503 ? answer.withHeader("Retry-After", "1") : answer;
   }
 
   /** True for an empty body or one of only whitespace (as {@link String#isBlank} sees ASCII whitespace). */
