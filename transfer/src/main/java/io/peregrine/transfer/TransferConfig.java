@@ -60,7 +60,7 @@ public record TransferConfig(
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
   /**
    * 16 MiB per destination holds ~200,000 samples of ~80 bytes: enough to ride out a GC pause of graph without
-   * reading the disk queue back, and small enough that two destinations fit the launcher's 160 MB heap (RSS under
+   * reading the disk queue back, and small enough that two destinations fit the launcher's 128 MB heap (RSS under
    * 256 MB). Beyond it, batches wait in the disk queue (every accepted batch is written there anyway).
    */
   public static final long DEFAULT_MEMORY_BUDGET = 16L << 20;
