@@ -9,7 +9,10 @@
 # Graph and judge are two separate `peregrine bench sink` processes (so graph alone can be stopped); the generator
 # is `peregrine bench push --mode grpc-unary` at a fixed rate. Prints, at the end: samples acknowledged to the
 # generator, samples graph and judge received (over both graph processes), the difference, and transfer's
-# dropped/torn counters. Judge's rate during the outage shows whether the other destination kept its pace.
+# dropped/torn counters. Judge's rate during the outage shows whether the other destination kept its pace. Both
+# sinks run with --check-order: graph_backwards/judge_backwards count samples that arrived older than their series'
+# newest one (per sink process; the generator's timestamp 0 is stamped by transfer at ingest, whole seconds).
+# KILL=0 leaves transfer running through the outage (a pure destination outage); the default kills it with -9.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 outage=${1:-60}
@@ -24,7 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() { for _ in $(seq 1 150); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; return 1; }
+wait_port() { for _ in $(seq 1 450); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done; echo "port $1 never opened" >&2; return 1; }
 gone() { for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; }
 say() { echo "[$(date +%T)] $*"; }
 metric() { # sum of a transfer metric's samples (0 when absent)
@@ -34,7 +37,7 @@ metric() { # sum of a transfer metric's samples (0 when absent)
 g=$(free_port); j=$(free_port); grpc=$(free_port); http=$(free_port)
 sink() { # log graph-port judge-port
   JAVA_OPTS="-Xmx256m" "$peregrine" bench sink --graph-listen "127.0.0.1:$2" --judge-listen "127.0.0.1:$3" \
-    --report-interval 1s >>"$work/$1.log" 2>&1 &
+    --report-interval 1s --check-order >>"$work/$1.log" 2>&1 &
   echo $!
 }
 graph_pid=$(sink graph1 "$g" 0); pids+=("$graph_pid")
@@ -68,10 +71,14 @@ sleep "$before"
 say "graph stopped (SIGTERM) for ${outage}s; load continues"
 kill "$graph_pid"; gone "$graph_pid"
 sleep $((outage / 2))
-say "transfer killed -9 (pid $tpid): queued $(metric 'transfer_queue_samples{cluster="graph"') graph samples, $(metric 'transfer_queue_disk_bytes{cluster="graph"') bytes on disk"
-kill -9 "$tpid"; wait "$tpid" 2>/dev/null || true
-start_transfer
-say "transfer restarted (pid $tpid)"
+if [[ "${KILL:-1}" != 0 ]]; then
+  say "transfer killed -9 (pid $tpid): queued $(metric 'transfer_queue_samples{cluster="graph"') graph samples, $(metric 'transfer_queue_disk_bytes{cluster="graph"') bytes on disk"
+  kill -9 "$tpid"; wait "$tpid" 2>/dev/null || true
+  start_transfer
+  say "transfer restarted (pid $tpid)"
+else
+  say "halfway: queued $(metric 'transfer_queue_samples{cluster="graph"') graph samples, $(metric 'transfer_queue_disk_bytes{cluster="graph"') bytes on disk"
+fi
 sleep $((outage - outage / 2))
 graph_pid=$(sink graph2 "$g" 0); pids+=("$graph_pid")
 wait_port "$g"
@@ -106,5 +113,6 @@ echo "outage: acknowledged=$acked graph_received=$graph_got judge_received=${jud
   "graph_missing=$((acked > graph_got ? acked - graph_got : 0)) graph_extra=$((graph_got > acked ? graph_got - acked : 0))" \
   "judge_missing=$((acked > ${judge_got:-0} ? acked - ${judge_got:-0} : 0))" \
   "transfer_dropped_after_restart=$dropped torn_bytes_cut_at_restart=$torn"
+echo "order: $(grep -hoE 'graph_backwards=-?[0-9]+' "$work/graph1.log" "$work/graph2.log" | tr '\n' ' ')$(grep -hoE 'judge_backwards=-?[0-9]+' "$work/judge.log")"
 grep -E '^bench push: mode=' "$work/push.log" | head -1
 cat /proc/loadavg

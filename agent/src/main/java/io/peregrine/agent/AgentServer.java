@@ -1,6 +1,7 @@
 package io.peregrine.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.peregrine.agent.collect.BuiltinChecks;
 import io.peregrine.agent.collect.CheckRunner;
 import io.peregrine.agent.collect.CollectLoop;
@@ -17,19 +18,24 @@ import io.peregrine.agent.push.PushHandler;
 import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.agent.ship.SampleQueue;
 import io.peregrine.agent.ship.Shipper;
+import io.peregrine.common.http.HttpAnswer;
+import io.peregrine.common.http.HttpCall;
+import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
+import io.peregrine.common.tls.TlsContexts;
 import io.peregrine.common.tls.TlsMaterial;
 import java.nio.file.Path;
 import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +60,7 @@ public final class AgentServer implements Component {
   private final SampleQueue queue;
   private final TrustedCallers trusted;
   private final BuiltinChecks checks = new BuiltinChecks();
-  private volatile HttpServerHost http;
+  private volatile NettyHttpServer http;
   private volatile Shipper shipper;
   private volatile Heartbeat heartbeat;
   private volatile PluginRunner plugins;
@@ -101,11 +107,13 @@ public final class AgentServer implements Component {
     HealthChecks health = new HealthChecks()
         .add("queue_not_full", () -> !queue.full())
         .add("collection_recent", collect::recent);
-    HttpServerHost host = new HttpServerHost("agent-http", config.listen(), config.httpThreads(), registry, health,
-        tls)
+    // Netty, as transfer's /api/push: one full-size body held at a time (the agent's heap is small), 503 beyond
+    NettyHttpServer host = new NettyHttpServer("agent-http", config.listen(), config.httpThreads(),
+        Limits.MAX_MESSAGE_BYTES, Limits.MAX_MESSAGE_BYTES, registry, health)
+        .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null)
         .route("/v1/push", new PushHandler(json, validator, hostname, queue, trusted, registry));
     if (page != null) {
-      host.route(config.hostMetricsPath(), page);
+      host.route(config.hostMetricsPath(), call -> hostMetrics(page, call));
     }
     http = lifecycle.start(host);
     if (!config.hbsAddress().isEmpty()) {
@@ -116,6 +124,13 @@ public final class AgentServer implements Component {
       log.info("agent: agent.hbsAddress is empty; no heartbeat, trusted IPs come from agent.trustedIps only");
     }
     log.info("agent: ready; POST /v1/push on port {}", http.port());
+  }
+
+  private static HttpAnswer hostMetrics(HostMetricsPage page, HttpCall call) throws java.io.IOException {
+    if (!call.method().equals("GET")) {
+      return HttpAnswer.json(405, "{\"error\":\"use GET\"}").withHeader("Allow", "GET");
+    }
+    return new HttpAnswer(200, PrometheusTextFormatWriter.CONTENT_TYPE, page.render(), Map.of());
   }
 
   /** What hbs answered: trusted IPs for the push API, the checks to run. */

@@ -58,6 +58,11 @@ final class SinkCommand implements Callable<Integer> {
   @CommandLine.Mixin
   TlsOptions tls = new TlsOptions();
 
+  @Option(names = "--check-order",
+      description = "Count samples that arrive older (by timestamp) than their series' newest one; printed in the "
+          + "summary as backwards=N. Costs a map lookup per sample.")
+  boolean checkOrder;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -67,7 +72,7 @@ final class SinkCommand implements Callable<Integer> {
     }
     BenchSink sink;
     try {
-      sink = new BenchSink(graphListen, judgeListen, threads, tls.server());
+      sink = new BenchSink(graphListen, judgeListen, threads, tls.server(), checkOrder);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("bench sink: " + e.getMessage());
       return 2;

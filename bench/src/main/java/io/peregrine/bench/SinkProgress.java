@@ -40,10 +40,12 @@ final class SinkProgress {
   }
 
   private String summaryLine(double seconds) {
-    return String.format(Locale.ROOT, "bench sink: duration=%.1fs graph samples=%d batches=%d samples/s=%.0f"
+    String line = String.format(Locale.ROOT, "bench sink: duration=%.1fs graph samples=%d batches=%d samples/s=%.0f"
             + " active_samples/s=%.0f judge samples=%d batches=%d samples/s=%.0f active_samples/s=%.0f",
         seconds, sink.graphSamples(), sink.graphBatches(), sink.graphSamples() / seconds, graph.activeRate(),
         sink.judgeSamples(), sink.judgeBatches(), sink.judgeSamples() / seconds, judge.activeRate());
+    return sink.graphBackwards() < 0 ? line
+        : line + " graph_backwards=" + sink.graphBackwards() + " judge_backwards=" + sink.judgeBackwards();
   }
 
   /** One service's running numbers. */

@@ -15,7 +15,7 @@ import java.util.List;
  * @param graphNodes the graph ring: {@code name=host:port}; the name places the node on the ring
  * @param judgeNodes the judge ring, same form
  * @param batchSize samples per forwarded batch
- * @param flushInterval longest the worker waits for samples before checking again (it sends what it has at once)
+ * @param flushInterval longest a lane waits for a full batch once samples are there (then sends what it has)
  * @param memoryBudget bytes of encoded samples each destination keeps in memory
  * @param callTimeout deadline of one forwarding call
  * @param grpcThreads threads running ingest calls
@@ -62,10 +62,11 @@ public record TransferConfig(
   public static final int DEFAULT_BATCH_SIZE = 2_000;
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
   /**
-   * 32 MiB per destination holds ~400,000 samples of ~80 bytes: about a second of a fast node's traffic, enough to
-   * ride out a GC pause of graph without touching the disk queue, and small enough for a 256 MB pod.
+   * 16 MiB per destination holds ~200,000 samples of ~80 bytes: enough to ride out a GC pause of graph without
+   * reading the disk queue back, and small enough that two destinations fit the launcher's 128 MB heap (RSS under
+   * 256 MB). Beyond it, batches wait in the disk queue (every accepted batch is written there anyway).
    */
-  public static final long DEFAULT_MEMORY_BUDGET = 32L << 20;
+  public static final long DEFAULT_MEMORY_BUDGET = 16L << 20;
   /** 4 GiB per destination holds ~50 million samples: a 100 s outage at 500,000 samples/s. */
   public static final long DEFAULT_DISK_BUDGET = 4L << 30;
   public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;

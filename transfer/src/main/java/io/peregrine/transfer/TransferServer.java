@@ -2,6 +2,7 @@ package io.peregrine.transfer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
@@ -9,7 +10,6 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.common.tls.TlsContexts;
 import io.peregrine.common.tls.TlsMaterial;
-import io.peregrine.transfer.http.HttpIngestServer;
 import io.peregrine.transfer.receive.HttpPushHandler;
 import io.peregrine.transfer.receive.Ingest;
 import io.peregrine.transfer.receive.TransferServiceImpl;
@@ -28,14 +28,14 @@ import java.util.List;
  * has its own queues (memory, then disk), so one that is slow or away never holds up another.
  */
 public final class TransferServer implements Component {
-  /** Request bodies held at once across all HTTP connections; beyond it, 503 (a few full-size bodies). */
-  static final long MAX_BUFFERED_BODIES = 4L * Limits.MAX_MESSAGE_BYTES;
+  /** Request bodies held at once across all HTTP connections; beyond it, 503 (two full-size bodies). */
+  static final long MAX_BUFFERED_BODIES = 2L * Limits.MAX_MESSAGE_BYTES;
 
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("transfer");
   private final Lifecycle lifecycle = new Lifecycle("transfer");
   private final Destinations destinations;
   private final GrpcServerHost grpc;
-  private final HttpIngestServer http;
+  private final NettyHttpServer http;
   private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
@@ -56,7 +56,7 @@ public final class TransferServer implements Component {
           .description("how long the oldest failing call of this destination has been failing (0 = fine)")
           .register(registry);
     }
-    this.http = new HttpIngestServer("transfer-http", config.httpListen(), config.httpThreads(),
+    this.http = new NettyHttpServer("transfer-http", config.httpListen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
         .route("/api/push", new HttpPushHandler(ingest))
         .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null);

@@ -78,7 +78,7 @@ public final class HostMetricsPage implements HttpHandler {
     }
   }
 
-  byte[] render() throws IOException {
+  public byte[] render() throws IOException {
     long now = nanoTime.getAsLong();
     latest.values().removeIf(l -> now - l.storedNanos() > STALE_STEPS * l.sample().getStep() * 1_000_000_000L);
     Map<String, List<Sample>> families = new TreeMap<>();

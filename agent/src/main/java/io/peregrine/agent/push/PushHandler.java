@@ -1,10 +1,11 @@
 package io.peregrine.agent.push;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
+import io.peregrine.common.http.HttpAnswer;
+import io.peregrine.common.http.HttpCall;
+import io.peregrine.common.http.HttpRoute;
 import io.peregrine.common.json.MalformedBatchException;
 import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.json.ParsedBatch;
@@ -12,12 +13,11 @@ import io.peregrine.common.json.PushSummaryJson;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
 import io.peregrine.common.model.SampleValidator;
-import io.peregrine.common.server.HttpExchanges;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,14 +30,19 @@ import java.util.Map;
  * for others). Answers 200 with a JSON summary listing every refused item by index and reason when at least one was
  * accepted (or the array was empty); 400 when the body is blank, is not a JSON array, or every item was invalid; 413
  * over {@link Limits#MAX_MESSAGE_BYTES} or {@link Limits#MAX_BATCH_SAMPLES}; 503 when nothing was accepted because
- * the queue was full. Items the full queue refused are listed as OVERLOADED: the caller may send exactly those again.
+ * the queue was full (with {@code Retry-After: 1}). Items the full queue refused are listed as OVERLOADED: the
+ * caller may send exactly those again.
  *
  * <p>A body with {@code Content-Type: text/plain} (Prometheus text 0.0.4, {@code version=0.0.4} or none) is read by
  * {@link PromTextParser} instead, with the step from {@code ?step=} (default 60 s); the same limits and answers apply,
  * rejects naming the line number (from 1) as their index. {@code application/openmetrics-text} (OpenMetrics 1.0) is
  * read the same way, with OpenMetrics' rules (see {@link PromTextParser}).
+ *
+ * <p>Served by {@link io.peregrine.common.http.NettyHttpServer} (as transfer's {@code /api/push}): keep-alive,
+ * gzip bodies (the limit applies after gunzip, 413 past it), 503 with {@code Retry-After} when the server already
+ * holds its budget of request bodies. The route runs on the connection's I/O thread: nothing here waits.
  */
-public final class PushHandler implements HttpHandler {
+public final class PushHandler implements HttpRoute {
   /** Open-Falcon's default step, for Prometheus text pushes without {@code ?step=}. */
   static final int DEFAULT_PROM_STEP = 60;
 
@@ -62,35 +67,37 @@ public final class PushHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange ex) throws IOException {
-    if (!trusted.allows(ex.getRemoteAddress().getAddress())) {
+  public HttpAnswer handle(HttpCall call) {
+    InetAddress caller = call.remoteAddress();
+    if (caller == null || !trusted.allows(caller)) {
       Counter.builder("agent_push_forbidden_requests").description("push requests from untrusted callers")
           .register(registry).increment();
-      HttpExchanges.json(ex, 403, PushSummaryJson.error("caller " + ex.getRemoteAddress().getAddress()
-          .getHostAddress() + " is not trusted: only loopback, agent.trustedIps and the IPs hbs lists may push"));
-      return;
+      return HttpAnswer.json(403, PushSummaryJson.error("caller " + (caller == null ? "?" : caller.getHostAddress())
+          + " is not trusted: only loopback, agent.trustedIps and the IPs hbs lists may push"));
     }
-    if (!HttpExchanges.method(ex, "POST")) {
-      return;
+    if (!call.method().equals("POST")) {
+      return HttpAnswer.json(405, "{\"error\":\"use POST\"}").withHeader("Allow", "POST");
     }
-    byte[] body = HttpExchanges.readBody(ex, Limits.MAX_MESSAGE_BYTES);
-    if (new String(body, StandardCharsets.UTF_8).isBlank()) {
-      HttpExchanges.json(ex, 400, PushSummaryJson.error("body is blank"));
-      return;
+    byte[] body = call.body();
+    int length = call.length();
+    if (blank(body, length)) {
+      return HttpAnswer.json(400, PushSummaryJson.error("body is blank"));
     }
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    String type = call.header("Content-Type");
     ParsedBatch batch;
     if (PromTextParser.format(type) != null) {
-      batch = promText(ex, new String(body, StandardCharsets.UTF_8));
-      if (batch == null) {
-        return;
+      String step = call.query("step");
+      Object parsed = promText(type, step == null ? String.valueOf(DEFAULT_PROM_STEP) : step,
+          new String(body, 0, length, StandardCharsets.UTF_8));
+      if (parsed instanceof HttpAnswer refused) {
+        return refused;
       }
+      batch = (ParsedBatch) parsed;
     } else {
       try {
-        batch = json.parse(new ByteArrayInputStream(body));
+        batch = json.parse(new ByteArrayInputStream(body, 0, length));
       } catch (MalformedBatchException e) {
-        HttpExchanges.json(ex, e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
-        return;
+        return HttpAnswer.json(e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
       }
     }
     List<Reject> rejects = new ArrayList<>(batch.rejects());
@@ -111,15 +118,27 @@ public final class PushHandler implements HttpHandler {
         .description("samples refused by POST /v1/push, by reason").register(registry).increment(n));
     rejects.sort(Comparator.comparingInt(Reject::getIndex));
     int status = taken > 0 || batch.total() == 0 ? 200 : overloaded > 0 ? 503 : 400;
-    HttpExchanges.json(ex, status, PushSummaryJson.of(batch.total(), taken, rejects));
+    HttpAnswer answer = HttpAnswer.json(status, PushSummaryJson.of(batch.total(), taken, rejects));
+    return status == 503 ? answer.withHeader("Retry-After", "1") : answer;
+  }
+
+  /** True for an empty body or one of only whitespace (as {@link String#isBlank} sees ASCII whitespace). */
+  private static boolean blank(byte[] body, int length) {
+    for (int i = 0; i < length; i++) {
+      byte b = body[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0x0B && b != '\f' && !(b >= 0x1C && b <= 0x1F)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * A Prometheus text body ({@link PromTextParser}), validated like JSON items; reject indexes are line numbers.
-   * Answers the request itself and returns null for a bad {@code step} or too many sample lines.
+   *
+   * @return the batch, or the answer refusing the request (a bad {@code step}, too many sample lines)
    */
-  private ParsedBatch promText(HttpExchange ex, String body) throws IOException {
-    String stepText = HttpExchanges.query(ex).getOrDefault("step", String.valueOf(DEFAULT_PROM_STEP));
+  private Object promText(String type, String stepText, String body) {
     int step;
     try {
       step = Integer.parseInt(stepText);
@@ -127,18 +146,15 @@ public final class PushHandler implements HttpHandler {
       step = -1;
     }
     if (step < Limits.MIN_STEP_SECONDS || step > Limits.MAX_STEP_SECONDS) {
-      HttpExchanges.json(ex, 400, PushSummaryJson.error("step must be whole seconds within "
+      return HttpAnswer.json(400, PushSummaryJson.error("step must be whole seconds within "
           + Limits.MIN_STEP_SECONDS + ".." + Limits.MAX_STEP_SECONDS + ", got '" + stepText + "'"));
-      return null;
     }
     List<Reject> rejects = new ArrayList<>();
     RejectSink sink = (index, code, reason) -> rejects.add(OpenFalconJson.reject(index, code, reason));
-    PromTextParser.Parsed parsed = PromTextParser.forContentType(ex.getRequestHeaders().getFirst("Content-Type"),
-        hostname, step).parse(body, sink);
+    PromTextParser.Parsed parsed = PromTextParser.forContentType(type, hostname, step).parse(body, sink);
     if (parsed.total() > Limits.MAX_BATCH_SAMPLES) {
-      HttpExchanges.json(ex, 413, PushSummaryJson.error("more than " + Limits.MAX_BATCH_SAMPLES
+      return HttpAnswer.json(413, PushSummaryJson.error("more than " + Limits.MAX_BATCH_SAMPLES
           + " sample lines; send at most that many per request"));
-      return null;
     }
     List<Sample> valid = new ArrayList<>(parsed.samples().size());
     int[] indexes = new int[parsed.samples().size()];

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
 import io.peregrine.agent.testing.Http;
+import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.json.OpenFalconJson;
+import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.proto.v1.Sample;
 import java.net.URI;
@@ -28,12 +29,13 @@ class OpenMetricsPushTest {
   private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent-test");
   private final SampleQueue queue = new SampleQueue(1_000, registry);
-  private HttpServerHost http;
+  private NettyHttpServer http;
 
   @BeforeEach
   void serve() throws Exception {
     SampleValidator validator = new SampleValidator(Clock.systemUTC());
-    http = new HttpServerHost("agent-http", "127.0.0.1:0", 2, registry, new HealthChecks())
+    http = new NettyHttpServer("agent-http", "127.0.0.1:0", 2, Limits.MAX_MESSAGE_BYTES, Limits.MAX_MESSAGE_BYTES,
+        registry, new HealthChecks())
         .route("/v1/push", new PushHandler(new OpenFalconJson(validator), validator, "this-host", queue,
             new TrustedCallers(List.of()), registry));
     http.start();

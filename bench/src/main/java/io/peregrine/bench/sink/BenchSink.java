@@ -22,8 +22,8 @@ public final class BenchSink implements Component {
   private final String judgeListen;
   private final int threads;
   private final TlsConfig tls;
-  private final SampleCounter graph = new SampleCounter("bench-sink graph");
-  private final SampleCounter judge = new SampleCounter("bench-sink judge");
+  private final SampleCounter graph;
+  private final SampleCounter judge;
   private final Lifecycle lifecycle = new Lifecycle("bench-sink");
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile GrpcServerHost graphServer;
@@ -35,12 +35,17 @@ public final class BenchSink implements Component {
    * @param threads gRPC handler threads per service
    */
   public BenchSink(String graphListen, String judgeListen, int threads) {
-    this(graphListen, judgeListen, threads, TlsConfig.off());
+    this(graphListen, judgeListen, threads, TlsConfig.off(), false);
   }
 
-  /** @param tls TLS of both services ({@code server} on = TLS) */
-  public BenchSink(String graphListen, String judgeListen, int threads, TlsConfig tls) {
+  /**
+   * @param tls TLS of both services ({@code server} on = TLS)
+   * @param checkOrder count samples that arrive older than their series' newest one ({@link #graphBackwards()})
+   */
+  public BenchSink(String graphListen, String judgeListen, int threads, TlsConfig tls, boolean checkOrder) {
     this.tls = tls;
+    this.graph = new SampleCounter("bench-sink graph", checkOrder);
+    this.judge = new SampleCounter("bench-sink judge", checkOrder);
     this.graphListen = Checks.address("graph-listen", graphListen);
     this.judgeListen = Checks.address("judge-listen", judgeListen);
     this.threads = Checks.positive("threads", threads);
@@ -93,6 +98,15 @@ public final class BenchSink implements Component {
 
   public long judgeBatches() {
     return judge.batches();
+  }
+
+  /** Graph samples that arrived older than their series' newest one; -1 without order checking. */
+  public long graphBackwards() {
+    return graph.backwards();
+  }
+
+  public long judgeBackwards() {
+    return judge.backwards();
   }
 
   @Override

@@ -12,9 +12,11 @@ final class SampleCounter {
   private final String service;
   private final LongAdder samples = new LongAdder();
   private final LongAdder batches = new LongAdder();
+  private final OrderCheck order;
 
-  SampleCounter(String service) {
+  SampleCounter(String service, boolean checkOrder) {
     this.service = service;
+    this.order = checkOrder ? new OrderCheck() : null;
   }
 
   /** Answers one Push: accepted = the batch's size, or INVALID_ARGUMENT beyond the batch limit every receiver has. */
@@ -24,6 +26,9 @@ final class SampleCounter {
       response.onError(Status.INVALID_ARGUMENT.withDescription(service + ": batch has " + n + " samples, more than "
           + Limits.MAX_BATCH_SAMPLES).asRuntimeException());
       return;
+    }
+    if (order != null) {
+      order.check(batch);
     }
     samples.add(n);
     batches.increment();
@@ -37,5 +42,10 @@ final class SampleCounter {
 
   long batches() {
     return batches.sum();
+  }
+
+  /** Samples older than their series' newest one on arrival; -1 when not checked. */
+  long backwards() {
+    return order == null ? -1 : order.backwards();
   }
 }

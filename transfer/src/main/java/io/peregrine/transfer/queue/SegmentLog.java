@@ -3,8 +3,6 @@ package io.peregrine.transfer.queue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +17,8 @@ import org.slf4j.LoggerFactory;
  * An append-only log of records in segment files, with a persisted read position: the crash-safe half of a
  * destination's queue.
  *
- * <p>Layout of {@code dir}: segments {@code 00000000000000000001.seg} ... each starting with the 4-byte magic
- * {@code PQS1}, then records {@code [u32 length][u32 CRC32C of payload][payload]}; and {@code ack}, the position
- * up to which everything was delivered ({@code [u64 segment][u64 offset][u32 CRC32C]}, rewritten in place). A record
+ * <p>Layout of {@code dir}: segments {@code 00000000000000000001.seg} ... in {@link SegmentFormat}, and the
+ * {@code ack} and {@code lock} files of {@link AckFile}. A record
  * is handed to {@code write(2)} before {@link #append} returns, so it survives the process being killed (the page
  * cache keeps it); only a power loss can take what was written since the last {@link #sync}.
  *
@@ -36,11 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentLog.class);
-  static final int MAGIC = 0x50515331; // "PQS1"
-  static final int HEADER = 4;
-  static final int RECORD_HEADER = 8;
-  /** A record larger than this is taken as a torn or corrupt length field, not a real record. */
-  static final int MAX_RECORD = 64 << 20;
+  private static final int HEADER = SegmentFormat.HEADER;
+  private static final int RECORD_HEADER = SegmentFormat.RECORD_HEADER;
 
   /** A place in the log: a segment number and a byte offset in it. */
   record Pos(long segment, long offset) implements Comparable<Pos> {
@@ -55,11 +48,9 @@ final class SegmentLog implements AutoCloseable {
 
   private final Path dir;
   private final long segmentBytes;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
-  private final FileChannel ackChannel;
+  private final SegmentFormat format = new SegmentFormat();
+  private final AckFile ackFile;
   private final TreeMap<Long, Long> sizes = new TreeMap<>(); // segment -> bytes on disk
-  private final CRC32C crc = new CRC32C();
   private final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
   private FileChannel writer;
   private long writeSegment;
@@ -75,21 +66,7 @@ final class SegmentLog implements AutoCloseable {
   private SegmentLog(Path dir, long segmentBytes) throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
-    Files.createDirectories(dir);
-    this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock l;
-    try {
-      l = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      l = null;
-    }
-    if (l == null) {
-      lockChannel.close();
-      throw new IOException("queue directory " + dir + " is in use by another transfer (or queue)");
-    }
-    this.lock = l;
-    this.ackChannel = FileChannel.open(dir.resolve("ack"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    this.ackFile = new AckFile(dir, format);
   }
 
   /** Opens (creating) the log in {@code dir}, cutting a torn tail. */
@@ -117,7 +94,7 @@ final class SegmentLog implements AutoCloseable {
         }
       }
     }
-    Pos ack = readAck();
+    Pos ack = ackFile.read();
     if (sizes.isEmpty()) {
       long first = ack == null ? 1 : ack.segment();
       startSegment(first);
@@ -137,7 +114,7 @@ final class SegmentLog implements AutoCloseable {
     }
     acked = ack;
     long last = sizes.lastKey();
-    long good = scanTail(last);
+    long good = format.scanTail(segment(last));
     long size = sizes.get(last);
     if (good < size) {
       tornBytes = size - good;
@@ -156,47 +133,13 @@ final class SegmentLog implements AutoCloseable {
     bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** @return the end of the last whole record of the segment (or the header size for an empty or headless one) */
-  private long scanTail(long segment) throws IOException {
-    try (FileChannel ch = FileChannel.open(segment(segment), StandardOpenOption.READ)) {
-      long size = ch.size();
-      ByteBuffer magic = ByteBuffer.allocate(HEADER);
-      if (size < HEADER || ch.read(magic, 0) < HEADER || magic.getInt(0) != MAGIC) {
-        ch.close();
-        try (FileChannel w = FileChannel.open(segment(segment), StandardOpenOption.WRITE)) {
-          w.truncate(0);
-          w.write(ByteBuffer.allocate(HEADER).putInt(0, MAGIC), 0);
-        }
-        return HEADER;
-      }
-      long pos = HEADER;
-      ByteBuffer h = ByteBuffer.allocate(RECORD_HEADER);
-      while (pos + RECORD_HEADER <= size) {
-        h.clear();
-        ch.read(h, pos);
-        int len = h.getInt(0);
-        int sum = h.getInt(4);
-        if (len < 0 || len > MAX_RECORD || pos + RECORD_HEADER + len > size) {
-          break;
-        }
-        ByteBuffer payload = ByteBuffer.allocate(len);
-        ch.read(payload, pos + RECORD_HEADER);
-        if (crc(payload.array(), 0, len) != sum) {
-          break;
-        }
-        pos += RECORD_HEADER + len;
-      }
-      return pos;
-    }
-  }
-
   /** Appends one record; returns the position after it. The bytes are in the kernel when this returns. */
   Pos append(byte[] payload, int off, int len) throws IOException {
     if (writeOffset > HEADER && writeOffset + RECORD_HEADER + len > segmentBytes) {
       roll();
     }
     header.clear();
-    header.putInt(0, len).putInt(4, crc(payload, off, len));
+    header.putInt(0, len).putInt(4, format.crc(payload, off, len));
     ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
     long want = RECORD_HEADER + (long) len;
     long done = 0;
@@ -219,8 +162,7 @@ final class SegmentLog implements AutoCloseable {
   private void startSegment(long number) throws IOException {
     writer = FileChannel.open(segment(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    writer.write(ByteBuffer.allocate(HEADER).putInt(0, MAGIC), 0);
-    writer.position(HEADER);
+    SegmentFormat.writeMagic(writer);
     writeSegment = number;
     writeOffset = HEADER;
     sizes.put(number, (long) HEADER);
@@ -258,16 +200,16 @@ final class SegmentLog implements AutoCloseable {
       }
       FileChannel ch = readerFor(p.segment());
       header.clear();
-      readFully(ch, header, p.offset());
+      SegmentFormat.readFully(ch, header, p.offset());
       int len = header.getInt(0);
       int sum = header.getInt(4);
-      if (len < 0 || len > MAX_RECORD || p.offset() + RECORD_HEADER + len > size) {
+      if (!SegmentFormat.plausible(len, p.offset(), size)) {
         p = skipCorrupt(p, size);
         continue;
       }
       byte[] payload = new byte[len];
-      readFully(ch, ByteBuffer.wrap(payload), p.offset() + RECORD_HEADER);
-      if (crc(payload, 0, len) != sum) {
+      SegmentFormat.readFully(ch, ByteBuffer.wrap(payload), p.offset() + RECORD_HEADER);
+      if (format.crc(payload, 0, len) != sum) {
         p = skipCorrupt(p, size);
         continue;
       }
@@ -280,17 +222,6 @@ final class SegmentLog implements AutoCloseable {
     log.error("queue {}: record at segment {} offset {} fails its checksum; skipping the {} bytes after it in "
         + "that segment", dir, p.segment(), p.offset(), size - p.offset());
     return new Pos(p.segment(), size);
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-    long p = pos;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, p);
-      if (n < 0) {
-        throw new IOException("unexpected end of queue segment at " + p);
-      }
-      p += n;
-    }
   }
 
   private FileChannel readerFor(long segment) throws IOException {
@@ -332,23 +263,8 @@ final class SegmentLog implements AutoCloseable {
   }
 
   private void writeAck() throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(20);
-    b.putLong(0, acked.segment()).putLong(8, acked.offset());
-    b.putInt(16, crc(b.array(), 0, 16));
-    ackChannel.write(b, 0);
+    ackFile.write(acked);
     dirty = true;
-  }
-
-  private Pos readAck() throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(20);
-    if (ackChannel.size() < 20 || ackChannel.read(b, 0) < 20) {
-      return null;
-    }
-    if (crc(b.array(), 0, 16) != b.getInt(16)) {
-      log.warn("queue {}: ack file fails its checksum; replaying from the oldest segment", dir);
-      return null;
-    }
-    return new Pos(b.getLong(0), b.getLong(8));
   }
 
   /** Forces written records and the ack position to the device (what a power loss could otherwise take). */
@@ -368,7 +284,7 @@ final class SegmentLog implements AutoCloseable {
       return null;
     }
     dirty = false;
-    return new FileChannel[] {writer, ackChannel};
+    return new FileChannel[] {writer, ackFile.channel()};
   }
 
   static void force(FileChannel[] channels) throws IOException {
@@ -399,12 +315,6 @@ final class SegmentLog implements AutoCloseable {
     return corruptBytes;
   }
 
-  private int crc(byte[] b, int off, int len) {
-    crc.reset();
-    crc.update(b, off, len);
-    return (int) crc.getValue();
-  }
-
   private Path segment(long n) {
     return dir.resolve(String.format("%020d.seg", n));
   }
@@ -416,7 +326,7 @@ final class SegmentLog implements AutoCloseable {
   @Override
   public void close() throws IOException {
     IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {writer, reader, ackChannel, lock, lockChannel}) {
+    for (AutoCloseable c : new AutoCloseable[] {writer, reader, ackFile}) {
       if (c == null) {
         continue;
       }

@@ -1,10 +1,11 @@
 package io.peregrine.transfer.receive;
 
+import io.peregrine.common.http.HttpAnswer;
+import io.peregrine.common.http.HttpCall;
+import io.peregrine.common.http.HttpRoute;
 import io.peregrine.common.json.MalformedBatchException;
 import io.peregrine.common.json.OpenFalconWireJson;
 import io.peregrine.common.json.PushSummaryJson;
-import io.peregrine.transfer.http.HttpAnswer;
-import io.peregrine.transfer.http.HttpRoute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -27,13 +28,13 @@ public final class HttpPushHandler implements HttpRoute {
   }
 
   @Override
-  public HttpAnswer handle(String method, byte[] body, int length) {
-    if (!method.equals("POST")) {
+  public HttpAnswer handle(HttpCall call) {
+    if (!call.method().equals("POST")) {
       return HttpAnswer.json(405, "{\"error\":\"use POST\"}").withHeader("Allow", "POST");
     }
     OpenFalconWireJson.Result batch;
     try {
-      batch = ingest.pushJson(body, 0, length, false);
+      batch = ingest.pushJson(call.body(), 0, call.length(), false);
     } catch (MalformedBatchException e) {
       return HttpAnswer.json(e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
     } catch (Ingest.Refused e) {

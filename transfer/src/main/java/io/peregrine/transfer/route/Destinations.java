@@ -103,7 +103,7 @@ public final class Destinations implements Component {
         }
         queues.add(q);
         lanes.add(new Lane(name + "-" + n.name() + "-" + l, q, senders.apply(n.address()), meters,
-            config.batchSize(), MAX_BATCH_BYTES));
+            config.batchSize(), MAX_BATCH_BYTES, config.flushInterval()));
       }
       gauges(registry, name, n.name(), queues);
     }

@@ -70,6 +70,11 @@ public final class GrpcBatchSender implements BatchSender {
           CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS), payload);
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE) {
+        // gRPC's own reconnect backoff grows to 2 minutes while a node is away, and a call in that window fails at
+        // once: the node would sit idle long after it is back. The lane's retry pacing (at most 5 s) decides instead.
+        channel.resetConnectBackoff();
+      }
       String reason = "status_" + code.name().toLowerCase();
       throw new SendException(kind(code), reason, e.getStatus().toString(), e);
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * One call in flight to one node: a {@link LaneQueue} and the named worker that empties it. A node has several lanes;
  * a series always uses the same lane, so its samples arrive in order while the lanes send in parallel.
  *
- * <p>The worker takes up to {@code batchSize} samples, sends them, and acknowledges them in the queue only once the
+ * <p>The worker takes up to {@code batchSize} samples (waiting up to the linger for them to gather),
+ * sends them, and acknowledges them in the queue only once the
  * node answered. Failures, by {@link SendException.Kind}: RETRY (node away, busy, deadline) sends the same batch
  * again with capped, jittered backoff for as long as it takes, while the queue (memory, then disk) absorbs new
  * samples; SUSPECT (INTERNAL, UNKNOWN) is retried {@value #SUSPECT_ATTEMPTS} times, then treated as REFUSED;
@@ -48,6 +49,7 @@ public final class Lane {
   private final NodeMeters meters;
   private final int batchSize;
   private final long maxBatchBytes;
+  private final long lingerNanos;
   private final ThrottledLog throttled = new ThrottledLog(log, Duration.ofSeconds(30));
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -57,14 +59,20 @@ public final class Lane {
   private volatile String lastError = "";
   private ExecutorService worker;
 
+  /**
+   * @param linger how long the worker lets a batch fill once its first samples are there ({@code
+   *     transfer.flushInterval}): at high rates it sends full batches (one call per {@code batchSize} samples instead
+   *     of one per request), at the cost of at most this much latency
+   */
   public Lane(String name, LaneQueue queue, BatchSender sender, NodeMeters meters, int batchSize,
-      long maxBatchBytes) {
+      long maxBatchBytes, Duration linger) {
     this.name = name;
     this.queue = queue;
     this.sender = sender;
     this.meters = meters;
     this.batchSize = batchSize;
     this.maxBatchBytes = maxBatchBytes;
+    this.lingerNanos = linger.toNanos();
   }
 
   public String name() {
@@ -92,7 +100,7 @@ public final class Lane {
     while (!stopping || (!queue.isEmpty() && System.nanoTime() < stopDeadlineNanos)) {
       LaneQueue.Batch batch = null;
       try {
-        batch = queue.take(batchSize, maxBatchBytes, POLL_NANOS);
+        batch = queue.take(batchSize, maxBatchBytes, POLL_NANOS, lingerNanos);
         if (batch == null) {
           continue;
         }

@@ -160,4 +160,33 @@ class LaneQueueTest {
       assertThat(got.subList(0, acknowledged + 1)).containsExactlyElementsOf(range(0, acknowledged + 1));
     }
   }
+
+  @Test
+  void aLingeringTakeWakesOnceTheBatchIsFullNotPerChunk() throws Exception {
+    LaneQueue q = LaneQueue.inMemory(1 << 20);
+    q.append(QueueTestChunks.chunk(0), 1);
+    java.util.concurrent.CompletableFuture<LaneQueue.Batch> taken = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> {
+          try {
+            return q.take(3, 1 << 20, TimeUnit.SECONDS.toNanos(10), TimeUnit.HOURS.toNanos(1));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    q.append(QueueTestChunks.chunk(1), 1);
+    q.append(QueueTestChunks.chunk(2), 1);
+    LaneQueue.Batch b = taken.get(30, TimeUnit.SECONDS); // an hour's linger ends as soon as 3 samples are there
+    assertThat(b.samples).isEqualTo(3);
+    assertThat(b.chunks).extracting(QueueTestChunks::number).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void aLingeringTakeSendsWhatItHasWhenTheLingerEnds() throws Exception {
+    LaneQueue q = LaneQueue.inMemory(1 << 20);
+    q.append(QueueTestChunks.chunk(0), 1);
+    LaneQueue.Batch b = q.take(1000, 1 << 20, 0, TimeUnit.MILLISECONDS.toNanos(1));
+    assertThat(b.samples).isEqualTo(1);
+    q.ack(b);
+    assertThat(q.isEmpty()).isTrue();
+  }
 }

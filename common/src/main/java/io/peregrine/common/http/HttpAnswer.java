@@ -1,4 +1,4 @@
-package io.peregrine.transfer.http;
+package io.peregrine.common.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.peregrine.transfer.http;
+package io.peregrine.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,24 +21,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The Netty HTTP host on loopback: limits, keep-alive and pipelining, gzip, the built-in routes. */
-class HttpIngestServerTest {
+class NettyHttpServerTest {
   private static final int MAX_BODY = 64 << 10;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HealthChecks health = new HealthChecks();
   private final AtomicInteger calls = new AtomicInteger();
   private final HttpClient client = HttpClient.newHttpClient();
-  private HttpIngestServer server;
+  private NettyHttpServer server;
 
   /** A route that answers with the body's length and first byte. */
-  private HttpIngestServer start(long maxBuffered) throws Exception {
-    server = new HttpIngestServer("test-http", "127.0.0.1:0", 2, MAX_BODY, maxBuffered, registry, health)
-        .route("/echo", (method, body, length) -> {
+  private NettyHttpServer start(long maxBuffered) throws Exception {
+    server = new NettyHttpServer("test-http", "127.0.0.1:0", 2, MAX_BODY, maxBuffered, registry, health)
+        .route("/echo", call -> {
           calls.incrementAndGet();
-          if (length > 0 && body[0] == '!') {
+          if (call.length() > 0 && call.body()[0] == '!') {
             throw new IllegalStateException("boom");
           }
-          return HttpAnswer.json(200, "{\"method\":\"" + method + "\",\"length\":" + length + "}");
-        });
+          return HttpAnswer.json(200, "{\"method\":\"" + call.method() + "\",\"length\":" + call.length() + "}");
+        })
+        .route("/who", call -> HttpAnswer.json(200, "{\"step\":\"" + call.query("step") + "\",\"type\":\""
+            + call.header("content-type") + "\",\"from\":\"" + call.remoteAddress().getHostAddress() + "\",\"path\":\""
+            + call.path() + "\"}"));
     server.start();
     return server;
   }
@@ -70,6 +73,15 @@ class HttpIngestServerTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("{\"method\":\"POST\",\"length\":40000}");
     assertThat(post("/nothing", HttpRequest.BodyPublishers.ofString("x")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void routesSeeTheQueryTheHeadersAndTheCaller() throws Exception {
+    start(1 << 20);
+    HttpResponse<String> r = post("/who?step=30&x=%20y", HttpRequest.BodyPublishers.ofString("x"),
+        "Content-Type", "text/plain; version=0.0.4");
+    assertThat(r.body()).isEqualTo(
+        "{\"step\":\"30\",\"type\":\"text/plain; version=0.0.4\",\"from\":\"127.0.0.1\",\"path\":\"/who\"}");
   }
 
   @Test

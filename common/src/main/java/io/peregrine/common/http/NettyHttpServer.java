@@ -1,4 +1,4 @@
-package io.peregrine.transfer.http;
+package io.peregrine.common.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,19 +33,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transfer's HTTP side on Netty: {@code /metrics} (Prometheus text), {@code /health} (JSON, 200 or 503) and the
- * routes added before start, matched on the exact path (the query string ignored). HTTP/1.1 with keep-alive and
+ * A component's HTTP side on Netty (transfer's {@code /api/push}, the agent's {@code /v1/push}): {@code /metrics}
+ * (Prometheus text), {@code /health} (JSON, 200 or 503) and the routes added before start, matched on the exact path (the query string ignored). HTTP/1.1 with keep-alive and
  * pipelining, {@code Expect: 100-continue}, gzip request bodies, TCP_NODELAY. A route runs on the connection's I/O
  * thread ({@code threads} of them), with the whole body in a per-connection buffer: no hand-off to another pool,
  * no copy of the body beyond the one out of the socket buffers.
  *
  * <p>Limits: a body (after gunzip) of at most {@code maxBody} bytes, else 413 and the connection closed; at most
  * {@code maxBuffered} bytes of bodies held across all connections at once, else 503 with {@code Retry-After} (an
- * overloaded transfer says so, and never holds more memory than that for bodies); request line 4 KiB, headers
+ * overloaded server says so, and never holds more memory than that for bodies); request line 4 KiB, headers
  * 8 KiB (else 400). An exception in a route answers 500 with its message.
  */
-public final class HttpIngestServer implements Component {
-  private static final Logger log = LoggerFactory.getLogger(HttpIngestServer.class);
+public final class NettyHttpServer implements Component {
+  private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
@@ -63,7 +63,7 @@ public final class HttpIngestServer implements Component {
   private volatile Channel channel;
   private volatile SslContext ssl;
 
-  public HttpIngestServer(String name, String listen, int threads, int maxBody, long maxBuffered,
+  public NettyHttpServer(String name, String listen, int threads, int maxBody, long maxBuffered,
       PrometheusMeterRegistry registry, HealthChecks health) {
     this.name = name;
     this.listen = listen;
@@ -72,9 +72,9 @@ public final class HttpIngestServer implements Component {
     this.maxBuffered = maxBuffered;
     this.registry = registry;
     this.health = health;
-    routes.put("/metrics", (method, body, length) -> new HttpAnswer(200,
+    routes.put("/metrics", call -> new HttpAnswer(200,
         "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8), Map.of()));
-    routes.put("/health", (method, body, length) -> health());
+    routes.put("/health", call -> health());
   }
 
   /**
@@ -82,7 +82,7 @@ public final class HttpIngestServer implements Component {
    *
    * @throws IllegalArgumentException for a path that does not start with '/' or is taken (/metrics, /health)
    */
-  public HttpIngestServer route(String path, HttpRoute route) {
+  public NettyHttpServer route(String path, HttpRoute route) {
     if (channel != null) {
       throw new IllegalStateException(name + ": routes must be added before start");
     }
@@ -95,7 +95,7 @@ public final class HttpIngestServer implements Component {
    * Serves HTTPS with {@code ssl} (a context whose key and trust managers reload themselves, such as
    * {@code TlsContexts.nettyHttpServer}); null = plaintext. Call before {@link #start()}.
    */
-  public HttpIngestServer tls(SslContext ssl) {
+  public NettyHttpServer tls(SslContext ssl) {
     this.ssl = ssl;
     return this;
   }
@@ -138,7 +138,7 @@ public final class HttpIngestServer implements Component {
                   .addLast(new HttpServerCodec(4096, 8192, 64 << 10))
                   .addLast(new HttpServerExpectContinueHandler())
                   .addLast(new HttpContentDecompressor(false, 0))
-                  .addLast(new HttpConnection(HttpIngestServer.this));
+                  .addLast(new HttpConnection(NettyHttpServer.this));
             }
           })
           .bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();

@@ -1,4 +1,4 @@
-package io.peregrine.transfer.http;
+package io.peregrine.common.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection of {@link HttpIngestServer}: gathers a request's body into a buffer the connection keeps between
+ * One connection of {@link NettyHttpServer}: gathers a request's body into a buffer the connection keeps between
  * requests (shrunk after a large one), enforces the size limits, runs the route and writes its answer. Requests of
  * one connection are answered in order (pipelining) because each is answered before the next is read on.
  */
@@ -31,14 +31,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final int INITIAL = 16 << 10;
   private static final int KEEP_AT_MOST = 1 << 20;
 
-  private final HttpIngestServer server;
+  private final NettyHttpServer server;
   private byte[] body = new byte[INITIAL];
   private int length;
   private long reserved; // bytes of this request counted in server.buffered
   private HttpRequest request;
   private boolean discarding; // answered already (413, 503, bad request): drop the rest of this request's body
 
-  HttpConnection(HttpIngestServer server) {
+  HttpConnection(NettyHttpServer server) {
     this.server = server;
   }
 
@@ -90,8 +90,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     if (server.buffered.addAndGet(n) > server.maxBuffered) {
       server.buffered.addAndGet(-n);
-      refuse(ctx, 503, "transfer is holding " + server.maxBuffered + " bytes of request bodies already: retry later",
-          true);
+      refuse(ctx, 503, server.serverName() + " is holding " + server.maxBuffered
+          + " bytes of request bodies already: retry later", true);
       return;
     }
     reserved += n;
@@ -115,11 +115,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     String path = q < 0 ? uri : uri.substring(0, q);
     HttpRoute route = server.routeFor(path);
     try {
-      answer = route == null ? HttpAnswer.json(404, HttpIngestServer.error("no route " + path))
-          : route.handle(r.method().name(), body, length);
+      answer = route == null ? HttpAnswer.json(404, NettyHttpServer.error("no route " + path))
+          : route.handle(new HttpCall(r, path, q < 0 ? null : uri, ctx.channel().remoteAddress(), body, length));
     } catch (Exception e) {
       log.warn("{}: {} {} failed", server.serverName(), r.method(), r.uri(), e);
-      answer = HttpAnswer.json(500, HttpIngestServer.error(e.getMessage()));
+      answer = HttpAnswer.json(500, NettyHttpServer.error(e.getMessage()));
     } finally {
       release();
       if (body.length > KEEP_AT_MOST) {
@@ -133,7 +133,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     HttpRequest r = request;
     discarding = true;
     release();
-    HttpAnswer a = HttpAnswer.json(status, HttpIngestServer.error(message));
+    HttpAnswer a = HttpAnswer.json(status, NettyHttpServer.error(message));
     write(ctx, r, status == 503 ? a.withHeader("Retry-After", "1") : a, close);
   }
 

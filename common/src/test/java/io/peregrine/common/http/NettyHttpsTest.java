@@ -1,4 +1,4 @@
-package io.peregrine.transfer.http;
+package io.peregrine.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Netty push listener with the TLS hook, over real TLS on loopback. */
-class HttpIngestTlsTest {
+class NettyHttpsTest {
   @TempDir Path dir;
   private final Closer closer = new Closer();
 
@@ -51,9 +51,9 @@ class HttpIngestTlsTest {
     TestCertificates.Files2 client = ca.issue("pusher").writeTo(dir, "client");
     TlsMaterial tls = closer.later(new TlsMaterial("transfer", TlsConfig.server(server.cert().toString(),
         server.key().toString(), caFile.toString(), ClientAuth.REQUIRE), null));
-    HttpIngestServer http = closer.later(new HttpIngestServer("test-http", "127.0.0.1:0", 1, 1 << 16, 1 << 20,
+    NettyHttpServer http = closer.later(new NettyHttpServer("test-http", "127.0.0.1:0", 1, 1 << 16, 1 << 20,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new HealthChecks())
-        .route("/echo", (method, body, length) -> HttpAnswer.json(200, "{\"length\":" + length + "}"))
+        .route("/echo", call -> HttpAnswer.json(200, "{\"length\":" + call.length() + "}"))
         .tls(TlsContexts.nettyHttpServer(tls)));
     http.start();
 
