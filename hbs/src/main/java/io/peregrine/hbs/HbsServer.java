@@ -7,6 +7,9 @@ import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.hbs.admin.AdminServer;
+import io.peregrine.hbs.auth.AdminBootstrap;
+import io.peregrine.hbs.auth.AuditLog;
+import io.peregrine.hbs.auth.TokenStore;
 import io.peregrine.hbs.grpc.HbsServiceImpl;
 import io.peregrine.hbs.grpc.HeartbeatService;
 import io.peregrine.hbs.grpc.ReceiversService;
@@ -22,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  * hbs: the SQL config store (Open-Falcon's portal and uic tables), agent heartbeats, the resolved strategy set
  * for judges, receivers for senders, and the admin API that writes the store.
  *
- * <p>Start order: database (pool and migrations), demo seed, the strategy set, then gRPC and HTTP, so nothing is
+ * <p>Start order: database (pool and migrations), demo seed, the first admin (first start only), the strategy set, then gRPC and HTTP, so nothing is
  * served before there is a set to serve. Close runs the other way.
  */
 public final class HbsServer implements Component {
@@ -42,11 +45,14 @@ public final class HbsServer implements Component {
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
             new io.peregrine.hbs.grpc.LivenessService(db, clock))));
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
-    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh);
+    TokenStore tokens = new TokenStore(db, clock);
+    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
+        new AuditLog(db, clock));
     lifecycle.add(db);
     if (config.seedDemo()) {
       lifecycle.add(new DemoSeed(db));
     }
+    lifecycle.add(new AdminBootstrap(db, tokens, config.adminPassword(), config.adminTokenFile()));
     lifecycle.add(refresher);
     lifecycle.add(grpc);
     lifecycle.add(http);
