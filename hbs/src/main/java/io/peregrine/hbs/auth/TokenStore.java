@@ -11,7 +11,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /**
  * Tokens in {@code api_token} (hashed: {@link Secrets#tokenHash}), passwords and roles in Open-Falcon's {@code user}
  * table. Every check reads the user's current role, so a demotion or a deleted user takes effect on the next
- * request. A token's {@code last_used_at} is written at most once a minute, so reads do not turn into writes.
+ * request: a request gets the scopes the role grants that one of the token's scopes covers. A token's {@code last_used_at} is written at most once a minute, so reads do not turn into writes.
  */
 public final class TokenStore implements TokenVerifier {
   public static final String KIND_API = "api";
@@ -74,8 +74,9 @@ public final class TokenStore implements TokenVerifier {
         h.createUpdate("UPDATE api_token SET last_used_at = :now WHERE id = :id").bind("now", now)
             .bind("id", row.id()).execute();
       }
+      // what the role grants and one of the token's scopes covers (a write token of a viewer still reads)
       Set<Scope> granted = role.grants();
-      granted.retainAll(row.scopes());
+      granted.removeIf(g -> row.scopes().stream().noneMatch(s -> s.covers(g)));
       return Optional.of(new Principal(row.userId(), row.user(), role, row.id(), granted));
     });
   }
