@@ -12,6 +12,7 @@ import io.peregrine.hbs.auth.AuditLog;
 import io.peregrine.hbs.auth.TokenStore;
 import io.peregrine.hbs.grpc.HbsServiceImpl;
 import io.peregrine.hbs.grpc.HeartbeatService;
+import io.peregrine.hbs.grpc.HeartbeatWriter;
 import io.peregrine.hbs.grpc.ReceiversService;
 import io.peregrine.hbs.resolve.ConfigRefresher;
 import io.peregrine.hbs.resolve.ResolvedSet;
@@ -33,17 +34,19 @@ public final class HbsServer implements Component {
   private final Lifecycle lifecycle = new Lifecycle("hbs");
   private final Database db;
   private final ConfigRefresher refresher;
+  private final HeartbeatWriter heartbeatWriter;
   private final GrpcServerHost grpc;
   private final AdminServer http;
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
-    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), registry);
-    HeartbeatService heartbeats = new HeartbeatService(db, refresher, clock, config.defaultGroup(),
+    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), config.trustedIps(), registry);
+    this.heartbeatWriter = new HeartbeatWriter(db, registry);
+    HeartbeatService heartbeats = new HeartbeatService(db, refresher, heartbeatWriter, clock, config.defaultGroup(),
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
-            new io.peregrine.hbs.grpc.LivenessService(db, clock))));
+            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock))));
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     TokenStore tokens = new TokenStore(db, clock);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
@@ -54,6 +57,7 @@ public final class HbsServer implements Component {
     }
     lifecycle.add(new AdminBootstrap(db, tokens, config.adminPassword(), config.adminTokenFile()));
     lifecycle.add(refresher);
+    lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
     lifecycle.add(grpc);
     lifecycle.add(http);
   }
@@ -88,6 +92,11 @@ public final class HbsServer implements Component {
   /** Rebuilds the strategy set now and returns it; the periodic rebuild makes this unnecessary outside tests. */
   public ResolvedSet refreshNow() throws ExecutionException, InterruptedException {
     return refresher.refreshNow();
+  }
+
+  /** Writes the heartbeats waiting for their batch now; tests and benches that read host rows call it. */
+  public int flushHeartbeats() {
+    return heartbeatWriter.flush();
   }
 
   /** The database behind hbs, for tools and tests that need SQL the admin API does not offer. */
