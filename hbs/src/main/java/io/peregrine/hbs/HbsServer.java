@@ -26,7 +26,8 @@ import java.util.concurrent.ExecutionException;
  * hbs: the SQL config store (Open-Falcon's portal and uic tables), agent heartbeats, the resolved strategy set
  * for judges, receivers for senders, and the admin API that writes the store.
  *
- * <p>Start order: database (pool and migrations), demo seed, the first admin (first start only), the strategy set, then gRPC and HTTP, so nothing is
+ * <p>Start order: database (pool and migrations), demo seed, the first admin (first start only), the import of
+ * {@code hbs.importOnStart} when set, the strategy set, then gRPC and HTTP, so nothing is
  * served before there is a set to serve. Close runs the other way.
  */
 public final class HbsServer implements Component {
@@ -56,6 +57,9 @@ public final class HbsServer implements Component {
       lifecycle.add(new DemoSeed(db));
     }
     lifecycle.add(new AdminBootstrap(db, tokens, config.adminPassword(), config.adminTokenFile()));
+    if (!config.importOnStart().isEmpty()) {
+      lifecycle.add(new io.peregrine.hbs.admin.ImportOnStart(db, config.importOnStart()));
+    }
     lifecycle.add(refresher);
     lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
     lifecycle.add(grpc);

@@ -37,8 +37,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * {@code peregrine hbs export} and {@code import}: the configuration as YAML ({@link ConfigDocument}). Import makes
  * the stored configuration equal to the file, in one transaction: what the file lacks is deleted (templates with
- * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, and actions
- * no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
+ * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, users who
+ * sign in stay, and actions no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
  * prints the changes and writes nothing.
  */
 public final class ConfigYaml {
