@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             + "and print throughput and latency percentiles (measured from when each call was due).",
         "With --resolve: time the strategy set's rebuild and a judge's GetStrategies of the whole set instead."},
     footer = {"", "Examples (the figures in docs/BENCHMARKS.md):",
-        "  peregrine bench hbs --hosts 100000 --rate 2000 --duration 30s",
+        "  JAVA_OPTS='-Xmx1g -XX:+UseParallelGC' peregrine bench hbs --hosts 100000 --rate 2000 --duration 30s",
         "  peregrine bench hbs --jdbc-url jdbc:mariadb://127.0.0.1:3306/hbs_bench --jdbc-user root",
         "  peregrine bench hbs --resolve --hosts 10000 --groups 100 --templates 100 --strategies 1000"})
 final class HbsBenchCommand implements Callable<Integer> {
