@@ -54,9 +54,11 @@ final class AllInOneCommand implements Callable<Integer> {
       AllInOne all = new AllInOne(lifecycle, Clock.systemUTC(), System.out);
       all.start(config);
       log.info("all-in-one ready: host {} is reporting every {}; push metrics to http://127.0.0.1:{}/v1/push, "
-              + "query http://127.0.0.1:{}/api/v1/series, alerts print here{}", all.agent().hostname(),
+              + "query http://127.0.0.1:{}/api/v1/series, alerts print here{}; hbs admin API on http://127.0.0.1:{} "
+              + "(token of the first admin: {})", all.agent().hostname(),
           config.agent().collectInterval(), all.agent().httpPort(), all.graph().httpPort(),
-          redis == null ? "" : " (through Redis " + redis + ")");
+          redis == null ? "" : " (through Redis " + redis + ")", all.hbs().httpPort(),
+          config.hbs().adminTokenFile().isEmpty() ? "none written" : config.hbs().adminTokenFile());
     });
   }
 }

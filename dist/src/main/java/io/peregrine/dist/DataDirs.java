@@ -14,5 +14,6 @@ final class DataDirs {
     overrides.put("judge.stateDir", base + "/judge");
     overrides.put("hbs.jdbcUrl", "jdbc:h2:file:" + base + "/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
         + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=VALUE");
+    overrides.put("hbs.adminTokenFile", base + "/hbs/admin.token");
   }
 }

@@ -71,7 +71,7 @@ class AgentChecksFromHbsTest {
 
   private JsonNode post(String path, String body) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hbs.httpPort() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminToken()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("POST %s %s -> %s", path, body, r.body()).isLessThan(300);
     return JSON.readTree(r.body());
@@ -79,8 +79,13 @@ class AgentChecksFromHbsTest {
 
   private void delete(String path) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hbs.httpPort() + path))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", "Bearer " + adminToken()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("DELETE %s -> %s", path, r.body()).isEqualTo(200);
+  }
+
+  /** all-in-one's first admin token, written by hbs at its first start (DataDirs puts it under the data dir). */
+  private String adminToken() throws Exception {
+    return java.nio.file.Files.readString(dir.resolve("hbs/admin.token")).trim();
   }
 
   private long strategy(long template, String metric, String tags) throws Exception {

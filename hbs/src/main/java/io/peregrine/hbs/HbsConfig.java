@@ -23,6 +23,12 @@ import java.util.Locale;
  *     if missing)
  * @param trustedIps sent to every agent: addresses allowed to call the agent's HTTP API besides loopback
  * @param grpcThreads threads running {@code Hbs} calls
+ * @param adminPassword the first admin's password, used only when no admin exists (the first start); empty: a
+ *     random one is printed once in the log
+ * @param adminTokenFile when not empty and no admin exists, an admin token is also made and written to this file
+ *     (owner read/write only), for scripts and all-in-one
+ * @param importOnStart when not empty, this YAML file ({@code peregrine hbs export}'s format) is imported at every
+ *     start, before anything is served; a file that does not import stops the start
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  */
 public record HbsConfig(
@@ -37,6 +43,9 @@ public record HbsConfig(
     String defaultGroup,
     List<String> trustedIps,
     int grpcThreads,
+    String adminPassword,
+    String adminTokenFile,
+    String importOnStart,
     TlsConfig tls) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
@@ -70,22 +79,43 @@ public record HbsConfig(
       }
     }
     Checks.positive("hbs.grpcThreads", grpcThreads);
+    adminPassword = adminPassword == null ? "" : adminPassword;
+    if (!adminPassword.isEmpty()) {
+      String problem = io.peregrine.hbs.auth.Secrets.passwordProblem(adminPassword);
+      if (problem != null) {
+        // the value itself is never echoed
+        throw new IllegalArgumentException("hbs.adminPassword " + problem);
+      }
+    }
+    adminTokenFile = adminTokenFile == null ? "" : adminTokenFile.trim();
+    importOnStart = importOnStart == null ? "" : importOnStart.trim();
   }
 
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
-        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, TlsConfig.off());
+        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+  }
+
+  /** The same settings with the first admin's password and token file (tests, all-in-one). */
+  public HbsConfig withAdmin(String password, String tokenFile) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls);
+  }
+
+  public HbsConfig withImportOnStart(String file) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls);
   }
 
   private static void checkJdbcUrl(String url) {

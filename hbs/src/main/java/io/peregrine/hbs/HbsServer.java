@@ -8,8 +8,12 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.hbs.admin.AdminServer;
+import io.peregrine.hbs.auth.AdminBootstrap;
+import io.peregrine.hbs.auth.AuditLog;
+import io.peregrine.hbs.auth.TokenStore;
 import io.peregrine.hbs.grpc.HbsServiceImpl;
 import io.peregrine.hbs.grpc.HeartbeatService;
+import io.peregrine.hbs.grpc.HeartbeatWriter;
 import io.peregrine.hbs.grpc.ReceiversService;
 import io.peregrine.hbs.resolve.ConfigRefresher;
 import io.peregrine.hbs.resolve.ResolvedSet;
@@ -23,7 +27,8 @@ import java.util.concurrent.ExecutionException;
  * hbs: the SQL config store (Open-Falcon's portal and uic tables), agent heartbeats, the resolved strategy set
  * for judges, receivers for senders, and the admin API that writes the store.
  *
- * <p>Start order: database (pool and migrations), demo seed, the strategy set, then gRPC and HTTP, so nothing is
+ * <p>Start order: database (pool and migrations), demo seed, the first admin (first start only), the import of
+ * {@code hbs.importOnStart} when set, the strategy set, then gRPC and HTTP, so nothing is
  * served before there is a set to serve. Close runs the other way.
  */
 public final class HbsServer implements Component {
@@ -31,27 +36,35 @@ public final class HbsServer implements Component {
   private final Lifecycle lifecycle = new Lifecycle("hbs");
   private final Database db;
   private final ConfigRefresher refresher;
+  private final HeartbeatWriter heartbeatWriter;
   private final GrpcServerHost grpc;
   private final AdminServer http;
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
     TlsMaterial tls = new TlsMaterial("hbs", config.tls(), registry);
-    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), registry);
-    HeartbeatService heartbeats = new HeartbeatService(db, refresher, clock, config.defaultGroup(),
+    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), config.trustedIps(), registry);
+    this.heartbeatWriter = new HeartbeatWriter(db, registry);
+    HeartbeatService heartbeats = new HeartbeatService(db, refresher, heartbeatWriter, clock, config.defaultGroup(),
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
-            new io.peregrine.hbs.grpc.LivenessService(db, clock))), tls);
+            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock))), tls);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
-    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh,
-        tls);
+    TokenStore tokens = new TokenStore(db, clock);
+    this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
+        new AuditLog(db, clock), tls);
     lifecycle.add(tls);
     lifecycle.add(db);
     if (config.seedDemo()) {
       lifecycle.add(new DemoSeed(db));
     }
+    lifecycle.add(new AdminBootstrap(db, tokens, config.adminPassword(), config.adminTokenFile()));
+    if (!config.importOnStart().isEmpty()) {
+      lifecycle.add(new io.peregrine.hbs.admin.ImportOnStart(db, config.importOnStart()));
+    }
     lifecycle.add(refresher);
+    lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
     lifecycle.add(grpc);
     lifecycle.add(http);
   }
@@ -86,6 +99,11 @@ public final class HbsServer implements Component {
   /** Rebuilds the strategy set now and returns it; the periodic rebuild makes this unnecessary outside tests. */
   public ResolvedSet refreshNow() throws ExecutionException, InterruptedException {
     return refresher.refreshNow();
+  }
+
+  /** Writes the heartbeats waiting for their batch now; tests and benches that read host rows call it. */
+  public int flushHeartbeats() {
+    return heartbeatWriter.flush();
   }
 
   /** The database behind hbs, for tools and tests that need SQL the admin API does not offer. */

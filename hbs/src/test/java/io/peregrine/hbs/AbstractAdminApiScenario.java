@@ -202,6 +202,25 @@ abstract class AbstractAdminApiScenario {
   }
 
   @Test
+  void bindingTenThousandNamesAddsTheNewHostsInBatches() throws Exception {
+    long group = hbs.create("/api/v1/groups", "{\"name\":\"fleet\"}");
+    hbs.create("/api/v1/hosts", "{\"hostname\":\"fleet-00007\"}");
+    hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[\"fleet-00003\"]}");
+    StringBuilder names = new StringBuilder("\"fleet-00003\"");
+    for (int i = 0; i < 9_999; i++) {
+      names.append(",\"").append(String.format("fleet-%05d", i)).append('"');
+    }
+    JsonNode r = hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[" + names + "]}");
+    // 9,999 distinct names, one of them bound before; the repeated name counts as already bound
+    assertThat(r.get("bound").asInt()).isEqualTo(9_998);
+    assertThat(r.get("alreadyBound").asInt()).isEqualTo(2);
+    assertThat(hbs.get("/api/v1/groups/" + group + "/hosts?limit=1").header("X-Total-Count")).isEqualTo("9999");
+    assertThat(hbs.get("/api/v1/hosts?limit=1").header("X-Total-Count")).isEqualTo("9999");
+    JsonNode again = hbs.ok("/api/v1/groups/" + group + "/hosts", "{\"hostnames\":[" + names + "]}");
+    assertThat(again.get("bound").asInt()).isZero();
+  }
+
+  @Test
   void listsPageThroughManyHostsInOrder() throws Exception {
     int n = manyHosts();
     hbs.server.database().tx(h -> {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HbsConfigTest {
   private static HbsConfig with(String url, int pool, Duration refresh, List<String> trusted) {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", url, "sa", "", pool, refresh, false, "", trusted, 4,
-        TlsConfig.off());
+        "", "", "", TlsConfig.off());
   }
 
   @Test
@@ -32,6 +32,16 @@ class HbsConfigTest {
     assertThat(d.defaultGroup()).isEmpty();
     assertThat(d.trustedIps()).isEmpty();
     assertThat(d.grpcThreads()).isEqualTo(4);
+    assertThat(d.adminPassword()).isEmpty();
+    assertThat(d.adminTokenFile()).isEmpty();
+    assertThat(d.importOnStart()).isEmpty();
+  }
+
+  @Test
+  void aShortFirstAdminPasswordIsRefusedWithoutEchoingIt() {
+    assertThatThrownBy(() -> HbsConfig.defaults().withAdmin("hunter2", ""))
+        .hasMessageContaining("hbs.adminPassword must be at least 12 characters").hasMessageNotContaining("hunter2");
+    assertThat(HbsConfig.defaults().withAdmin("twelve chars", " /tmp/t ").adminTokenFile()).isEqualTo("/tmp/t");
   }
 
   @Test

@@ -32,6 +32,11 @@ final class HbsHarness implements AutoCloseable {
   final HbsGrpc.HbsBlockingStub hbs;
   private final ManagedChannel channel;
   private final HttpClient http = HttpClient.newHttpClient();
+  static final String ADMIN_PASSWORD = "harness-admin-secret";
+  /** The admin's session token (null when the admin's password is not the one the harness knows). */
+  final String adminToken;
+  /** What {@link #send} puts in {@code Authorization: Bearer}; null sends none. */
+  volatile String token;
 
   record Response(int status, JsonNode json, java.net.http.HttpHeaders headers) {
     long id() {
@@ -49,7 +54,7 @@ final class HbsHarness implements AutoCloseable {
    */
   static HbsConfig config(TestDatabase db, boolean seedDemo, String defaultGroup, Duration refresh) {
     return new HbsConfig("127.0.0.1:0", "127.0.0.1:0", db.url(), db.user(), db.password(), 4, refresh, seedDemo,
-        defaultGroup, List.of("10.0.0.9"), 2, TlsConfig.off());
+        defaultGroup, List.of("10.0.0.9"), 2, "", "", "", TlsConfig.off());
   }
 
   static HbsConfig config(TestDatabase db) {
@@ -57,7 +62,17 @@ final class HbsHarness implements AutoCloseable {
   }
 
   HbsHarness(HbsConfig config) throws Exception {
-    server = new HbsServer(config, Clock.fixed(NOW, ZoneOffset.UTC));
+    this(config, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  /**
+   * Starts hbs; when the config gives no first-admin password, {@link #ADMIN_PASSWORD}. Then signs in as the admin
+   * (a real login), so every request the harness sends carries an admin session unless a test asks otherwise.
+   */
+  HbsHarness(HbsConfig config, Clock clock) throws Exception {
+    HbsConfig c = config.adminPassword().isEmpty() ? config.withAdmin(ADMIN_PASSWORD, config.adminTokenFile())
+        : config;
+    server = new HbsServer(c, clock);
     try {
       server.start();
     } catch (Exception e) {
@@ -66,6 +81,10 @@ final class HbsHarness implements AutoCloseable {
     }
     channel = GrpcChannels.forAddress("127.0.0.1:" + server.grpcPort());
     hbs = HbsGrpc.newBlockingStub(channel);
+    Response login = as(null, "POST", "/api/v1/auth/login",
+        "{\"name\":\"admin\",\"password\":\"" + c.adminPassword() + "\"}");
+    adminToken = login.status() == 200 ? login.json().get("token").asText() : null;
+    token = adminToken;
   }
 
   AgentConfig heartbeat(String hostname, String ip) {
@@ -119,7 +138,11 @@ final class HbsHarness implements AutoCloseable {
   }
 
   String text(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** POST that must succeed with 201; returns the created id. */
@@ -144,7 +167,24 @@ final class HbsHarness implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.httpPort() + path);
   }
 
+  /** Any method and body (null for none) with {@code bearer} as the token (null for none). */
+  Response as(String bearer, String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return send(b, bearer);
+  }
+
   private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    return send(request, token);
+  }
+
+  private Response send(HttpRequest.Builder request, String bearer) throws IOException, InterruptedException {
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());

@@ -11,6 +11,8 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HealthReport;
 import io.peregrine.common.tls.TlsMaterial;
+import io.peregrine.hbs.auth.AuditLog;
+import io.peregrine.hbs.auth.TokenStore;
 import io.peregrine.hbs.store.ConflictException;
 import io.peregrine.hbs.store.Database;
 import java.util.List;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Here, once for every route: bodies over {@link Bodies#MAX_BODY_BYTES} answer 413, a body that does not say it is
  * JSON 415, bad input 400 naming the fields, an unknown id or path 404, a method a path does not take 405, a
  * conflict with what is stored 409, a database that does not answer 503; every answer is JSON. A successful write
- * asks for a rebuild of the strategy set, so judges see it at their next pull.
+ * asks for a rebuild of the strategy set, so judges see it at their next pull. Every {@code /api} route but
+ * login and the OpenAPI document needs a bearer token ({@link Access}: 401, 403), and every successful write is
+ * recorded in the audit log ({@link AuditRecorder}).
  */
 public final class AdminServer implements Component {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -43,13 +47,13 @@ public final class AdminServer implements Component {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
-      Runnable onChange) {
-    this(listen, db, registry, health, onChange, TlsMaterial.plaintext("hbs-http"));
+      Runnable onChange, TokenStore tokens, AuditLog audit) {
+    this(listen, db, registry, health, onChange, tokens, audit, TlsMaterial.plaintext("hbs-http"));
   }
 
   /** @param tls HTTPS (and client certificates) when its {@code server} is on */
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
-      Runnable onChange, TlsMaterial tls) {
+      Runnable onChange, TokenStore tokens, AuditLog audit, TlsMaterial tls) {
     this.listen = listen;
     Bodies bodies = new Bodies();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
@@ -70,12 +74,18 @@ public final class AdminServer implements Component {
     routes.get("/health", ctx -> health(ctx, health));
     byte[] openapi = openApiDocument();
     routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
+    Access access = new Access(tokens);
+    AuditRecorder recorder = new AuditRecorder(audit);
+    app.before("/api/*", access::check);
     app.before("/api/*", AdminServer::requireJson);
     app.after("/api/*", ctx -> {
       registry.counter("hbs_admin_requests_total", "method", ctx.method().name(),
           "status", Integer.toString(ctx.statusCode())).increment();
       if (!ctx.method().name().equals("GET") && ctx.statusCode() < 300) {
-        onChange.run();
+        recorder.record(ctx);
+        if (changesConfig(ctx.path())) {
+          onChange.run();
+        }
       }
     });
     app.exception(ApiException.class, (e, ctx) -> error(ctx, bodies, e));
@@ -94,7 +104,8 @@ public final class AdminServer implements Component {
     });
     for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
-        new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies), new NodataApi(db, bodies))) {
+        new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
+        new NodataApi(db, bodies), new AuthApi(db, bodies, tokens), new AuditApi(db, bodies, audit))) {
       r.routes(routes);
     }
   }
@@ -130,6 +141,11 @@ public final class AdminServer implements Component {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set. */
+  private static boolean changesConfig(String path) {
+    return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */

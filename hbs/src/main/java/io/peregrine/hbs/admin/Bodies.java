@@ -41,6 +41,8 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
 final class Bodies {
   /** Admin bodies are small objects; a MiB is far beyond any real one and bounds what a bad client costs. */
   static final int MAX_BODY_BYTES = 1 << 20;
+  /** The request's parsed body, kept on the context once read. */
+  static final String BODY = "hbs.body";
 
   private final ObjectMapper json;
   private final Validator validator;
@@ -98,6 +100,7 @@ final class Bodies {
     if (tree == null || !tree.isObject()) {
       throw new ApiException(400, "body must be a JSON object");
     }
+    ctx.attribute(BODY, tree); // the audit log records what was asked for
     return (ObjectNode) tree;
   }
 

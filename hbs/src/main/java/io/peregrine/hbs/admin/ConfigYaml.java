@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -36,8 +37,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * {@code peregrine hbs export} and {@code import}: the configuration as YAML ({@link ConfigDocument}). Import makes
  * the stored configuration equal to the file, in one transaction: what the file lacks is deleted (templates with
- * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, and actions
- * no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
+ * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, users who
+ * sign in stay, and actions no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
  * prints the changes and writes nothing.
  */
 public final class ConfigYaml {
@@ -89,13 +90,25 @@ public final class ConfigYaml {
     }
     check(want);
     return db.tx(h -> {
-      ConfigDocument have = read(h);
+      Set<String> accounts = accounts(h);
+      ConfigDocument stored = read(h);
+      // users who sign in stay, whether the file has them or not: a file cannot lock everyone out
+      Set<String> wanted = want.users().stream().map(ConfigDocument.User::name).collect(Collectors.toSet());
+      ConfigDocument have = new ConfigDocument(stored.users().stream()
+          .filter(u -> wanted.contains(u.name()) || !accounts.contains(u.name())).toList(), stored.teams(),
+          stored.templates(), stored.groups(), stored.expressions(), stored.nodata());
       List<String> changes = diff(have, want);
       if (!dryRun && !changes.isEmpty()) {
         apply(h, want);
       }
       return changes;
     });
+  }
+
+  /** Names of the users who sign in (see {@link UserRepository#isAccount}). */
+  private Set<String> accounts(Handle h) {
+    return users.page(h, new Listing(new Filter(), "u.id", Integer.MAX_VALUE, 0)).items().stream()
+        .filter(u -> users.isAccount(h, u.id())).map(UserRow::name).collect(Collectors.toSet());
   }
 
   private ConfigDocument read(Handle h) {
@@ -240,7 +253,8 @@ public final class ConfigYaml {
         userIds.put(u.name(), cur.id());
       }
     }
-    userRows.values().stream().filter(u -> !userIds.containsKey(u.name())).forEach(u -> users.delete(h, u.id()));
+    userRows.values().stream().filter(u -> !userIds.containsKey(u.name()) && !users.isAccount(h, u.id()))
+        .forEach(u -> users.delete(h, u.id()));
 
     var teamRows = by(teams.page(h, ALL).items(), io.peregrine.hbs.store.TeamRow::name);
     for (ConfigDocument.Team t : want.teams()) {

@@ -89,11 +89,7 @@ final class GroupsApi extends Resource {
       HostnamesBody b = bodies.read(ctx, HostnamesBody.class);
       int bound = db.tx(h -> {
         requireGroup(h, id);
-        int n = 0;
-        for (String name : b.hostnames()) {
-          n += groups.bindHost(h, id, hosts.findOrCreate(h, name)) ? 1 : 0;
-        }
-        return n;
+        return groups.bindHosts(h, id, b.hostnames(), hosts);
       });
       ctx.json(Map.of("groupId", id, "bound", bound, "alreadyBound", b.hostnames().size() - bound));
     });

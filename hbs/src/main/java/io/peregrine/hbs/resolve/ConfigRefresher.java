@@ -9,6 +9,7 @@ import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.hbs.store.Database;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,13 +31,17 @@ public final class ConfigRefresher implements Component {
   private final Clock clock;
   private final Duration every;
   private final AtomicReference<ResolvedSet> current = new AtomicReference<>();
+  private final List<String> trustedIps;
+  private volatile HostDirectory directory = HostDirectory.empty();
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Counter failures;
   private final Timer duration;
   private volatile ScheduledExecutorService executor;
 
-  public ConfigRefresher(Database db, Clock clock, Duration every, MeterRegistry registry) {
+  public ConfigRefresher(Database db, Clock clock, Duration every, List<String> trustedIps,
+      MeterRegistry registry) {
+    this.trustedIps = List.copyOf(trustedIps);
     this.db = db;
     this.clock = clock;
     this.every = every;
@@ -53,6 +58,8 @@ public final class ConfigRefresher implements Component {
     Gauge.builder("hbs.strategy.set.expressions", current,
         r -> r.get() == null ? 0 : r.get().set().getExpressionsCount())
         .description("expressions in the current set, paused ones included").register(registry);
+    Gauge.builder("hbs.agent.configs.cached", this, r -> r.directory.cachedConfigs())
+        .description("agent config answers built for the current set (one per set of groups)").register(registry);
     Gauge.builder("hbs.hosts", current, r -> r.get() == null ? 0 : r.get().hostCount())
         .description("rows in the host table at the last rebuild").register(registry);
   }
@@ -72,6 +79,11 @@ public final class ConfigRefresher implements Component {
   /** The set in use; never null after start. */
   public ResolvedSet current() {
     return current.get();
+  }
+
+  /** Hosts, groups and the cached agent configs of the current set; never null. */
+  public HostDirectory directory() {
+    return directory;
   }
 
   /** Asks for a rebuild soon (after a write); returns at once. */
@@ -108,9 +120,14 @@ public final class ConfigRefresher implements Component {
 
   private void rebuild() {
     long t0 = System.nanoTime();
-    ConfigRows rows = db.tx(ConfigRows::read);
+    HostDirectory[] graph = new HostDirectory[1];
+    ConfigRows rows = db.tx(h -> {
+      graph[0] = HostDirectory.read(h);
+      return ConfigRows.read(h);
+    });
     ResolvedSet next = SetBuilder.build(rows, clock.instant().getEpochSecond());
     ResolvedSet previous = current.getAndSet(next);
+    directory = graph[0].with(next.tree(), next.version(), trustedIps);
     duration.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     if (previous == null || previous.version() != next.version()) {
       log.info("hbs: strategy set version {}: {} hosts with strategies, {} strategies, {} expressions, "

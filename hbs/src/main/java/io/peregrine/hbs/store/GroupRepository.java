@@ -9,6 +9,9 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL on {@code grp} and what hangs off it: {@code grp_host}, {@code grp_tpl}, {@code plugin_dir}. */
 public final class GroupRepository {
+  /** Names per lookup while binding: well inside every database's limit on bound parameters. */
+  private static final int BIND_CHUNK = 500;
+
   private static final String SELECT = "SELECT id, grp_name, create_user FROM grp";
   private static final org.jdbi.v3.core.mapper.RowMapper<GroupRow> MAPPER = (rs, ctx) -> new GroupRow(
       rs.getLong("id"), rs.getString("grp_name"), rs.getString("create_user"), new ArrayList<>(), new ArrayList<>(),
@@ -81,6 +84,55 @@ public final class GroupRepository {
     h.createUpdate("INSERT INTO grp_host (grp_id, host_id) VALUES (:g, :h)")
         .bind("g", groupId).bind("h", hostId).execute();
     return true;
+  }
+
+  /**
+   * Binds hosts by name, adding names never seen as hosts: a few set-based statements per 500 names (lookup, batch
+   * insert of the new hosts, lookup of the bindings, batch insert of the new bindings) instead of three statements per
+   * name. Returns how many bindings are new. On MariaDB's case-insensitive collation a name that differs from a
+   * stored one only in case is a conflict (409), not a bind of the stored host.
+   */
+  public int bindHosts(Handle h, long groupId, List<String> hostnames, HostRepository hosts) {
+    List<String> names = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(hostnames));
+    int bound = 0;
+    for (int from = 0; from < names.size(); from += BIND_CHUNK) {
+      List<String> chunk = names.subList(from, Math.min(names.size(), from + BIND_CHUNK));
+      Map<String, Long> ids = idsByName(h, chunk);
+      List<String> missing = chunk.stream().filter(n -> !ids.containsKey(n)).toList();
+      if (!missing.isEmpty()) {
+        var insert = h.prepareBatch("INSERT INTO host (hostname) VALUES (:n)");
+        missing.forEach(n -> insert.bind("n", n).add());
+        insert.execute();
+        ids.putAll(idsByName(h, missing));
+      }
+      List<Long> hostIds = new java.util.ArrayList<>();
+      for (String n : chunk) {
+        hostIds.add(ids.containsKey(n) ? ids.get(n) : hosts.findOrCreate(h, n));
+      }
+      java.util.Set<Long> already = new java.util.HashSet<>(h.createQuery("SELECT host_id FROM grp_host "
+              + "WHERE grp_id = :g AND host_id IN (<ids>)").bind("g", groupId).bindList("ids", hostIds)
+          .mapTo(Long.class).list());
+      var bind = h.prepareBatch("INSERT INTO grp_host (grp_id, host_id) VALUES (:g, :h)");
+      int added = 0;
+      for (long id : new java.util.LinkedHashSet<>(hostIds)) {
+        if (already.add(id)) {
+          bind.bind("g", groupId).bind("h", id).add();
+          added++;
+        }
+      }
+      if (added > 0) {
+        bind.execute();
+      }
+      bound += added;
+    }
+    return bound;
+  }
+
+  private static Map<String, Long> idsByName(Handle h, List<String> names) {
+    Map<String, Long> out = new java.util.HashMap<>();
+    h.createQuery("SELECT id, hostname FROM host WHERE hostname IN (<names>)").bindList("names", names)
+        .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getLong(1))).forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
   }
 
   /** Binds a template to a group; false when it already was. */

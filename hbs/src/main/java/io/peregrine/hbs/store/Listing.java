@@ -11,13 +11,13 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public record Listing(Filter filter, String orderBy, int limit, long offset) {
 
   /** The rows of {@code select} (a {@code SELECT ... FROM table} without WHERE) in this page. */
-  <T> List<T> rows(Handle h, String select, RowMapper<T> mapper) {
+  public <T> List<T> rows(Handle h, String select, RowMapper<T> mapper) {
     return filter.bind(h.createQuery(select + filter.sql() + " ORDER BY " + orderBy + " LIMIT " + limit
         + " OFFSET " + offset)).map(mapper).list();
   }
 
   /** How many rows of {@code table} the filter keeps. */
-  static long count(Handle h, String table, Filter filter) {
+  public static long count(Handle h, String table, Filter filter) {
     return filter.bind(h.createQuery("SELECT COUNT(*) FROM " + table + filter.sql())).mapTo(Long.class).one();
   }
 }
