@@ -176,8 +176,8 @@ class JudgeServerTest {
     assertThat(get("/api/v1/history?metric=cpu.idle").statusCode()).isEqualTo(400);
 
     String metrics = get("/metrics").body();
-    assertThat(metrics).contains("judge_samples_judged_total{component=\"judge\"} 2.0");
-    assertThat(metrics).contains("judge_samples_dropped_total{component=\"judge\",reason=\"not_newer\"} 1.0");
+    assertThat(metrics).contains("judge_judged_samples_total{component=\"judge\"} 2.0");
+    assertThat(metrics).contains("judge_dropped_samples_total{component=\"judge\",reason=\"not_newer\"} 1.0");
     assertThat(metrics).contains("judge_strategy_version{component=\"judge\"} 1.0");
     assertThat(metrics).contains("judge_alerts_dropped_total{component=\"judge\",reason=\"pending_full\"} 0.0");
     assertThat(metrics).contains("judge_alerts_pending{component=\"judge\"}");

@@ -77,11 +77,11 @@ final class WireBatchJudge {
     this.objects = new SampleValidator(clock);
     this.clock = clock;
     this.perThread = ThreadLocal.withInitial(() -> new PerThread(clock));
-    this.received = Counter.builder("judge.samples.received").description("samples received by Judge.Push")
+    this.received = Counter.builder("judge_received_samples").description("samples received by Judge.Push")
         .register(registry);
-    this.malformed = Counter.builder("judge.samples.dropped").tag("reason", "malformed")
+    this.malformed = Counter.builder("judge_dropped_samples").tag("reason", "malformed")
         .description("samples not judged, by reason").register(registry);
-    this.badTimestamp = Counter.builder("judge.samples.dropped").tag("reason", "bad_timestamp")
+    this.badTimestamp = Counter.builder("judge_dropped_samples").tag("reason", "bad_timestamp")
         .description("samples not judged, by reason").register(registry);
   }
 

@@ -18,13 +18,13 @@ final class JudgeMeters {
   private final Counter[][] events = new Counter[2][AlertQueues.MAX_PRIORITY + 1];
 
   JudgeMeters(MeterRegistry registry) {
-    judged = Counter.builder("judge.samples.judged")
+    judged = Counter.builder("judge_judged_samples")
         .description("samples added to a watched series' history and judged").register(registry);
-    notNewer = Counter.builder("judge.samples.dropped").tag("reason", "not_newer")
+    notNewer = Counter.builder("judge_dropped_samples").tag("reason", "not_newer")
         .description("samples not judged, by reason").register(registry);
-    unwatched = Counter.builder("judge.samples.unwatched")
+    unwatched = Counter.builder("judge_unwatched_samples")
         .description("samples of series no strategy or expression applies to (not kept)").register(registry);
-    stateUnavailable = Counter.builder("judge.samples.dropped").tag("reason", "state_unavailable")
+    stateUnavailable = Counter.builder("judge_dropped_samples").tag("reason", "state_unavailable")
         .description("samples not judged, by reason").register(registry);
     stateRestored = Counter.builder("judge.state.restored")
         .description("series whose last events were read back from the state store after start").register(registry);

@@ -130,7 +130,7 @@ class WireBatchJudgeTest {
     assertThatThrownBy(() -> judge.judge(big.build().toByteArray()))
         .isInstanceOf(WireBatchJudge.TooManySamples.class)
         .hasMessage("batch of 10001 samples exceeds the limit of 10000");
-    assertThat(registry.get("judge.samples.received").counter().count()).isZero();
+    assertThat(registry.get("judge_received_samples").counter().count()).isZero();
   }
 
   private static byte[] encodeBatch(ByteString... samples) throws Exception {

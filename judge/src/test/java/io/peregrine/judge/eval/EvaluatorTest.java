@@ -142,7 +142,7 @@ class EvaluatorTest {
         strategy(8, "df.bytes.free.percent", "all(#1)", "<", 10).setTags("mount=/data")));
     e.judge(TestSamples.gauge("host1", "df.bytes.free.percent", "fstype=ext4,mount=/", 5, T0));
     assertThat(events).isEmpty();
-    assertThat(counter("judge.samples.unwatched", null, null)).isEqualTo(1);
+    assertThat(counter("judge_unwatched_samples", null, null)).isEqualTo(1);
     e.judge(TestSamples.gauge("host1", "df.bytes.free.percent", "fstype=ext4,mount=/data", 5, T0));
     assertThat(events).hasSize(1);
     assertThat(events.get(0).pushedTags()).containsEntry("mount", "/data").containsEntry("fstype", "ext4");
@@ -157,8 +157,8 @@ class EvaluatorTest {
     e.judge(gauge(95, T0 + 60));
     e.judge(gauge(95, T0));
     assertThat(events).as("the duplicate and the older sample judged nothing").isEmpty();
-    assertThat(registry.counter("judge.samples.dropped", "reason", "not_newer").count()).isEqualTo(2);
-    assertThat(counter("judge.samples.judged", null, null)).isEqualTo(1);
+    assertThat(registry.counter("judge_dropped_samples", "reason", "not_newer").count()).isEqualTo(2);
+    assertThat(counter("judge_judged_samples", null, null)).isEqualTo(1);
   }
 
   @Test
