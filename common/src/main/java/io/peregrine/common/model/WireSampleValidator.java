@@ -71,9 +71,9 @@ public final class WireSampleValidator {
     int type = f.type;
     boolean simple = f.simple;
     if (simple
-        && asciiName(buf, endpointOff, endpointLen)
-        && asciiName(buf, metricOff, metricLen)
-        && canonicalAsciiTags(buf, tagsOff, tagsLen)
+        && AsciiSampleBytes.name(buf, endpointOff, endpointLen)
+        && AsciiSampleBytes.name(buf, metricOff, metricLen)
+        && AsciiSampleBytes.canonicalTags(buf, tagsOff, tagsLen)
         && metricLen + tagsLen <= Limits.MAX_METRIC_AND_TAGS_LENGTH
         && Double.isFinite(value)
         && step >= Limits.MIN_STEP_SECONDS && step <= Limits.MAX_STEP_SECONDS
@@ -312,70 +312,6 @@ public final class WireSampleValidator {
       scratch = new byte[Math.max(size, scratch.length * 2)];
     }
     return scratch;
-  }
-
-  /** Non-empty, at most 255 bytes, printable ASCII only (anything else: the slow path decides). */
-  private static boolean asciiName(byte[] b, int off, int len) {
-    if (off < 0 || len == 0 || len > Limits.MAX_NAME_LENGTH) {
-      return false;
-    }
-    for (int i = off, end = off + len; i < end; i++) {
-      int c = b[i];
-      if (c < 0x20 || c == 0x7F) { // negative = non-ASCII, below 0x20 = control
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@link Tags#isCanonical} over ASCII bytes: k=v items, non-empty keys, no spaces or controls, keys ascending. */
-  private static boolean canonicalAsciiTags(byte[] b, int off, int len) {
-    if (off < 0 || len == 0) {
-      return true;
-    }
-    int end = off + len;
-    int count = 0;
-    int start = off;
-    int prevKeyOff = -1;
-    int prevKeyLen = 0;
-    while (start <= end) {
-      int eq = -1;
-      int i = start;
-      for (; i < end && b[i] != ','; i++) {
-        int c = b[i];
-        if (c == '=') {
-          if (eq >= 0) {
-            return false;
-          }
-          eq = i;
-        } else if (c <= 0x20 || c == 0x7F) { // also refuses non-ASCII (negative) to the slow path
-          return false;
-        }
-      }
-      if (eq <= start) {
-        return false;
-      }
-      if (prevKeyOff >= 0 && compare(b, prevKeyOff, prevKeyLen, start, eq - start) >= 0) {
-        return false;
-      }
-      prevKeyOff = start;
-      prevKeyLen = eq - start;
-      if (++count > Limits.MAX_TAGS) {
-        return false;
-      }
-      start = i + 1;
-    }
-    return true;
-  }
-
-  private static int compare(byte[] b, int aOff, int aLen, int bOff, int bLen) {
-    for (int i = 0, n = Math.min(aLen, bLen); i < n; i++) {
-      int d = b[aOff + i] - b[bOff + i];
-      if (d != 0) {
-        return d;
-      }
-    }
-    return aLen - bLen;
   }
 
   /** {@link SeriesKey#hash(String, String, String)} for ASCII parts given as bytes. */

@@ -1,7 +1,6 @@
 package io.peregrine.judge.api;
 
 import io.grpc.BindableService;
-import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -10,14 +9,12 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.server.RawBytesMarshaller;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.proto.v1.JudgeGrpc;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.SampleBatch;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,30 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class JudgeServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(JudgeServiceImpl.class);
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        if (stream instanceof KnownLength) {
-          // gRPC knows the message's size: one array, one copy
-          int size = stream.available();
-          byte[] out = new byte[size];
-          if (stream.readNBytes(out, 0, size) == size && stream.read() < 0) {
-            return out;
-          }
-          throw new IOException("message shorter or longer than its stated " + size + " bytes");
-        }
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  private static final RawBytesMarshaller BYTES = RawBytesMarshaller.INSTANCE;
 
   private final WireBatchJudge batches;
 

@@ -1,7 +1,6 @@
 package io.peregrine.transfer.receive;
 
 import io.grpc.BindableService;
-import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -10,11 +9,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.peregrine.common.server.RawBytesMarshaller;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.TransferGrpc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,30 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class TransferServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(TransferServiceImpl.class);
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        if (stream instanceof KnownLength) {
-          // gRPC knows the message's size: one array, one copy (readAllBytes grows and copies chunk by chunk)
-          int size = stream.available();
-          byte[] out = new byte[size];
-          if (stream.readNBytes(out, 0, size) == size && stream.read() < 0) {
-            return out;
-          }
-          throw new IOException("message shorter or longer than its stated " + size + " bytes");
-        }
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  private static final RawBytesMarshaller BYTES = RawBytesMarshaller.INSTANCE;
 
   private final Ingest ingest;
 

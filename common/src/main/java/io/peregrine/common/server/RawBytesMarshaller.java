@@ -1,0 +1,41 @@
+package io.peregrine.common.server;
+
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * A gRPC marshaller that hands a request over as its wire bytes, for services that read their batches in place
+ * (transfer routes them, judge judges them) instead of decoding a message object per request.
+ */
+public final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  public static final RawBytesMarshaller INSTANCE = new RawBytesMarshaller();
+
+  private RawBytesMarshaller() {}
+
+  @Override
+  public InputStream stream(byte[] value) {
+    return new ByteArrayInputStream(value);
+  }
+
+  @Override
+  public byte[] parse(InputStream stream) {
+    try {
+      if (stream instanceof KnownLength) {
+        // gRPC knows the message's size: one array, one copy (readAllBytes grows and copies chunk by chunk)
+        int size = stream.available();
+        byte[] out = new byte[size];
+        if (stream.readNBytes(out, 0, size) == size && stream.read() < 0) {
+          return out;
+        }
+        throw new IOException("message shorter or longer than its stated " + size + " bytes");
+      }
+      return stream.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
