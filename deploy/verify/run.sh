@@ -39,6 +39,8 @@ install "command -v yamllint" yamllint
 install "command -v kubectl" kubectl
 install "python3 -c 'import yaml'" python3-yaml
 install "command -v systemd-analyze" systemd
+install "command -v node" nodejs
+install "command -v npm" npm
 command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | sed 's/^/  /'
 
 step "yamllint"
