@@ -80,18 +80,6 @@ final class AckFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {channel, lock, lockChannel}) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof IOException io ? io : new IOException(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    QueueFiles.closeAll(channel, lock, lockChannel);
   }
 }

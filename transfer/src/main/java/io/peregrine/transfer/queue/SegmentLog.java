@@ -325,21 +325,6 @@ final class SegmentLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {writer, reader, ackFile}) {
-      if (c == null) {
-        continue;
-      }
-      try {
-        c.close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof IOException io ? io : new IOException(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    QueueFiles.closeAll(writer, reader, ackFile);
   }
 }
