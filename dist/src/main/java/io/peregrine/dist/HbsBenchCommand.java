@@ -56,6 +56,11 @@ final class HbsBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "10s", description = "Load before measuring. Default: ${DEFAULT-VALUE}.")
   String warmup;
 
+  @Option(names = "--config-refresh", defaultValue = "5s", description = "hbs's strategy-set rebuild interval "
+      + "during the heartbeat run (hbs.configRefresh); a longer one shows what the periodic rebuild costs the "
+      + "heartbeats. Default: ${DEFAULT-VALUE}, as hbs.")
+  String configRefresh;
+
   @Option(names = "--resolve", description = "Time the strategy set's rebuild and fetch instead of heartbeats.")
   boolean resolve;
 
@@ -77,7 +82,7 @@ final class HbsBenchCommand implements Callable<Integer> {
       String report = resolve
           ? ResolutionBench.run(url, jdbcUser, jdbcPassword, fleet, rounds).report()
           : HeartbeatBench.run(new HeartbeatBench.Options(url, jdbcUser, jdbcPassword, fleet, rate,
-              Durations.parse(duration), Durations.parse(warmup))).report();
+              Durations.parse(duration), Durations.parse(warmup), Durations.parse(configRefresh))).report();
       System.out.println(report);
       System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
       return 0;

@@ -113,6 +113,12 @@ public record HbsConfig(
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls);
   }
 
+  /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
+  public HbsConfig withConfigRefresh(Duration every) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+  }
+
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls);

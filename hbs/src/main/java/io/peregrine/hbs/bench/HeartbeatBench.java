@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.peregrine.common.server.GrpcChannels;
@@ -15,9 +16,13 @@ import io.peregrine.proto.v1.AgentHeartbeat;
 import io.peregrine.proto.v1.HbsGrpc;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -33,11 +38,12 @@ public final class HeartbeatBench {
   static final int MAX_IN_FLIGHT = 512;
 
   public record Options(String jdbcUrl, String jdbcUser, String jdbcPassword, BenchFleet fleet, int rate,
-      Duration duration, Duration warmup) {
+      Duration duration, Duration warmup, Duration configRefresh) {
   }
 
   public record Result(long sent, long ok, long failed, double seconds, Histogram latency, long rowsWritten,
-      double flushMeanMs, double flushMaxMs, long hostsSeen, int cachedConfigs) {
+      double flushMeanMs, double flushMaxMs, long hostsSeen, int cachedConfigs, Map<Status.Code, Long> failures,
+      long rebuilds, double rebuildMeanMs, double rebuildMaxMs) {
     public double rate() {
       return ok / seconds;
     }
@@ -46,9 +52,12 @@ public final class HeartbeatBench {
       return String.format("heartbeats: %d sent, %d ok, %d failed in %.1f s measured = %.0f/s%n"
               + "latency ms (from when due): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n"
               + "batched writes: %d host rows, flush mean %.1f ms, max %.1f ms; hosts with a heartbeat: %d; "
-              + "agent configs cached: %d",
+              + "agent configs cached: %d%n"
+              + "failed calls by gRPC status: %s%n"
+              + "strategy-set rebuilds (hbs.configRefresh, whole run): %d, mean %.0f ms, max %.0f ms",
           sent, ok, failed, seconds, rate(), ms(0.50), ms(0.90), ms(0.99), ms(0.999), latency.getMaxValue() / 1e3,
-          rowsWritten, flushMeanMs, flushMaxMs, hostsSeen, cachedConfigs);
+          rowsWritten, flushMeanMs, flushMaxMs, hostsSeen, cachedConfigs, failures.isEmpty() ? "none" : failures,
+          rebuilds, rebuildMeanMs, rebuildMaxMs);
     }
 
     private double ms(double q) {
@@ -60,7 +69,8 @@ public final class HeartbeatBench {
 
   public static Result run(Options o) throws Exception {
     HbsConfig config = HbsConfig.defaults().withJdbc(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword())
-        .withListen("127.0.0.1:0", "127.0.0.1:0").withAdmin(Secrets.newPassword(), "");
+        .withListen("127.0.0.1:0", "127.0.0.1:0").withAdmin(Secrets.newPassword(), "")
+        .withConfigRefresh(o.configRefresh());
     try (HbsServer hbs = new HbsServer(config, Clock.systemUTC())) {
       hbs.start();
       long existing = hbs.database().tx(h -> h.createQuery("SELECT COUNT(*) FROM host").mapTo(Long.class).one());
@@ -82,6 +92,7 @@ public final class HeartbeatBench {
         Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        Map<Status.Code, LongAdder> statuses = new ConcurrentHashMap<>();
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         long total = (o.warmup().toNanos() + o.duration().toNanos()) * o.rate() / 1_000_000_000L;
         long start = System.nanoTime();
@@ -111,6 +122,7 @@ public final class HeartbeatBench {
               inFlight.release();
               if (measured) {
                 failed.incrementAndGet();
+                statuses.computeIfAbsent(Status.fromThrowable(t).getCode(), c -> new LongAdder()).increment();
               }
             }
           }, MoreExecutors.directExecutor());
@@ -122,13 +134,22 @@ public final class HeartbeatBench {
         Counter rows = hbs.registry().find("hbs.heartbeat.rows.written").counter();
         long seen = hbs.database().tx(h -> h.createQuery("SELECT COUNT(*) FROM host WHERE update_at IS NOT NULL")
             .mapTo(Long.class).one());
+        Timer rebuild = hbs.registry().find("hbs.config.refresh").timer();
         int cached = (int) hbs.registry().find("hbs.agent.configs.cached").gauge().value();
         return new Result(sent, ok.get(), failed.get(), seconds, latency, rows == null ? 0 : (long) rows.count(),
             flush == null ? 0 : flush.mean(TimeUnit.MILLISECONDS), flush == null ? 0 : flush.max(TimeUnit.MILLISECONDS),
-            seen, cached);
+            seen, cached, counts(statuses), rebuild == null ? 0 : rebuild.count(),
+            rebuild == null ? 0 : rebuild.mean(TimeUnit.MILLISECONDS),
+            rebuild == null ? 0 : rebuild.max(TimeUnit.MILLISECONDS));
       } finally {
         GrpcChannels.close(channel);
       }
     }
+  }
+
+  private static Map<Status.Code, Long> counts(Map<Status.Code, LongAdder> statuses) {
+    Map<Status.Code, Long> out = new TreeMap<>();
+    statuses.forEach((code, n) -> out.put(code, n.sum()));
+    return out;
   }
 }
