@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a kubelet-style cgroup v2 tree (systemd driver, containerd naming, Burstable pods) with one container per
@@ -12,17 +14,18 @@ import java.util.Locale;
  * {@code net/dev} the pod network metrics read.
  */
 public final class FixtureCgroups {
+  private static final Logger log = LoggerFactory.getLogger(FixtureCgroups.class);
+
   private FixtureCgroups() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
-      System.err.println("usage: FixtureCgroups DIR COUNT [PID]");
-      System.exit(2);
+      throw new IllegalArgumentException("usage: FixtureCgroups DIR COUNT [PID]");
     }
     Path root = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
     write(root, count, args.length > 2 ? args[2] : "1");
-    System.out.println("wrote " + count + " pods with one container each under " + root);
+    log.info("fixture cgroups: wrote {} pods with one container each under {}", count, root);
   }
 
   public static void write(Path root, int count, String pid) throws IOException {

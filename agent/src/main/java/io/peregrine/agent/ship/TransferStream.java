@@ -34,7 +34,8 @@ final class TransferStream implements AutoCloseable {
 
   /** One stream: its request side, and what came back, in order. */
   private static final class Call implements ClientResponseObserver<SampleBatch, PushResponse> {
-    final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+    /** One batch is in flight, so one answer and the end of the stream are all that can be waiting. */
+    final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>(2);
     volatile ClientCallStreamObserver<SampleBatch> requests;
     volatile boolean ended;
 
@@ -46,20 +47,24 @@ final class TransferStream implements AutoCloseable {
 
     @Override
     public void onNext(PushResponse response) {
-      answers.add(response);
+      if (!answers.offer(response)) { // more answers than batches sent: the stream cannot be trusted
+        ended = true;
+        requests.cancel("transfer answered a batch that was not sent", null);
+        wake();
+      }
     }
 
     @Override
     public void onError(Throwable t) {
       ended = true;
-      answers.add(t);
+      answers.offer(t); // when full, the waiting answer is taken first and the stream is already ended
       wake();
     }
 
     @Override
     public void onCompleted() {
       ended = true;
-      answers.add(Status.UNAVAILABLE.withDescription("transfer ended the stream").asRuntimeException());
+      answers.offer(Status.UNAVAILABLE.withDescription("transfer ended the stream").asRuntimeException());
       wake();
     }
 

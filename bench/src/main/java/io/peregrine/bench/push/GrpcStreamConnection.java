@@ -9,7 +9,7 @@ import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,7 +71,7 @@ final class GrpcStreamConnection implements PushConnection {
   /** One stream's calls; callbacks arrive on the channel's event loop. */
   private final class Stream implements ClientResponseObserver<SampleBatch, PushResponse> {
     /** At most --window entries: the connection takes a window permit before each send. */
-    private final Queue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
+    private final Queue<InFlight> inFlight = new ArrayBlockingQueue<>(PushConfig.MAX_WINDOW);
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile ClientCallStreamObserver<SampleBatch> requests;
     /** Set once the stream is over (error or the server completed); its in-flight batches are failed with it. */
@@ -89,7 +89,9 @@ final class GrpcStreamConnection implements PushConnection {
     void send(int index, Completion completion) {
       int samples = pool.samples(index);
       // queued before it leaves, so that its answer always finds it
-      inFlight.add(new InFlight(counters.sent(samples), samples, completion));
+      if (!inFlight.offer(new InFlight(counters.sent(samples), samples, completion))) {
+        throw new IllegalStateException("more than " + PushConfig.MAX_WINDOW + " batches in flight on one stream");
+      }
       try {
         requests.onNext(pool.batch(index));
       } catch (RuntimeException e) {

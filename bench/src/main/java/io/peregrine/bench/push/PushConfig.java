@@ -45,6 +45,8 @@ public record PushConfig(
     Duration timeout,
     String httpPath,
     TlsConfig tls) {
+  /** The most requests in flight per connection that --window may ask for. */
+  public static final int MAX_WINDOW = 1_024;
 
   public static final int DEFAULT_ENDPOINTS = 1_000;
   public static final int DEFAULT_METRICS = 10;
@@ -86,7 +88,7 @@ public record PushConfig(
     Checks.inRange("tags", tags, 0, Limits.MAX_TAGS);
     Checks.inRange("batch", batchSize, 1, Limits.MAX_BATCH_SAMPLES);
     Checks.inRange("connections", connections, 1, 1_024);
-    Checks.inRange("window", window, 1, 1_024);
+    Checks.inRange("window", window, 1, MAX_WINDOW);
     Checks.positive("duration", duration);
     if (warmup == null || warmup.isNegative()) {
       throw new IllegalArgumentException("warmup must be zero or a positive duration: " + warmup);

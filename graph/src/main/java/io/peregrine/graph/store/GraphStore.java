@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -57,6 +56,7 @@ public final class GraphStore implements Component {
   private final SeriesIndex index;
   private final ArchiveLayout layout;
   private final SegmentFiles files;
+  private final StoreReader reader;
   private final ReentrantLock mutations = new ReentrantLock();
   private final Counter stored;
   private final Counter created;
@@ -91,6 +91,7 @@ public final class GraphStore implements Component {
     this.damagedSlots = Counter.builder("graph_damaged_slots")
         .description("series whose slot state contradicted the series log, started afresh").register(registry);
     this.files = new SegmentFiles(dataDir, layout, corruptFiles);
+    this.reader = new StoreReader(index, files, config.maxQueryPoints());
     this.stored = Counter.builder("graph_stored_samples").description("samples applied to their series")
         .register(registry);
     this.created = Counter.builder("graph_created_series").description("series created").register(registry);
@@ -195,7 +196,7 @@ public final class GraphStore implements Component {
    *     message names the argument
    */
   public Optional<QueryResult> query(String key, Consolidation cf, long start, long end, int resolution) {
-    return queryWithLookback(key, cf, start, start, end, resolution);
+    return reader.query(key, cf, start, start, end, resolution);
   }
 
   /**
@@ -205,63 +206,17 @@ public final class GraphStore implements Component {
    */
   public Optional<QueryResult> queryWithLookback(String key, Consolidation cf, long lookbackStart, long start,
       long end, int resolution) {
-    checkRange(lookbackStart, start, resolution);
-    checkRange(start, end, resolution);
-    SeriesMeta meta = index.get(key);
-    if (meta == null) {
-      return Optional.empty();
-    }
-    Segment seg = files.forRead(meta.slot());
-    if (seg == null) {
-      return Optional.of(new QueryResult(meta, meta.step(), meta.counterType(), new long[0], new double[0]));
-    }
-    synchronized (files.lock(meta.slot())) {
-      return Optional.of(ArchiveReader.fetch(seg, SegmentFiles.local(meta.slot()), meta, cf, lookbackStart, start,
-          end, resolution, config.maxQueryPoints()));
-    }
+    return reader.query(key, cf, lookbackStart, start, end, resolution);
   }
 
   /** {@link #query} for many series at once; unknown ones are left out. The point limit applies to each. */
   public List<QueryResult> query(List<String> keys, Consolidation cf, long start, long end, int resolution) {
-    checkRange(start, end, resolution);
-    List<QueryResult> out = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      query(key, cf, start, end, resolution).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  static void checkRange(long start, long end, int resolution) {
-    if (start < 0 || end < 0 || start > MAX_TIMESTAMP || end > MAX_TIMESTAMP) {
-      throw new IllegalArgumentException("start and end must be unix seconds within 0.." + MAX_TIMESTAMP
-          + ", got start " + start + ", end " + end);
-    }
-    if (start > end) {
-      throw new IllegalArgumentException("start " + start + " is after end " + end);
-    }
-    if (resolution < 0) {
-      throw new IllegalArgumentException("resolution must be 0 (finest) or seconds per point, got " + resolution);
-    }
+    return reader.query(keys, cf, start, end, resolution);
   }
 
   /** The newest raw sample of a series (a counter's reading, not its rate), exactly as pushed. */
   public Optional<LastPoint> last(String key) {
-    SeriesMeta meta = index.get(key);
-    if (meta == null) {
-      return Optional.empty();
-    }
-    Segment seg = files.forRead(meta.slot());
-    if (seg == null) {
-      return Optional.empty();
-    }
-    long at = seg.state(SegmentFiles.local(meta.slot()));
-    synchronized (files.lock(meta.slot())) {
-      long t = SlotState.getLong(seg.buffer(), at, SlotState.LAST_T);
-      if (!SlotState.used(seg.buffer(), at) || t == SlotState.NONE) {
-        return Optional.empty();
-      }
-      return Optional.of(new LastPoint(t, SlotState.getDouble(seg.buffer(), at, SlotState.LAST_V)));
-    }
+    return reader.last(key);
   }
 
   /** Series sorted by key; see {@link SeriesIndex#list}. */

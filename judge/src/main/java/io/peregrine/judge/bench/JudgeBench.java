@@ -188,18 +188,4 @@ public final class JudgeBench {
       throw new IllegalStateException("bench batch rejected: " + r.getRejects(0).getReason());
     }
   }
-
-  /**
-   * For running the bench from the judge classpath (the figures in docs/BENCHMARKS.md):
-   * {@code JudgeBench hosts strategies series threads [inproc|grpc|redis:<url>] [rate] [firePeriod]}.
-   */
-  public static void main(String[] args) throws Exception {
-    String mode = args.length > 4 ? args[4] : "inproc";
-    int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
-    int firePeriod = args.length > 6 ? Integer.parseInt(args[6]) : 1000;
-    Options o = new Options(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), 1000, 60, 20, firePeriod, mode.equals("grpc"),
-        mode.startsWith("redis:") ? mode.substring("redis:".length()) : null, rate);
-    System.out.println(new JudgeBench().run(o).describe());
-  }
 }
