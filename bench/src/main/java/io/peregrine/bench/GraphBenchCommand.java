@@ -2,6 +2,7 @@ package io.peregrine.bench;
 
 import io.peregrine.bench.graph.GraphLoad;
 import io.peregrine.graph.GraphConfig;
+import io.peregrine.graph.store.LayoutStudy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
             + "bytes per series; then one-day queries with the segment files evicted from the page cache (cold)."},
     footer = {"", "Example (the figures in docs/BENCHMARKS.md):",
         "  peregrine bench graph --series 200000 --duration 30s --query-duration 20s",
-        "  peregrine bench graph --series 200000 --duration 30s --query-duration 20s --raw-rows 1440"})
+        "  peregrine bench graph --series 200000 --duration 30s --query-duration 20s --raw-rows 720",
+        "  peregrine bench graph --layout-study"})
 final class GraphBenchCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -64,10 +66,17 @@ final class GraphBenchCommand implements Callable<Integer> {
           + "evicting the segment files from the page cache; 0 skips them. Default: ${DEFAULT-VALUE}.")
   int coldRounds;
 
-  @Option(names = "--raw-rows", paramLabel = "N", defaultValue = "720",
-      description = "graph.rawRows: steps the raw archive keeps (720 = Open-Falcon's 12 h at 60 s; 1440 serves a day "
-          + "at the step, and adds the one-day raw query lines). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--raw-rows", paramLabel = "N", defaultValue = "1440",
+      description = "graph.rawRows: steps the raw archive keeps (1440, graph's default, serves a day at the step and "
+          + "adds the one-day raw query lines; 720 = Open-Falcon's 12 h at 60 s). Default: ${DEFAULT-VALUE}.")
   int rawRows;
+
+  @Option(names = "--layout-study",
+      description = "Instead of the load: push a year of six data shapes through the real consolidation into a "
+          + "segment slot each and print the bytes per series at full retention under candidate encodings "
+          + "(today's 4-byte cells, XOR-compressed blocks of 16/64/128 rows, fixed 24-byte cells with overflow, "
+          + "Deflate), for --raw-rows.")
+  boolean layoutStudy;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the store writes; default a new temporary directory, deleted at the end.")
@@ -85,6 +94,10 @@ final class GraphBenchCommand implements Callable<Integer> {
     if (rawRows < 1 || rawRows > GraphConfig.MAX_RAW_ROWS) {
       err.println("bench graph: --raw-rows must be 1.." + GraphConfig.MAX_RAW_ROWS + ", got " + rawRows);
       return 2;
+    }
+    if (layoutStudy) {
+      LayoutStudy.report(rawRows, spec.commandLine().getOut());
+      return 0;
     }
     boolean temporary = dataDir == null;
     Path dir = temporary ? Files.createTempDirectory("peregrine-bench-graph") : dataDir;

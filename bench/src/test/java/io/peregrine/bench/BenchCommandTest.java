@@ -117,6 +117,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void graphLayoutStudyPrintsFullRetentionBytesPerShape() {
+    int code = execute("graph", "--layout-study", "--raw-rows", "720");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("layout study: raw 720 rows").contains("constant gauge")
+        .contains("full-precision noisy float").contains("34,208");
+  }
+
+  @Test
   void graphRefusesARawLengthOutsideTheConfigRange() {
     assertThat(execute("graph", "--raw-rows", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--raw-rows must be 1..100000, got 0");

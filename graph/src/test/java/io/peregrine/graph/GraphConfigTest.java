@@ -22,7 +22,7 @@ class GraphConfigTest {
     assertThat(c.maxSeries()).isEqualTo(2_000_000);
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(30));
-    assertThat(c.rawRows()).as("Open-Falcon's raw archive, 12 h at 60 s").isEqualTo(720);
+    assertThat(c.rawRows()).as("a day at 60 s, not Open-Falcon's 720 (12 h)").isEqualTo(1_440);
   }
 
   @Test

@@ -30,7 +30,7 @@ final class ArchiveLayout {
    */
   static final int BLOCK_ROWS = 16;
   /** Open-Falcon's raw archive: 720 rows, 12 h at a 60 s step. */
-  static final int OPEN_FALCON_RAW_ROWS = GraphConfig.DEFAULT_RAW_ROWS;
+  static final int OPEN_FALCON_RAW_ROWS = GraphConfig.OPEN_FALCON_RAW_ROWS;
   /** The most raw rows; see {@link GraphConfig#MAX_RAW_ROWS}. */
   static final int MAX_RAW_ROWS = GraphConfig.MAX_RAW_ROWS;
 

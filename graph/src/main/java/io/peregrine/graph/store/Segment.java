@@ -1,5 +1,6 @@
 package io.peregrine.graph.store;
 
+import io.peregrine.graph.GraphConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,7 +58,12 @@ final class Segment implements AutoCloseable {
           + fileRawRows + " steps) but graph.rawRows is " + configuredRawRows + ": a data directory keeps the "
           + "layout it was created with. Set graph.rawRows back to " + fileRawRows + ", or to change it export "
           + "what you need (the query API), then start graph.rawRows " + configuredRawRows
-          + " on an empty graph.dataDir and push again");
+          + " on an empty graph.dataDir and push again"
+          + (fileRawRows == ArchiveLayout.OPEN_FALCON_RAW_ROWS && configuredRawRows == GraphConfig.DEFAULT_RAW_ROWS
+              ? " (graph.rawRows defaults to " + GraphConfig.DEFAULT_RAW_ROWS + ", a day at 60 s; a directory "
+                  + "created by a build that defaulted to Open-Falcon's " + fileRawRows + " needs graph.rawRows: "
+                  + fileRawRows + ")"
+              : ""));
       this.fileRawRows = fileRawRows;
     }
   }

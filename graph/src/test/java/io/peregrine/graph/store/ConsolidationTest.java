@@ -29,7 +29,7 @@ class ConsolidationTest {
 
   @BeforeEach
   void open() throws IOException {
-    store = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()), registry, drops);
+    store = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()).withRawRows(720), registry, drops);
     store.start();
   }
 

@@ -61,8 +61,9 @@ class RawRowsTest {
   }
 
   @Test
-  void a1440RowRawArchiveAnswersADayAtTheStep() throws IOException {
-    GraphStore store = open(1_440);
+  void theDefaultRawArchiveOf1440RowsAnswersADayAtTheStep() throws IOException {
+    assertThat(GraphConfig.defaults().rawRows()).isEqualTo(1_440);
+    GraphStore store = open(GraphConfig.DEFAULT_RAW_ROWS);
     try {
       push(store, aDayAndAStep());
 
@@ -99,8 +100,8 @@ class RawRowsTest {
   }
 
   @Test
-  void openFalconsDefaultServesTheSameDayFromTheFiveMinuteArchive() throws IOException {
-    GraphStore store = open(GraphConfig.DEFAULT_RAW_ROWS);
+  void openFalconsLengthServesTheSameDayFromTheFiveMinuteArchive() throws IOException {
+    GraphStore store = open(GraphConfig.OPEN_FALCON_RAW_ROWS);
     try {
       push(store, aDayAndAStep());
 
@@ -119,7 +120,8 @@ class RawRowsTest {
     push(store, List.of(TestSamples.gauge("h", "m", "", 5, T)));
     store.close();
 
-    GraphStore other = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()), registry, drops);
+    GraphStore other = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()).withRawRows(720), registry,
+        drops);
     assertThatThrownBy(other::start).isInstanceOf(IOException.class)
         .hasMessageContaining("written with graph.rawRows 1440")
         .hasMessageContaining("graph.rawRows is 720")
@@ -147,11 +149,13 @@ class RawRowsTest {
       ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0), Segment.RAW_ROWS_AT);
     }
 
-    GraphStore other = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()).withRawRows(1_440),
-        registry, drops);
-    assertThatThrownBy(other::start).hasMessageContaining("written with graph.rawRows 720")
-        .hasMessageContaining("graph.rawRows is 1440");
+    GraphStore other = new GraphStore(GraphConfig.defaults().withDataDir(dir.toString()), registry, drops);
+    assertThatThrownBy(other::start).as("the default (a day) refuses a directory of the earlier default")
+        .hasMessageContaining("written with graph.rawRows 720")
+        .hasMessageContaining("graph.rawRows is 1440")
+        .hasMessageContaining("needs graph.rawRows: 720");
     other.close();
+    assertThat(aside()).as("nothing moved aside").isEmpty();
 
     GraphStore same = open(720);
     try {
