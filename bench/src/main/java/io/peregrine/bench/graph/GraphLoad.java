@@ -139,9 +139,11 @@ public final class GraphLoad {
     long disk = diskBytes();
     int total = store.seriesCount();
     double reckoned = registry.get("graph_memory_reckoned_bytes").gauge().value() - HeapEstimate.queue(config);
-    out.printf("memory:    RSS %,d MiB, heap after GC %,d MiB (%,.0f bytes per series over the empty store, the "
-            + "bench's own samples included; graph.memoryBudget reckons the index at %,.0f bytes per series)%n",
-        rssBytes() >> 20, heap1 >> 20, (double) (heap1 - heap0) / total, reckoned / total);
+    out.printf("memory:    RSS %,d MiB (anonymous %,d MiB, mapped segment and other file pages %,d MiB), heap after "
+            + "GC %,d MiB (%,.0f bytes per series over the empty store, the bench's own samples included; "
+            + "graph.memoryBudget reckons the index at %,.0f bytes per series)%n",
+        status("VmRSS:") >> 20, status("RssAnon:") >> 20, (status("RssFile:") + status("RssShmem:")) >> 20,
+        heap1 >> 20, (double) (heap1 - heap0) / total, reckoned / total);
     out.printf("disk:      %,d bytes allocated for %,d series = %,.0f bytes/series (full archives: %,d bytes/series)%n",
         disk, total, (double) disk / total, store.fullSeriesBytes());
     start = System.nanoTime();
@@ -330,10 +332,11 @@ public final class GraphLoad {
     return r.totalMemory() - r.freeMemory();
   }
 
-  private static long rssBytes() {
+  /** A kB field of /proc/self/status in bytes (VmRSS, RssAnon, RssFile, RssShmem); 0 when not on Linux. */
+  private static long status(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }

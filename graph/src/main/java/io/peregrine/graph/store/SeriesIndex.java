@@ -58,6 +58,8 @@ final class SeriesIndex implements AutoCloseable {
   private final ConcurrentHashMap<String, ConcurrentSkipListMap<String, AtomicInteger>> labels =
       new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
+  /** Endpoint, metric and tag strings shared by the series carrying them. */
+  private final SharedNames names = new SharedNames();
   /** {@link HeapEstimate#series} summed over the live series. */
   private final AtomicLong heapBytes = new AtomicLong();
   private final BitSet usedSlots = new BitSet();
@@ -116,8 +118,8 @@ final class SeriesIndex implements AutoCloseable {
           if (slot < 0 || slot >= MAX_SLOTS || step <= 0) { // checked before add(): a bad line changes nothing
             throw new IllegalArgumentException("slot " + slot + " or step " + step + " out of range");
           }
-          SeriesMeta meta = new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags, step,
-              CounterType.valueOf(n.get("counterType").asText()), slot);
+          SeriesMeta meta = shared(new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags, step,
+              CounterType.valueOf(n.get("counterType").asText()), slot));
           SeriesMeta before = bySlot.put(slot, meta);
           if (before != null) {
             remove(before);
@@ -209,7 +211,7 @@ final class SeriesIndex implements AutoCloseable {
   SeriesMeta create(String key, String endpoint, String metric, String tags, int step, CounterType type) {
     Integer free = freeSlots.poll();
     int slot = free != null ? free : nextSlot;
-    SeriesMeta meta = new SeriesMeta(key, endpoint, metric, tags, step, type, slot);
+    SeriesMeta meta = shared(new SeriesMeta(key, endpoint, metric, tags, step, type, slot));
     write(addLine(meta));
     add(meta);
     return meta;
@@ -229,6 +231,15 @@ final class SeriesIndex implements AutoCloseable {
   private void write(String line) {
     pending.append(line);
     dirty = true;
+  }
+
+  /**
+   * The same series holding the shared instances of its endpoint, metric and tags (each use counted; released by
+   * {@link #remove}). Called once per entry before {@link #add}.
+   */
+  private SeriesMeta shared(SeriesMeta m) {
+    return new SeriesMeta(m.key(), names.acquire(m.endpoint()), names.acquire(m.metric()), names.acquire(m.tags()),
+        m.step(), m.counterType(), m.slot());
   }
 
   private void add(SeriesMeta m) {
@@ -256,6 +267,9 @@ final class SeriesIndex implements AutoCloseable {
       return;
     }
     sorted.remove(m.key(), m);
+    names.release(m.endpoint());
+    names.release(m.metric());
+    names.release(m.tags());
     usedSlots.clear(m.slot());
     count.decrementAndGet();
     heapBytes.addAndGet(-HeapEstimate.series(m.key()));
