@@ -5,21 +5,22 @@ import io.peregrine.graph.GraphConfig;
 /**
  * What graph reckons the heap costs, for {@code graph.memoryBudget}. An estimate, not a measurement: the JVM does not
  * say what one object graph costs cheaply, so the figures are fitted to heap-after-GC measurements of the store
- * and err on the high side: 200,000 series measured 375 bytes each with 25-character keys (reckoned 450) and 397 bytes
- * with 36-character keys carrying a tag (reckoned 472); a queued sample measured 332 bytes (reckoned 350).
+ * and err on the high side when series share their names: 1,000,000 series of 30-character keys (5,000 endpoints x
+ * 200 metrics) measured 305 bytes each (reckoned 400), the bench's own sample templates included; before the index
+ * shared endpoint, metric and tag strings ({@link SharedNames}) the same series took 419 bytes, which is about what
+ * series whose names are all distinct still take. A queued sample measured 332 bytes (reckoned 350).
  *
  * <p>A series in the index: {@value #SERIES_FIXED_BYTES} bytes (its record, its entries in the key map, the sorted
- * map and the Prometheus name map, the four strings' headers) plus 2 bytes per character of its key (the key and its
- * endpoint, metric and tags are kept as separate strings; Latin-1 strings take a byte per character). A series of
- * a 40-character key is reckoned at 480 bytes. Endpoints, counters and label values shared by many series are not
- * counted per series.
+ * map and the Prometheus name map, its key's string header) plus 2 bytes per character of its key (Latin-1 strings
+ * take a byte per character, others two). A series of a 40-character key is reckoned at 420 bytes. Endpoints,
+ * metrics, tag texts, counters and label values shared by many series are not counted per series.
  *
  * <p>The write queue: {@code graph.writeQueueCapacity} times {@value GraphConfig#QUEUED_SAMPLE_BYTES} bytes,
  * reserved whole from the budget; the index may take the rest.
  */
 public final class HeapEstimate {
   /** Per series, besides its key's characters. */
-  public static final int SERIES_FIXED_BYTES = 400;
+  public static final int SERIES_FIXED_BYTES = 340;
 
   private HeapEstimate() {}
 
