@@ -236,7 +236,7 @@ public final class PendingAlerts implements Component, EventSink {
       idsLock.lockInterruptibly();
       try {
         while (idsInFlight.contains(first.id())) {
-          if (closing || !released.await(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          if (!released.await(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
             held = first; // still first in line
             return null;
           }
@@ -261,7 +261,13 @@ public final class PendingAlerts implements Component, EventSink {
         idsLock.unlock();
       }
       if (batches != null) {
-        return batches.start(batch);
+        try {
+          return batches.start(batch);
+        } catch (RuntimeException e) {
+          return () -> {
+            throw e; // failed like a call: counted, logged and retried by the worker
+          };
+        }
       }
       AlertEvent single = batch.get(0);
       return () -> publisher.publish(single);
