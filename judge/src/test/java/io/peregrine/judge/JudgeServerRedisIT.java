@@ -58,6 +58,9 @@ class JudgeServerRedisIT {
         for (int p = AlertQueues.MIN_PRIORITY; p <= AlertQueues.MAX_PRIORITY; p++) {
           redis.sync().del(AlertQueues.name(prefix, p));
         }
+        for (String key : redis.sync().keys(prefix + "*")) {
+          redis.sync().del(key); // the judge's state, written with the event
+        }
       }
       client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
     }

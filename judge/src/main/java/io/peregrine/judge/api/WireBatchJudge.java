@@ -10,6 +10,7 @@ import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.model.WireSampleValidator;
 import io.peregrine.judge.eval.Evaluator;
 import io.peregrine.judge.eval.FastSampleCheck;
+import io.peregrine.judge.eval.SampleTally;
 import io.peregrine.judge.eval.SampleView;
 import io.peregrine.judge.expr.ExprJudge;
 import io.peregrine.proto.v1.PushResponse;
@@ -50,16 +51,29 @@ final class WireBatchJudge {
   private final Counter malformed;
   private final Counter badTimestamp;
 
+  /** Samples read, proved and prefetched together before they are judged in order. */
+  private static final int WINDOW = Evaluator.PREFETCH_WINDOW;
+
   /** What one judging thread reuses for every sample. */
   private static final class PerThread implements RejectSink {
     final SampleView view = new SampleView();
+    /** The window: views of samples proved valid as they are ({@code fast}), offsets and lengths of every one. */
+    final SampleView[] views = new SampleView[WINDOW];
+    final boolean[] fast = new boolean[WINDOW];
+    final int[] offsets = new int[WINDOW];
+    final int[] lengths = new int[WINDOW];
+    final SampleTally tally = new SampleTally();
     final WireSampleValidator validator;
     final WireSampleValidator.Accepted accepted = new WireSampleValidator.Accepted();
     PushResponse.Builder rejects;
+    long nowMillis;
     long nowSeconds;
 
     PerThread(Clock clock) {
       validator = new WireSampleValidator(clock);
+      for (int i = 0; i < WINDOW; i++) {
+        views[i] = new SampleView();
+      }
     }
 
     @Override
@@ -93,9 +107,19 @@ final class WireBatchJudge {
     received.increment(n);
     PerThread t = perThread.get();
     t.rejects = null;
-    t.nowSeconds = clock.millis() / 1000;
+    t.nowMillis = clock.millis();
+    t.nowSeconds = t.nowMillis / 1000;
+    try {
+      return judge(t, request, n);
+    } finally {
+      evaluator.count(t.tally);
+    }
+  }
+
+  private PushResponse judge(PerThread t, byte[] request, int n) throws MalformedBatch {
     int rejected = 0;
     int index = 0;
+    int windowed = 0;
     int p = 0;
     int end = request.length;
     while (p < end) {
@@ -117,10 +141,18 @@ final class WireBatchJudge {
       if (shift != -1 || len > end - q) {
         break; // truncated: protobuf's reader names the problem
       }
-      if (!judgeOne(t, request, q, (int) len, index++)) {
-        rejected++;
+      t.offsets[windowed] = q;
+      t.lengths[windowed++] = (int) len;
+      if (windowed == WINDOW) {
+        rejected += judgeWindow(t, request, windowed, index);
+        index += windowed;
+        windowed = 0;
       }
       p = q + (int) len;
+    }
+    if (windowed > 0) {
+      rejected += judgeWindow(t, request, windowed, index);
+      index += windowed;
     }
     if (p < end) {
       rejected += rest(t, request, p, index);
@@ -128,6 +160,32 @@ final class WireBatchJudge {
     PushResponse.Builder answer = t.rejects != null ? t.rejects : PushResponse.newBuilder();
     t.rejects = null;
     return answer.setAccepted(n - rejected).setRejected(rejected).build();
+  }
+
+  /**
+   * Judges the window's {@code count} samples in order, starting at batch index {@code first}: first each is read
+   * and proved valid as it is (no state touched), then the memory of the valid ones' series is prefetched for all at
+   * once ({@link Evaluator#prefetch}), then each is judged; a sample not proved valid takes {@link #judgeOne}.
+   *
+   * @return how many were rejected
+   */
+  private int judgeWindow(PerThread t, byte[] buf, int count, int first) {
+    SampleView[] views = t.views;
+    boolean[] fast = t.fast;
+    for (int i = 0; i < count; i++) {
+      SampleView v = views[i];
+      fast[i] = v.scan(buf, t.offsets[i], t.lengths[i]) && FastSampleCheck.accept(v, t.nowSeconds);
+    }
+    evaluator.prefetch(views, fast, count);
+    int rejected = 0;
+    for (int i = 0; i < count; i++) {
+      if (fast[i]) {
+        judge(views[i], t);
+      } else if (!judgeOne(t, buf, t.offsets[i], t.lengths[i], first + i)) {
+        rejected++;
+      }
+    }
+    return rejected;
   }
 
   /** The batch from {@code from} on, read with protobuf's reader (other fields, unusual encodings). */
@@ -213,7 +271,7 @@ final class WireBatchJudge {
       return badTimestamp(t, index, v.timestamp());
     }
     if (FastSampleCheck.accept(v, t.nowSeconds)) {
-      judge(v);
+      judge(v, t);
       return true;
     }
     WireSampleValidator.Accepted a = t.accepted; // the full rules: accepted after normalising, or refused
@@ -225,7 +283,7 @@ final class WireBatchJudge {
       throw new IllegalStateException("the validator wrote an encoding the view does not read");
     }
     FastSampleCheck.hash(v);
-    judge(v);
+    judge(v, t);
     return true;
   }
 
@@ -249,7 +307,7 @@ final class WireBatchJudge {
       malformed.increment();
       return false;
     }
-    judge(t.view.wrap(s));
+    judge(t.view.wrap(s), t);
     return true;
   }
 
@@ -259,8 +317,8 @@ final class WireBatchJudge {
     return false;
   }
 
-  private void judge(SampleView v) {
-    evaluator.judge(v);
+  private void judge(SampleView v, PerThread t) {
+    evaluator.judge(v, t.tally, t.nowMillis);
     if (expressions != null) {
       expressions.judge(v); // multi-metric expressions (io.peregrine.judge.expr) keep their own state
     }

@@ -4,7 +4,12 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.peregrine.common.model.Limits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.server.GrpcServerHost;
@@ -83,11 +88,19 @@ public final class JudgeBench {
     }
   }
 
-  /** Sample arrival (the batch handed to Judge.Push) to its event written in Redis. */
-  public record Latency(long events, double p50Millis, double p99Millis, double maxMillis) {
+  /**
+   * Sample arrival (the batch handed to Judge.Push) to its event written in Redis; where the time went: arrival to
+   * the start of the script call that wrote it (judging, the pending buffer, waiting for the call before), and the
+   * script calls themselves; the collector's pauses in the measured rounds.
+   */
+  public record Latency(long events, double p50Millis, double p99Millis, double maxMillis, double waitP99Millis,
+      long calls, double eventsPerCall, double callP50Millis, double callP99Millis, double callMaxMillis,
+      long gcPauses, double gcPauseMillis) {
     String describe() {
-      return String.format("arrival to Redis over %,d events: p50 %.2f ms, p99 %.2f ms, max %.2f ms", events,
-          p50Millis, p99Millis, maxMillis);
+      return String.format("arrival to Redis over %,d events: p50 %.2f ms, p99 %.2f ms, max %.2f ms; until the "
+              + "call: p99 %.2f ms; %,d script calls of %.1f events: p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
+              + "%d GC pauses, %.0f ms in all", events, p50Millis, p99Millis, maxMillis, waitP99Millis, calls,
+          eventsPerCall, callP50Millis, callP99Millis, callMaxMillis, gcPauses, gcPauseMillis);
     }
   }
 
@@ -126,11 +139,16 @@ public final class JudgeBench {
 
     GrpcServerHost server = null;
     ManagedChannel channel = null;
+    NioEventLoopGroup clientLoops = null;
     BenchFeeder.Pusher pusher;
     if (o.grpc()) {
       server = new GrpcServerHost("bench-judge", "127.0.0.1:0", Math.max(2, o.threads()), List.of(service));
       server.start();
-      channel = GrpcChannels.forAddress("127.0.0.1:" + server.port());
+      clientLoops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-judge-client-loop", true));
+      // the client's own event loop, so the report can tell the client's transport CPU from the server's
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+          .eventLoopGroup(clientLoops).channelType(NioSocketChannel.class)
+          .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES).build();
       ManagedChannel ch = channel;
       MethodDescriptor<byte[], PushResponse> push = JudgeGrpc.getPushMethod()
           .toBuilder(BYTES, ProtoUtils.marshaller(PushResponse.getDefaultInstance())).build();
@@ -176,6 +194,9 @@ public final class JudgeBench {
       }
       if (server != null) {
         server.close();
+      }
+      if (clientLoops != null) {
+        clientLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       }
       if (redis != null) {
         redis.close();

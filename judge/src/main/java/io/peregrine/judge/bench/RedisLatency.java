@@ -9,6 +9,8 @@ import io.peregrine.judge.eval.EventSink;
 import io.peregrine.judge.publish.BatchAlertPublisher;
 import io.peregrine.judge.publish.PendingAlerts;
 import io.peregrine.judge.publish.RedisAlertPublisher;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +32,13 @@ final class RedisLatency implements AutoCloseable {
   private final ThreadLocal<long[]> arrival = ThreadLocal.withInitial(() -> new long[1]);
   private final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
   private final long[] latencies = new long[MAX_EVENTS];
+  /** Arrival to the start of the call that wrote the event, per event. */
+  private final long[] waits = new long[MAX_EVENTS];
+  private final long[] calls = new long[MAX_EVENTS / 16];
   private int count;
+  private int callCount;
+  private long gcCount0;
+  private long gcMillis0;
   private volatile boolean measuring;
 
   RedisLatency(String url, String prefix, MeterRegistry registry) {
@@ -60,23 +68,52 @@ final class RedisLatency implements AutoCloseable {
     drain();
     synchronized (this) {
       count = 0;
+      callCount = 0;
     }
+    gcCount0 = gcCount();
+    gcMillis0 = gcMillis();
     measuring = true;
+  }
+
+  private static long gcCount() {
+    long n = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, gc.getCollectionCount());
+    }
+    return n;
+  }
+
+  private static long gcMillis() {
+    long n = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, gc.getCollectionTime());
+    }
+    return n;
+  }
+
+  private static double at(long[] sorted, double quantile) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e6;
   }
 
   JudgeBench.Latency finish() throws InterruptedException {
     drain();
     measuring = false;
+    long gcs = gcCount() - gcCount0;
+    long gcTime = gcMillis() - gcMillis0;
     long[] sorted;
+    long[] waited;
+    long[] called;
     synchronized (this) {
       sorted = Arrays.copyOf(latencies, count);
+      waited = Arrays.copyOf(waits, count);
+      called = Arrays.copyOf(calls, callCount);
     }
     Arrays.sort(sorted);
-    if (sorted.length == 0) {
-      return new JudgeBench.Latency(0, 0, 0, 0);
-    }
-    return new JudgeBench.Latency(sorted.length, sorted[(int) (sorted.length * 0.5)] / 1e6,
-        sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6, sorted[sorted.length - 1] / 1e6);
+    Arrays.sort(waited);
+    Arrays.sort(called);
+    return new JudgeBench.Latency(sorted.length, at(sorted, 0.5), at(sorted, 0.99), at(sorted, 1), at(waited, 0.99),
+        called.length, called.length == 0 ? 0 : (double) sorted.length / called.length, at(called, 0.5),
+        at(called, 0.99), at(called, 1), gcs, gcTime);
   }
 
   private void drain() throws InterruptedException {
@@ -90,12 +127,32 @@ final class RedisLatency implements AutoCloseable {
   private final class Timed implements BatchAlertPublisher {
     @Override
     public void publishAll(List<AlertEvent> events) throws AlertQueueException {
+      long start = System.nanoTime();
       redis.publishAll(events);
+      timed(events, start);
+    }
+
+    /** The production pipelining: the call is sent now, and timed once it is waited for. */
+    @Override
+    public Call start(List<AlertEvent> events) {
+      long start = System.nanoTime();
+      Call call = redis.start(events);
+      return () -> {
+        call.await();
+        timed(events, start);
+      };
+    }
+
+    private void timed(List<AlertEvent> events, long start) {
       long now = System.nanoTime();
       synchronized (RedisLatency.this) {
+        if (measuring && callCount < calls.length) {
+          calls[callCount++] = now - start;
+        }
         for (AlertEvent e : events) {
           Long at = arrivals.remove(e.eventKey());
           if (measuring && at != null && count < MAX_EVENTS) {
+            waits[count] = start - at;
             latencies[count++] = now - at;
           }
         }

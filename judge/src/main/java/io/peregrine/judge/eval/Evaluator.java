@@ -28,6 +28,8 @@ public final class Evaluator {
   public static final String AGENT_TAGS = "source=hbs";
   /** Bounds one run of the silence checker; what remains is due already and runs on the next tick. */
   static final int MAX_CHECKS_PER_RUN = SilenceChecks.MAX_CHECKS_PER_RUN;
+  /** Most samples one {@link #prefetch} call takes. */
+  public static final int PREFETCH_WINDOW = SeriesTable.PREFETCH_WINDOW;
 
   private final HistoryStore history;
   private final Supplier<? extends RuleLookup> rules;
@@ -63,6 +65,8 @@ public final class Evaluator {
     final JudgeFunction.Outcome outcome = new JudgeFunction.Outcome();
     final SampleView view = new SampleView();
     final SampleView mockView = new SampleView();
+    /** For the paths that judge one sample at a time (counted at once). */
+    final SampleTally tally = new SampleTally();
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -78,17 +82,58 @@ public final class Evaluator {
   }
 
   /**
+   * Starts the memory loads of the viewed samples' series (table slot, state, key, newest point) for all of
+   * {@code views[0, n)} before any is judged ({@link HistoryStore#prefetch}); those with {@code valid[i]} false
+   * are skipped. Changes nothing: the batch reader calls it for a window of samples, then judges them in order.
+   */
+  public void prefetch(SampleView[] views, boolean[] valid, int n) {
+    history.prefetch(views, valid, n);
+  }
+
+  /**
+   * Judges a validated sample as {@link #judge(SampleView)}, counting into {@code tally} instead of the shared
+   * counters; {@link #count} adds the tally to them (the batch reader does once per batch).
+   *
+   * @param nowMillis the judge clock at the batch's receipt
+   */
+  public void judge(SampleView v, SampleTally tally, long nowMillis) {
+    judge(v, true, tally, nowMillis);
+  }
+
+  /** Adds a batch's tally to the counters and clears it. */
+  public void count(SampleTally tally) {
+    if (tally.judged > 0) {
+      meters.judged.increment(tally.judged);
+    }
+    if (tally.unwatched > 0) {
+      meters.unwatched.increment(tally.unwatched);
+    }
+    if (tally.notNewer > 0) {
+      meters.notNewer.increment(tally.notNewer);
+    }
+    if (tally.stateUnavailable > 0) {
+      meters.stateUnavailable.increment(tally.stateUnavailable);
+    }
+    tally.clear();
+  }
+
+  /**
    * @param real false for an injected mock value: nodata rules ignore it and it does not end the silence
    */
   private void judge(SampleView v, boolean real) {
+    SampleTally tally = scratch.get().tally;
+    judge(v, real, tally, clock.millis());
+    count(tally);
+  }
+
+  private void judge(SampleView v, boolean real, SampleTally tally, long nowMillis) {
     RuleLookup lookup = rules.get();
-    long nowMillis = clock.millis();
     SeriesState state = history.get(v);
     if (state == null) {
       state = history.getOrCreate(v, RuleMatcher.match(lookup, v.endpoint(), v.metric(), v.tags()), lookup);
     } else if (state.rulesSource == lookup && state.rules.length == 0) {
       state.touch(nowMillis); // known unwatched: no lock, no history
-      meters.unwatched.increment();
+      tally.unwatched++;
       return;
     }
     Scratch sc = scratch.get();
@@ -99,18 +144,18 @@ public final class Evaluator {
       Rule[] matched = state.rules;
       if (matched.length == 0) {
         state.touch(nowMillis);
-        meters.unwatched.increment(); // kept as known unwatched until the strategy set changes or the sweep
+        tally.unwatched++; // kept as known unwatched until the strategy set changes or the sweep
         return;
       }
       if (!state.add(v.timestamp, v.value, v.counterType(), nowMillis, real)) {
-        meters.notNewer.increment();
+        tally.notNewer++;
         return;
       }
       if (!state.restored() && !emitter.restore(state)) {
-        meters.stateUnavailable.increment();
+        tally.stateUnavailable++;
         return;
       }
-      meters.judged.increment();
+      tally.judged++;
       if (real && lookup.hasMocks() && state.mockSource != lookup) {
         silence.watchMock(state, lookup, nowMillis);
       }

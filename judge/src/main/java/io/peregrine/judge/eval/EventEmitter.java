@@ -44,6 +44,9 @@ final class EventEmitter {
    */
   void judged(Rule rule, SeriesState state, JudgeFunction.Outcome out, double[] values, long[] times,
       long sampleTimestamp, long nowMillis) {
+    if (!out.fired && !state.anyProblem()) {
+      return; // nothing to clear: Dedup would decide nothing, and the map of last events stays untouched
+    }
     String ruleKey = rule.key();
     Dedup.Decision d = Dedup.decide(state.lastEvent(ruleKey), out.fired, rule.maxStep(), times[out.used - 1],
         nowMillis / 1000, minIntervalSeconds);

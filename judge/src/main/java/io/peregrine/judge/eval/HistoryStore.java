@@ -54,6 +54,11 @@ public final class HistoryStore implements Component {
     return series.get(v);
   }
 
+  /** See {@link SeriesTable#prefetch}. */
+  void prefetch(SampleView[] views, boolean[] valid, int n) {
+    series.prefetch(views, valid, n);
+  }
+
   /**
    * The viewed sample's series (canonical tags), created when new with the rules matched for it (so its history
    * is allocated with it, next to it in memory).

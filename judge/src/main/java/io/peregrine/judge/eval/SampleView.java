@@ -4,6 +4,9 @@ import com.google.protobuf.CodedOutputStream;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,6 +20,8 @@ import java.nio.charset.StandardCharsets;
  * sample with protobuf instead. Not thread-safe.
  */
 public final class SampleView {
+  private static final VarHandle DOUBLES =
+      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   byte[] buf;
   int endpointOff;
   int endpointLen;
@@ -85,13 +90,18 @@ public final class SampleView {
           if (end - p < 8) {
             return false;
           }
-          long bits = (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24
-              | (b[p + 4] & 0xFFL) << 32 | (b[p + 5] & 0xFFL) << 40 | (b[p + 6] & 0xFFL) << 48
-              | (b[p + 7] & 0xFFL) << 56;
-          value = Double.longBitsToDouble(bits);
+          value = (double) DOUBLES.get(b, p); // one unaligned little-endian load, as protobuf's fixed64
           p += 8;
         }
         case 40, 48, 56 -> {
+          if (p < end && b[p] >= 0 && tag != 40) { // step and counter type: one byte
+            if (tag == 48) {
+              step = b[p++];
+            } else {
+              counterType = b[p++];
+            }
+            continue;
+          }
           long v = 0;
           int shift = 0;
           while (true) {

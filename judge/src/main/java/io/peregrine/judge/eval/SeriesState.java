@@ -49,6 +49,8 @@ final class SeriesState {
   private int size;
   private CounterType type = CounterType.GAUGE;
   private Map<String, LastEvent> lastEvents;
+  /** How many of {@link #lastEvents} are PROBLEMs. */
+  private int openProblems;
   private String md5;
   /** Plain: the stale sweep may read a slightly old value, which only delays forgetting by a sweep. */
   private long lastReceiptMillis;
@@ -101,6 +103,21 @@ final class SeriesState {
     this.endpointLen = (short) e.length;
     this.metricLen = (short) m.length;
     this.capacity = capacity;
+  }
+
+  /**
+   * Reads the first key byte and the newest point (for {@link SeriesTable#prefetch}: their cache misses start
+   * early). May run without the monitor on a state being written: it only reads, and tolerates whatever it sees.
+   */
+  long touchData() {
+    long[] r = ring;
+    byte[] k = key;
+    long t = k.length > 0 ? k[0] : 0;
+    int at = newest;
+    if (r != null && at >= 0 && 2 * at < r.length) {
+      t += r[2 * at];
+    }
+    return t;
   }
 
   /** True when this is the viewed sample's series (the full bytes, not only the hash). */
@@ -274,7 +291,16 @@ final class SeriesState {
     if (lastEvents == null) {
       lastEvents = new HashMap<>(4);
     }
-    lastEvents.put(ruleKey, event);
+    LastEvent previous = lastEvents.put(ruleKey, event);
+    openProblems += (event.problem() ? 1 : 0) - (previous != null && previous.problem() ? 1 : 0);
+  }
+
+  /**
+   * True when some rule's last event on this series is a PROBLEM. When none is, a judgement that does not fire
+   * decides nothing (no OK without a PROBLEM), so the evaluator skips the lookup of the last event.
+   */
+  boolean anyProblem() {
+    return openProblems > 0;
   }
 
   /**
@@ -301,7 +327,11 @@ final class SeriesState {
     if (lastEvents == null) {
       lastEvents = new HashMap<>(Math.max(4, stored.size() * 2));
     }
-    stored.forEach(lastEvents::putIfAbsent);
+    stored.forEach((rule, event) -> {
+      if (lastEvents.putIfAbsent(rule, event) == null && event.problem()) {
+        openProblems++;
+      }
+    });
   }
 
   long lastReceiptMillis() {

@@ -34,6 +34,16 @@ final class SeriesTable {
   }
 
   private volatile Slots slots = new Slots(MIN_CAPACITY);
+  /** Most samples {@link #prefetch} looks ahead at once (beyond the first level-1 cache's worth it evicts itself). */
+  static final int PREFETCH_WINDOW = 32;
+  private final ThreadLocal<Prefetched> prefetched = ThreadLocal.withInitial(Prefetched::new);
+
+  /** A judging thread's own prefetch scratch. */
+  private static final class Prefetched {
+    final SeriesState[] home = new SeriesState[PREFETCH_WINDOW];
+    /** Written only so that the loads are not optimised away (per thread: a shared field would bounce). */
+    long sink;
+  }
   /** Guarded by this. */
   private int size;
 
@@ -52,6 +62,39 @@ final class SeriesTable {
         return st;
       }
     }
+  }
+
+  /**
+   * Touches what judging {@code views[0, n)} (those with {@code valid[i]}) will read: each one's home slot, the state
+   * there, its key bytes and newest point. It reads them in stages, one stage for all samples before the next, so the
+   * cache misses of different samples are in flight together instead of one after another; judging then finds them
+   * in the cache. Finds and changes nothing: a state read here unpublished or moved only wastes its loads, and
+   * {@link #get} decides.
+   */
+  void prefetch(SampleView[] views, boolean[] valid, int n) {
+    Prefetched p = prefetched.get();
+    SeriesState[] home = p.home;
+    SeriesState[] states = slots.states;
+    int mask = states.length - 1;
+    int count = Math.min(n, home.length);
+    for (int i = 0; i < count; i++) {
+      home[i] = valid[i] ? states[index(views[i].hash, mask)] : null;
+    }
+    long touched = 0;
+    for (int i = 0; i < count; i++) {
+      SeriesState st = home[i];
+      if (st != null && st.hash != views[i].hash) {
+        home[i] = null; // displaced by a collision: get() probes on
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      SeriesState st = home[i];
+      if (st != null) {
+        touched += st.touchData();
+        home[i] = null;
+      }
+    }
+    p.sink = touched; // the loads are used, so the compiler keeps them
   }
 
   /** The state already kept for the series of {@code fresh}, or {@code fresh} after adding it. */

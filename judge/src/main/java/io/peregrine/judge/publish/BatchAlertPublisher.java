@@ -19,6 +19,32 @@ public interface BatchAlertPublisher extends AlertPublisher {
    */
   void publishAll(List<AlertEvent> events) throws AlertQueueException;
 
+  /** A call started by {@link #start}: its outcome, once waited for. */
+  @FunctionalInterface
+  interface Call {
+    /** Waits for the call to finish; throws as {@link #publishAll} would. */
+    void await() throws AlertQueueException;
+  }
+
+  /**
+   * Starts {@link #publishAll} for {@code events} without waiting for its outcome: calls started one after another
+   * reach the target in that order (for Redis: one connection runs the scripts in the order they were sent). The
+   * default runs it at once.
+   */
+  default Call start(List<AlertEvent> events) {
+    try {
+      publishAll(events);
+      return () -> { };
+    } catch (AlertQueueException | RuntimeException e) {
+      return () -> {
+        if (e instanceof AlertQueueException q) {
+          throw q;
+        }
+        throw (RuntimeException) e;
+      };
+    }
+  }
+
   @Override
   default void publish(AlertEvent event) throws AlertQueueException {
     publishAll(List.of(event));

@@ -20,14 +20,19 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events waiting for the publisher, so that judging (on gRPC threads) never waits for Redis. One named worker
- * publishes them in order; when publishing fails it keeps the event at the head, counts the failure, logs a throttled
+ * Events waiting for the publisher, so that judging (on gRPC threads) never waits for Redis. For a batch publisher,
+ * {@link #CALLS_IN_FLIGHT} named workers each take a batch and publish it, so that many calls are in flight on the
+ * publisher's connection instead of one waiting for the last (one worker for a publisher of single events). The ids
+ * of all batches in flight are disjoint: an event whose id is in flight waits, and everything behind it, until that
+ * batch is done, so each id's events are published one at a time and in order, and a retried batch meets only its
+ * own events' stored state. When publishing fails, a worker keeps its batch, counts the failure, logs a throttled
  * ERROR naming the target, and retries with capped exponential backoff.
  *
  * <p>The buffer holds at most {@code capacity} events. When it is full, the new event is dropped, counted as
@@ -44,6 +49,11 @@ public final class PendingAlerts implements Component, EventSink {
   /** How often the same failure is logged. */
   private static final Duration LOG_EVERY = Duration.ofSeconds(30);
   private static final long IDLE_POLL_MILLIS = 200;
+  /**
+   * Script calls in flight for a batch publisher. Two: while Redis runs one, the next is encoded and sent (under CPU
+   * contention one call at a time carried about 7k events/s, BENCHMARKS.md "judge hot path, second pass").
+   */
+  public static final int CALLS_IN_FLIGHT = 2;
 
   private final AlertPublisher publisher;
   private final String target;
@@ -62,10 +72,20 @@ public final class PendingAlerts implements Component, EventSink {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean closing;
   private volatile long deadlineNanos;
-  /** Events taken from the queue and being published (the worker's batch). */
-  private volatile int inFlight;
-  /** An event taken from the queue that starts the next batch (its id was already in the current one). */
+  /** Events taken from the queue and being published (every worker's batch). */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * An event taken from the queue that starts the next batch: its id was in the batch being filled or is in flight.
+   * Written under {@link #takeLock}.
+   */
   private volatile AlertEvent held;
+  /** One worker fills a batch at a time, so events are taken in queue order. */
+  private final ReentrantLock takeLock = new ReentrantLock();
+  /** Guards {@link #idsInFlight}; {@link #released} is signalled when a batch's ids leave it. */
+  private final ReentrantLock idsLock = new ReentrantLock();
+  private final Condition released = idsLock.newCondition();
+  private final Set<String> idsInFlight = new HashSet<>();
+  private final int workers;
   /** Non-null when the publisher takes several events per round trip. */
   private final BatchAlertPublisher batches;
   private volatile ThreadPoolExecutor worker;
@@ -78,6 +98,7 @@ public final class PendingAlerts implements Component, EventSink {
       MeterRegistry registry) {
     this.publisher = publisher;
     this.batches = publisher instanceof BatchAlertPublisher b ? b : null;
+    this.workers = batches != null ? CALLS_IN_FLIGHT : 1;
     this.target = target;
     this.capacity = capacity;
     this.flushDeadline = flushDeadline;
@@ -108,9 +129,12 @@ public final class PendingAlerts implements Component, EventSink {
 
   @Override
   public void start() {
-    worker = NamedExecutors.fixed("judge-publisher", 1, 1, new ThreadPoolExecutor.AbortPolicy());
-    worker.execute(this::run);
-    log.info("judge: publishing alert events to {} (up to {} pending)", target, capacity);
+    worker = NamedExecutors.fixed("judge-publisher", workers, workers, new ThreadPoolExecutor.AbortPolicy());
+    for (int i = 0; i < workers; i++) {
+      worker.execute(this::run);
+    }
+    log.info("judge: publishing alert events to {} (up to {} pending, {} calls in flight)", target, capacity,
+        workers);
   }
 
   /** Queues an event without blocking; false when it was dropped (counted and logged). */
@@ -132,40 +156,47 @@ public final class PendingAlerts implements Component, EventSink {
 
   /** Events waiting, including the one being published. */
   public int size() {
-    return queue.size() + inFlight + (held != null ? 1 : 0);
+    return queue.size() + inFlight.get() + (held != null ? 1 : 0);
   }
 
   /**
-   * Publishes in order: takes the oldest event and, for a batch publisher, whatever else is waiting (up to
-   * {@link BatchAlertPublisher#MAX_BATCH}), so under load one round trip carries many events and at low rates an
-   * event goes out alone at once. A failed batch is kept whole and retried.
+   * One worker: takes the oldest events as a batch ({@link #fill}) and publishes it, so under load one round trip
+   * carries many events and at low rates an event goes out alone at once. A failed batch is kept whole and retried;
+   * its ids stay in flight meanwhile, so no later event of theirs overtakes it.
    */
   private void run() {
     int attempt = 0;
     List<AlertEvent> batch = new ArrayList<>(batches != null ? BatchAlertPublisher.MAX_BATCH : 1);
     Set<String> ids = new HashSet<>();
+    BatchAlertPublisher.Call call = null;
     try {
       while (true) {
+        if (closing && System.nanoTime() - deadlineNanos >= 0) {
+          return;
+        }
         if (batch.isEmpty()) {
           if (closing && queue.isEmpty() && held == null) {
             return;
           }
-          if (!fill(batch, ids)) {
+          call = fill(batch, ids);
+          if (call == null) {
             continue;
           }
         }
-        if (closing && System.nanoTime() - deadlineNanos >= 0) {
-          return;
-        }
         try {
-          if (batches != null) {
+          if (call != null) {
+            BatchAlertPublisher.Call started = call;
+            call = null; // a retry publishes again, synchronously
+            started.await();
+          } else if (batches != null) {
             batches.publishAll(batch);
           } else {
             publisher.publish(batch.get(0));
           }
           published.increment(batch.size());
+          release(ids);
+          inFlight.addAndGet(-batch.size());
           batch.clear();
-          inFlight = 0;
           if (attempt > 0) {
             log.info("judge: publishing to {} works again after {} failed attempts", target, attempt);
           }
@@ -186,36 +217,74 @@ public final class PendingAlerts implements Component, EventSink {
 
   /**
    * Takes the next batch, oldest first: up to {@link BatchAlertPublisher#MAX_BATCH} events (one without a batch
-   * publisher), cut before a second event of the same id. So a batch retried after Redis in fact ran it (an answer
-   * lost) meets each id's own stored state and pushes nothing twice; with two events of one id in a batch, the
-   * second's state would hide that the first was delivered.
+   * publisher), cut before an event whose id is already in it or in another worker's batch in flight. So a batch
+   * retried after Redis in fact ran it (an answer lost) meets each id's own stored state and pushes nothing twice;
+   * with two events of one id in one batch, or in two batches in flight, one's state would hide that the other was
+   * delivered. The event that cut the batch starts the next one, once its id is free. The batch's call is started
+   * before the next worker may take events, so calls reach the publisher in queue order.
    *
-   * @return false when nothing arrived within the idle poll
+   * @return the started call, or null when nothing could be taken within the idle poll
    */
-  private boolean fill(List<AlertEvent> batch, Set<String> ids) throws InterruptedException {
-    AlertEvent first = held != null ? held : queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    held = null;
-    if (first == null) {
-      return false;
-    }
-    batch.add(first);
-    if (batches != null) {
-      ids.clear();
-      ids.add(first.id());
-      while (batch.size() < BatchAlertPublisher.MAX_BATCH) {
-        AlertEvent e = queue.poll();
-        if (e == null) {
-          break;
-        }
-        if (!ids.add(e.id())) {
-          held = e; // first of the next batch
-          break;
-        }
-        batch.add(e);
+  private BatchAlertPublisher.Call fill(List<AlertEvent> batch, Set<String> ids) throws InterruptedException {
+    takeLock.lockInterruptibly();
+    try {
+      AlertEvent first = held != null ? held : queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      held = null;
+      if (first == null) {
+        return null;
       }
+      idsLock.lockInterruptibly();
+      try {
+        while (idsInFlight.contains(first.id())) {
+          if (!released.await(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            held = first; // still first in line
+            return null;
+          }
+        }
+        ids.clear();
+        ids.add(first.id());
+        batch.add(first);
+        while (batches != null && batch.size() < BatchAlertPublisher.MAX_BATCH) {
+          AlertEvent e = queue.poll();
+          if (e == null) {
+            break;
+          }
+          if (idsInFlight.contains(e.id()) || !ids.add(e.id())) {
+            held = e; // first of the next batch
+            break;
+          }
+          batch.add(e);
+        }
+        idsInFlight.addAll(ids);
+        inFlight.addAndGet(batch.size());
+      } finally {
+        idsLock.unlock();
+      }
+      if (batches != null) {
+        try {
+          return batches.start(batch);
+        } catch (RuntimeException e) {
+          return () -> {
+            throw e; // failed like a call: counted, logged and retried by the worker
+          };
+        }
+      }
+      AlertEvent single = batch.get(0);
+      return () -> publisher.publish(single);
+    } finally {
+      takeLock.unlock();
     }
-    inFlight = batch.size();
-    return true;
+  }
+
+  /** A batch is done: its ids may be taken again. */
+  private void release(Set<String> ids) {
+    idsLock.lock();
+    try {
+      idsInFlight.removeAll(ids);
+      released.signalAll();
+    } finally {
+      idsLock.unlock();
+    }
   }
 
   /** The cap of the jittered wait after {@code attempt} failures (the wait is drawn from 0 up to it). */

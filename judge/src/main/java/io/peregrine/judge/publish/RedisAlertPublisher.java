@@ -3,6 +3,7 @@ package io.peregrine.judge.publish;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -162,8 +166,82 @@ public final class RedisAlertPublisher implements BatchAlertPublisher, StateStor
     if (events.isEmpty()) {
       return;
     }
-    String firstQueue = AlertQueues.name(keyPrefix, events.get(0).priority());
-    StatefulRedisConnection<String, String> c = connect(firstQueue);
+    StatefulRedisConnection<String, String> c = connect(AlertQueues.name(keyPrefix, events.get(0).priority()));
+    ScriptCall call = scriptCall(events);
+    try {
+      List<Long> pushed;
+      String sha = scriptSha;
+      try {
+        if (sha == null) {
+          sha = c.sync().scriptLoad(PUBLISH_ALL_SCRIPT);
+          scriptSha = sha;
+        }
+        pushed = c.sync().evalsha(sha, ScriptOutputType.MULTI, call.keys(), call.args());
+      } catch (RedisNoScriptException e) {
+        // Redis restarted and forgot the script: run it by text once, which also caches it again
+        scriptSha = null;
+        pushed = c.sync().eval(PUBLISH_ALL_SCRIPT, ScriptOutputType.MULTI, call.keys(), call.args());
+      }
+      answered(pushed);
+    } catch (RedisException e) {
+      throw failed(events, call.firstQueue(), e);
+    }
+  }
+
+  /**
+   * Sends the script call and returns without waiting for Redis: calls started one after another run in that order
+   * on the one connection, so several can be in flight ({@link PendingAlerts}). A script Redis no longer knows (it
+   * restarted) did not run, so waiting for that call runs {@link #publishAll} instead.
+   */
+  @Override
+  public Call start(List<AlertEvent> events) {
+    String sha = scriptSha;
+    if (events.isEmpty() || sha == null) {
+      return BatchAlertPublisher.super.start(events); // the first call loads the script, synchronously
+    }
+    StatefulRedisConnection<String, String> c;
+    try {
+      c = connect(AlertQueues.name(keyPrefix, events.get(0).priority()));
+    } catch (AlertQueueException e) {
+      return () -> {
+        throw e;
+      };
+    }
+    ScriptCall call = scriptCall(events);
+    RedisFuture<List<Long>> future;
+    try {
+      future = c.async().evalsha(sha, ScriptOutputType.MULTI, call.keys(), call.args());
+    } catch (RedisException e) {
+      AlertQueueException failure = failed(events, call.firstQueue(), e);
+      return () -> {
+        throw failure;
+      };
+    }
+    return () -> {
+      try {
+        answered(future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RedisNoScriptException) {
+          scriptSha = null;
+          publishAll(events);
+          return;
+        }
+        throw failed(events, call.firstQueue(), e.getCause() instanceof RedisException r ? r
+            : new RedisException(String.valueOf(e.getCause()), e.getCause()));
+      } catch (TimeoutException e) {
+        future.cancel(false);
+        throw failed(events, call.firstQueue(), new RedisException("no answer within " + TIMEOUT.toMillis() + " ms"));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AlertQueueException("interrupted while waiting for Redis " + display, e);
+      }
+    };
+  }
+
+  /** The keys and arguments of {@link #PUBLISH_ALL_SCRIPT} for the events. */
+  private record ScriptCall(String firstQueue, String[] keys, String[] args) {}
+
+  private ScriptCall scriptCall(List<AlertEvent> events) {
     String[] keys = new String[2 * events.size()];
     String[] args = new String[1 + 5 * events.size()];
     args[0] = Long.toString(STATE_TTL.toSeconds());
@@ -177,33 +255,24 @@ public final class RedisAlertPublisher implements BatchAlertPublisher, StateStor
       args[4 + 5 * i] = Integer.toString(event.currentStep());
       args[5 + 5 * i] = StateKeys.encode(event);
     }
-    try {
-      List<Long> pushed;
-      String sha = scriptSha;
-      try {
-        if (sha == null) {
-          sha = c.sync().scriptLoad(PUBLISH_ALL_SCRIPT);
-          scriptSha = sha;
-        }
-        pushed = c.sync().evalsha(sha, ScriptOutputType.MULTI, keys, args);
-      } catch (RedisNoScriptException e) {
-        // Redis restarted and forgot the script: run it by text once, which also caches it again
-        scriptSha = null;
-        pushed = c.sync().eval(PUBLISH_ALL_SCRIPT, ScriptOutputType.MULTI, keys, args);
-      }
-      if (pushed != null) {
-        for (Long p : pushed) {
-          if (p != null && p == 0) {
-            deduplicated.incrementAndGet();
-          }
+    return new ScriptCall(keys[0], keys, args);
+  }
+
+  private void answered(List<Long> pushed) {
+    if (pushed != null) {
+      for (Long p : pushed) {
+        if (p != null && p == 0) {
+          deduplicated.incrementAndGet();
         }
       }
-      lastPublishOk = true;
-    } catch (RedisException e) {
-      lastPublishOk = false;
-      throw new AlertQueueException("LPUSH of " + events.size() + " events to Redis " + display + " (queue "
-          + firstQueue + (events.size() > 1 ? " and others" : "") + ") failed: " + e.getMessage(), e);
     }
+    lastPublishOk = true;
+  }
+
+  private AlertQueueException failed(List<AlertEvent> events, String firstQueue, RedisException e) {
+    lastPublishOk = false;
+    return new AlertQueueException("LPUSH of " + events.size() + " events to Redis " + display + " (queue "
+        + firstQueue + (events.size() > 1 ? " and others" : "") + ") failed: " + e.getMessage(), e);
   }
 
   /** Events not pushed because the stored state showed they were already delivered. */

@@ -38,6 +38,28 @@ class SeriesTableTest {
   }
 
   @Test
+  void prefetchChangesNothingForHitsMissesCollisionsAndSkippedViews() {
+    SampleView a = view("host1", "cpu.idle", "core=1");
+    SampleView b = view("host1", "cpu.idle", "core=2");
+    b.hash(a.hash()); // displaced from its home slot by a
+    SampleView unknown = view("host9", "cpu.idle", "");
+    SeriesState sa = put(a);
+    SeriesState sb = put(b);
+    sa.add(1_800_000_000L, 1, CounterType.GAUGE, 0); // one with a ring, one without
+    SampleView[] views = new SampleView[SeriesTable.PREFETCH_WINDOW + 5];
+    boolean[] valid = new boolean[views.length];
+    for (int i = 0; i < views.length; i++) {
+      views[i] = i % 3 == 0 ? a : i % 3 == 1 ? b : unknown;
+      valid[i] = i % 4 != 3;
+    }
+    table.prefetch(views, valid, views.length); // more than a window: the rest is simply not prefetched
+    assertThat(table.get(a)).isSameAs(sa);
+    assertThat(table.get(b)).isSameAs(sb);
+    assertThat(table.get(unknown)).isNull();
+    assertThat(table.size()).isEqualTo(2);
+  }
+
+  @Test
   void tellsApartSeriesWhoseConcatenatedBytesAreEqual() {
     SampleView a = view("ab", "c", "");
     SampleView b = view("a", "bc", "");

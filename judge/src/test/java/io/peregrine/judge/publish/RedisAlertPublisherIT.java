@@ -94,6 +94,28 @@ class RedisAlertPublisherIT {
   }
 
   @Test
+  void callsInFlightRunInOrderAndTheirRetriesDeliverNothingTwice() throws Exception {
+    try (RedisAlertPublisher publisher = new RedisAlertPublisher(URL, prefix)) {
+      publisher.start();
+      publisher.publishAll(List.of(Events.problem("s_1_aaa", 3))); // loads the script: later calls are sent async
+      List<AlertEvent> first = List.of(Events.problem("s_7_abc", 3), Events.problem("s_8_def", 3));
+      List<AlertEvent> second = List.of(Events.problem("s_9_ghi", 3));
+      BatchAlertPublisher.Call a = publisher.start(first);
+      BatchAlertPublisher.Call b = publisher.start(second); // sent before the first is answered
+      b.await();
+      a.await();
+      assertThat(redis.sync().lrange(prefix + "event:p3", 0, -1)).extracting(j -> AlertEventJson.read(j).id())
+          .as("newest first: in the order the calls were started").containsExactly("s_9_ghi", "s_8_def",
+              "s_7_abc", "s_1_aaa");
+      // both answers lost, both retried: disjoint ids, so each event meets its own stored state
+      publisher.start(first).await();
+      publisher.publishAll(second);
+      assertThat(publisher.deduplicated()).isEqualTo(3);
+      assertThat(redis.sync().llen(prefix + "event:p3")).isEqualTo(4);
+    }
+  }
+
+  @Test
   void pendingEventsGoOutInBatchesEachExactlyOnce() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (RedisAlertPublisher publisher = new RedisAlertPublisher(URL, prefix)) {
