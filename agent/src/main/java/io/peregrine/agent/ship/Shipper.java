@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -142,7 +144,9 @@ public final class Shipper implements Component {
       while (!stopping) {
         try {
           fill(batch);
-          if (!batch.isEmpty()) {
+          if (!batch.isEmpty() && queue.size() > 0 && spool.isEmpty() && !inBackoff() && !paused()) {
+            shipGroup(batch); // leaves in batch what starts the next one
+          } else if (!batch.isEmpty()) {
             ship(batch);
             batch.clear();
           }
@@ -228,6 +232,71 @@ public final class Shipper implements Component {
   }
 
   /**
+   * More is queued behind a full batch: up to {@link TransferStream#MAX_IN_FLIGHT} batches go out together, each
+   * answered in turn. No series is in two batches of one group, so whatever transfer refuses as OVERLOADED in one of
+   * them (spooled, sent again later) has nothing newer of its series accepted in another: per-series order holds as
+   * with one batch at a time. A sample whose series an earlier batch of the group holds ends the group and starts
+   * the next batch ({@code batch} holds it and what follows on return).
+   */
+  private void shipGroup(List<Sample> batch) {
+    List<List<Sample>> group = new ArrayList<>(TransferStream.MAX_IN_FLIGHT);
+    Set<Long> seen = new HashSet<>();
+    List<Sample> first = new ArrayList<>(batch);
+    batch.clear();
+    first.forEach(x -> seen.add(seriesKey(x)));
+    group.add(first);
+    while (group.size() < TransferStream.MAX_IN_FLIGHT && batch.isEmpty() && queue.size() > 0) {
+      List<Sample> next = new ArrayList<>(batchSize);
+      queue.drainTo(next, batchSize);
+      int cut = next.size();
+      Set<Long> mine = new HashSet<>();
+      for (int i = 0; i < next.size(); i++) {
+        long key = seriesKey(next.get(i));
+        if (seen.contains(key)) {
+          cut = i;
+          break;
+        }
+        mine.add(key);
+      }
+      if (cut < next.size()) {
+        batch.addAll(next.subList(cut, next.size())); // in hand: the head of the next batch
+        next = new ArrayList<>(next.subList(0, cut));
+      }
+      seen.addAll(mine);
+      if (!next.isEmpty()) {
+        group.add(next);
+      }
+    }
+    if (group.size() == 1) {
+      ship(first);
+      return;
+    }
+    List<SampleBatch> wire = new ArrayList<>(group.size());
+    group.forEach(g -> wire.add(SampleBatch.newBuilder().addAllSamples(g).build()));
+    if (down) {
+      client.reconnectNow();
+    }
+    List<Object> outcomes = client.pushAll(wire);
+    for (int i = 0; i < group.size(); i++) {
+      List<Sample> again = settle(group.get(i), outcomes.get(i), false);
+      if (again == null) {
+        spool.write(group.get(i)); // in order: the unsent batches are the group's last
+      } else if (!again.isEmpty()) {
+        spool.write(again);
+      }
+    }
+    if (outcomes.contains(null)) {
+      markDown(0, client.lastFailures()); // once per group, after the answered batches marked transfer up
+    }
+  }
+
+  /** Endpoint, metric and tags folded to 64 bits: equal series, equal keys (a collision only ends a group early). */
+  private static long seriesKey(Sample s) {
+    return ((long) s.getEndpoint().hashCode() << 32) ^ (s.getMetric().hashCode() * 0x9E3779B97F4A7C15L)
+        ^ s.getTags().hashCode();
+  }
+
+  /**
    * Sends spooled batches oldest first for up to flushInterval, while transfer takes them. A batch is deleted only
    * once transfer answered for all of it; when it refused some samples as OVERLOADED the batch is rewritten with
    * those and stays at the head, so nothing newer overtakes it and what transfer took is not sent again.
@@ -265,13 +334,25 @@ public final class Shipper implements Component {
     if (down) {
       client.reconnectNow();
     }
-    PushResponse response;
-    try {
-      response = client.push(SampleBatch.newBuilder().addAllSamples(samples).build());
-    } catch (TransferClient.Unavailable e) {
-      markDown(samples.size(), e.getMessage());
+    Object outcome = client.pushAll(List.of(SampleBatch.newBuilder().addAllSamples(samples).build())).get(0);
+    List<Sample> again = settle(samples, outcome, fromSpool);
+    if (again == null) {
+      markDown(samples.size(), client.lastFailures());
+    }
+    return again;
+  }
+
+  /**
+   * Counts what transfer answered for one batch ({@link TransferClient#pushAll}'s outcome).
+   *
+   * @return null when no address took it (nothing counted: the caller spools it or keeps it spooled); otherwise the
+   *     samples refused as OVERLOADED, in batch order
+   */
+  private List<Sample> settle(List<Sample> samples, Object outcome, boolean fromSpool) {
+    if (outcome == null) {
       return null;
-    } catch (StatusRuntimeException e) {
+    }
+    if (outcome instanceof StatusRuntimeException e) {
       // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
       drop(fromSpool, "rejected_batch", samples.size());
       log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
@@ -279,6 +360,7 @@ public final class Shipper implements Component {
       markUp();
       return List.of();
     }
+    PushResponse response = (PushResponse) outcome;
     markUp();
     List<Sample> overloaded = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>(response.getRejectsList());
