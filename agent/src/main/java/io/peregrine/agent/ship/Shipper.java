@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -232,41 +230,13 @@ public final class Shipper implements Component {
   }
 
   /**
-   * More is queued behind a full batch: up to {@link TransferStream#MAX_IN_FLIGHT} batches go out together, each
-   * answered in turn. No series is in two batches of one group, so whatever transfer refuses as OVERLOADED in one of
-   * them (spooled, sent again later) has nothing newer of its series accepted in another: per-series order holds as
-   * with one batch at a time. A sample whose series an earlier batch of the group holds ends the group and starts
-   * the next batch ({@code batch} holds it and what follows on return).
+   * More is queued behind the batch: up to {@link TransferStream#MAX_IN_FLIGHT} series-disjoint batches
+   * ({@link BatchGroup}) go out together and each answer settles its own batch; those no address took are spooled,
+   * in order. {@code batch} holds on return what starts the next batch.
    */
   private void shipGroup(List<Sample> batch) {
-    List<List<Sample>> group = new ArrayList<>(TransferStream.MAX_IN_FLIGHT);
-    Set<Long> seen = new HashSet<>();
-    List<Sample> first = new ArrayList<>(batch);
-    batch.clear();
-    first.forEach(x -> seen.add(seriesKey(x)));
-    group.add(first);
-    while (group.size() < TransferStream.MAX_IN_FLIGHT && batch.isEmpty() && queue.size() > 0) {
-      List<Sample> next = new ArrayList<>(batchSize);
-      queue.drainTo(next, batchSize);
-      int cut = next.size();
-      Set<Long> mine = new HashSet<>();
-      for (int i = 0; i < next.size(); i++) {
-        long key = seriesKey(next.get(i));
-        if (seen.contains(key)) {
-          cut = i;
-          break;
-        }
-        mine.add(key);
-      }
-      if (cut < next.size()) {
-        batch.addAll(next.subList(cut, next.size())); // in hand: the head of the next batch
-        next = new ArrayList<>(next.subList(0, cut));
-      }
-      seen.addAll(mine);
-      if (!next.isEmpty()) {
-        group.add(next);
-      }
-    }
+    List<List<Sample>> group = BatchGroup.form(batch, queue, batchSize, TransferStream.MAX_IN_FLIGHT);
+    List<Sample> first = group.get(0);
     if (group.size() == 1) {
       ship(first);
       return;
@@ -288,12 +258,6 @@ public final class Shipper implements Component {
     if (outcomes.contains(null)) {
       markDown(0, client.lastFailures()); // once per group, after the answered batches marked transfer up
     }
-  }
-
-  /** Endpoint, metric and tags folded to 64 bits: equal series, equal keys (a collision only ends a group early). */
-  private static long seriesKey(Sample s) {
-    return ((long) s.getEndpoint().hashCode() << 32) ^ (s.getMetric().hashCode() * 0x9E3779B97F4A7C15L)
-        ^ s.getTags().hashCode();
   }
 
   /**
