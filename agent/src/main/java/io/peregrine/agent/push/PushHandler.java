@@ -101,16 +101,13 @@ public final class PushHandler implements HttpRoute {
       }
     }
     List<Reject> rejects = new ArrayList<>(batch.rejects());
-    int overloaded = 0;
     List<Sample> samples = batch.samples();
-    for (int i = 0; i < samples.size(); i++) {
-      if (!queue.offer(samples.get(i))) {
-        overloaded++;
-        rejects.add(OpenFalconJson.reject(batch.indexes()[i], RejectCode.OVERLOADED,
-            "the agent's queue is full (" + queue.capacity() + " samples): send this sample again later"));
-      }
+    int taken = queue.offerAll(samples);
+    int overloaded = samples.size() - taken;
+    for (int i = taken; i < samples.size(); i++) {
+      rejects.add(OpenFalconJson.reject(batch.indexes()[i], RejectCode.OVERLOADED,
+          "the agent's queue is full (" + queue.capacity() + " samples): send this sample again later"));
     }
-    int taken = samples.size() - overloaded;
     accepted.increment(taken);
     Map<RejectCode, Integer> byCode = new EnumMap<>(RejectCode.class);
     rejects.forEach(r -> byCode.merge(r.getCode(), 1, Integer::sum));

@@ -77,9 +77,14 @@ public final class SampleLedger {
 
   /** A sample the queue took; the caller holds this ledger's lock around the queue's offer and this call. */
   void offeredLocked() {
-    in++;
-    queued++;
-    inCounter.increment();
+    offeredLocked(1);
+  }
+
+  /** Samples the queue took at once; the caller holds this ledger's lock around the queue's offers and this call. */
+  void offeredLocked(int n) {
+    in += n;
+    queued += n;
+    inCounter.increment(n);
   }
 
   synchronized void taken(int n) {

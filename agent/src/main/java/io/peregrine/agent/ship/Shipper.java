@@ -142,7 +142,9 @@ public final class Shipper implements Component {
       while (!stopping) {
         try {
           fill(batch);
-          if (!batch.isEmpty()) {
+          if (!batch.isEmpty() && queue.size() > 0 && spool.isEmpty() && !inBackoff() && !paused()) {
+            shipGroup(batch); // leaves in batch what starts the next one
+          } else if (!batch.isEmpty()) {
             ship(batch);
             batch.clear();
           }
@@ -228,6 +230,37 @@ public final class Shipper implements Component {
   }
 
   /**
+   * More is queued behind the batch: up to {@link TransferStream#MAX_IN_FLIGHT} series-disjoint batches
+   * ({@link BatchGroup}) go out together and each answer settles its own batch; those no address took are spooled,
+   * in order. {@code batch} holds on return what starts the next batch.
+   */
+  private void shipGroup(List<Sample> batch) {
+    List<List<Sample>> group = BatchGroup.form(batch, queue, batchSize, TransferStream.MAX_IN_FLIGHT);
+    List<Sample> first = group.get(0);
+    if (group.size() == 1) {
+      ship(first);
+      return;
+    }
+    List<SampleBatch> wire = new ArrayList<>(group.size());
+    group.forEach(g -> wire.add(SampleBatch.newBuilder().addAllSamples(g).build()));
+    if (down) {
+      client.reconnectNow();
+    }
+    List<Object> outcomes = client.pushAll(wire);
+    for (int i = 0; i < group.size(); i++) {
+      List<Sample> again = settle(group.get(i), outcomes.get(i), false);
+      if (again == null) {
+        spool.write(group.get(i)); // in order: the unsent batches are the group's last
+      } else if (!again.isEmpty()) {
+        spool.write(again);
+      }
+    }
+    if (outcomes.contains(null)) {
+      markDown(0, client.lastFailures()); // once per group, after the answered batches marked transfer up
+    }
+  }
+
+  /**
    * Sends spooled batches oldest first for up to flushInterval, while transfer takes them. A batch is deleted only
    * once transfer answered for all of it; when it refused some samples as OVERLOADED the batch is rewritten with
    * those and stays at the head, so nothing newer overtakes it and what transfer took is not sent again.
@@ -265,13 +298,25 @@ public final class Shipper implements Component {
     if (down) {
       client.reconnectNow();
     }
-    PushResponse response;
-    try {
-      response = client.push(SampleBatch.newBuilder().addAllSamples(samples).build());
-    } catch (TransferClient.Unavailable e) {
-      markDown(samples.size(), e.getMessage());
+    Object outcome = client.pushAll(List.of(SampleBatch.newBuilder().addAllSamples(samples).build())).get(0);
+    List<Sample> again = settle(samples, outcome, fromSpool);
+    if (again == null) {
+      markDown(samples.size(), client.lastFailures());
+    }
+    return again;
+  }
+
+  /**
+   * Counts what transfer answered for one batch ({@link TransferClient#pushAll}'s outcome).
+   *
+   * @return null when no address took it (nothing counted: the caller spools it or keeps it spooled); otherwise the
+   *     samples refused as OVERLOADED, in batch order
+   */
+  private List<Sample> settle(List<Sample> samples, Object outcome, boolean fromSpool) {
+    if (outcome == null) {
       return null;
-    } catch (StatusRuntimeException e) {
+    }
+    if (outcome instanceof StatusRuntimeException e) {
       // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
       drop(fromSpool, "rejected_batch", samples.size());
       log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
@@ -279,6 +324,7 @@ public final class Shipper implements Component {
       markUp();
       return List.of();
     }
+    PushResponse response = (PushResponse) outcome;
     markUp();
     List<Sample> overloaded = new ArrayList<>();
     List<Reject> rejects = new ArrayList<>(response.getRejectsList());

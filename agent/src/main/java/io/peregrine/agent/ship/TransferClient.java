@@ -21,20 +21,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Batches to a list of transfer addresses, round robin: each batch starts at the next address, and a call that fails
  * moves on to the following one. Each address is sent to over a long-lived {@code Transfer.PushStream}
- * ({@link TransferStream}: one batch in flight, so acknowledgements stay exact); an address that answers UNIMPLEMENTED
- * (a transfer without streams) gets unary {@code Transfer.Push} from then on, this batch included. Only a refusal of the batch itself (INVALID_ARGUMENT: nothing would take
- * it) is passed up as such; any other failure (UNAVAILABLE, DEADLINE_EXCEEDED, an overloaded or broken transfer)
- * tries the next address, and when all failed the caller learns it by {@link Unavailable}. Used by one thread.
+ * ({@link TransferStream}: a group of batches in flight, answered batch by batch, so acknowledgements stay exact); an
+ * address that answers UNIMPLEMENTED (a transfer without streams) gets unary {@code Transfer.Push} calls, one batch
+ * at a time, from then on, this group included. Only a refusal of a batch itself (INVALID_ARGUMENT: nothing would
+ * take it) is passed up as such; any other failure (UNAVAILABLE, DEADLINE_EXCEEDED, an overloaded or broken
+ * transfer) sends the batches not yet answered to the next address, and when all failed the caller learns it.
+ * Used by one thread.
  */
 final class TransferClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferClient.class);
-  /** Every address failed for this batch; the message lists why. */
-  static final class Unavailable extends Exception {
-    Unavailable(String message) {
-      super(message);
-    }
-  }
-
   private final List<String> addresses;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<TransferGrpc.TransferBlockingStub> stubs = new ArrayList<>();
@@ -45,6 +40,7 @@ final class TransferClient implements AutoCloseable {
   private final Counter unary;
   private final Duration timeout;
   private int next;
+  private String lastFailures = "";
 
   TransferClient(List<String> addresses, Duration timeout, MeterRegistry registry, TlsMaterial tls) {
     this.addresses = List.copyOf(addresses);
@@ -64,42 +60,71 @@ final class TransferClient implements AutoCloseable {
   }
 
   /**
-   * @throws StatusRuntimeException INVALID_ARGUMENT: transfer refused the batch as a whole
-   * @throws Unavailable no address took the batch
+   * Sends a group of batches (at most {@link TransferStream#MAX_IN_FLIGHT}), in order, starting at the next address;
+   * batches an address did not answer move on to the following one, in order.
+   *
+   * @return per batch, in order: its {@link PushResponse}; a {@link StatusRuntimeException} INVALID_ARGUMENT when
+   *     transfer refused it as a whole; or null when no address took it (then neither did any address take the
+   *     batches after it; {@link #lastFailures()} says why)
    */
-  PushResponse push(SampleBatch batch) throws Unavailable {
+  List<Object> pushAll(List<SampleBatch> batches) {
+    List<Object> out = new ArrayList<>(batches.size());
     StringBuilder why = new StringBuilder();
-    int start = next;
+    int k = next;
     next = (next + 1) % stubs.size();
-    for (int i = 0; i < stubs.size(); i++) {
-      int k = (start + i) % stubs.size();
-      try {
-        TransferStream stream = streams.get(k);
-        if (stream != null) {
+    int failedInRow = 0; // addresses that failed since the last answer: all of them = give up
+    while (out.size() < batches.size() && failedInRow < stubs.size()) {
+      List<SampleBatch> rest = batches.subList(out.size(), batches.size());
+      StatusRuntimeException failure = null;
+      TransferStream stream = streams.get(k);
+      if (stream != null) {
+        TransferStream.Result r = stream.pushAll(rest);
+        out.addAll(r.answered());
+        streamed.increment(r.answered().size());
+        failure = r.failure();
+        if (failure != null && failure.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+          streams.set(k, null);
+          log.info("agent-shipper: transfer {} has no PushStream; sending it unary calls", addresses.get(k));
+          continue; // the same address, unary
+        }
+        if (!r.answered().isEmpty()) {
+          failedInRow = 0;
+        }
+      } else {
+        for (SampleBatch b : rest) {
           try {
-            PushResponse r = stream.push(batch);
-            streamed.increment();
-            return r;
+            out.add(stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(b));
+            unary.increment();
+            failedInRow = 0;
           } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-              throw e;
-            }
-            streams.set(k, null);
-            log.info("agent-shipper: transfer {} has no PushStream; sending it unary calls", addresses.get(k));
+            failure = e;
+            break;
           }
         }
-        PushResponse r = stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(batch);
-        unary.increment();
-        return r;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-          throw e;
-        }
-        failures.get(k).increment();
-        why.append(why.length() == 0 ? "" : "; ").append(addresses.get(k)).append(": ").append(e.getStatus());
       }
+      if (failure == null) {
+        break;
+      }
+      if (failure.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+        out.add(failure); // that batch is refused for good; the rest go on, from the same address
+        failedInRow = 0;
+        continue;
+      }
+      failures.get(k).increment();
+      why.append(why.length() == 0 ? "" : "; ").append(addresses.get(k)).append(": ").append(failure.getStatus());
+      failedInRow++;
+      k = (k + 1) % stubs.size();
     }
-    throw new Unavailable(why.toString());
+    while (out.size() < batches.size()) {
+      out.add(null);
+    }
+    lastFailures = why.toString();
+    return out;
+  }
+
+  /** Why the last group's unsent batches were not taken, address by address. */
+  String lastFailures() {
+    return lastFailures;
   }
 
   /**

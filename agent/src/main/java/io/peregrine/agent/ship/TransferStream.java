@@ -9,20 +9,30 @@ import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One long-lived {@code Transfer.PushStream} to one transfer address, used like a unary call: one batch in flight,
- * its answer awaited (transfer answers each batch once, in order), so what was acknowledged is known exactly as with
- * {@code Push}. Saves a call's set-up and headers per batch. Flow control: a batch is written only when the stream
- * says it is ready ({@code isReady}, signalled by its on-ready handler), waiting for that within the call's deadline.
+ * One long-lived {@code Transfer.PushStream} to one transfer address. A group of up to {@link #MAX_IN_FLIGHT}
+ * batches is written at once (each when the stream says it is ready: gRPC flow control) and their answers are read
+ * back in order (transfer takes a stream's batches one after another and answers each once), so the batches of a
+ * group travel back to back instead of one round trip each, and what was acknowledged is still known exactly,
+ * batch by batch. Saves a call's set-up and headers per batch.
  *
- * <p>Any failure ends the stream and is thrown as the gRPC status (UNIMPLEMENTED: this transfer has no PushStream;
- * DEADLINE_EXCEEDED: no answer or no readiness in time, the stream is cancelled, and the batch counts as not
- * acknowledged); the next batch opens a new stream. Used by the shipper's one thread.
+ * <p>Any failure ends the stream; the batches answered before it are reported with the failure (UNIMPLEMENTED: this
+ * transfer has no PushStream; DEADLINE_EXCEEDED: no answer or no readiness within the timeout, the stream is
+ * cancelled), and the rest count as not acknowledged. The next group opens a new stream. Used by the shipper's one
+ * thread.
  */
 final class TransferStream implements AutoCloseable {
+  /** Batches written before the first answer is awaited. */
+  static final int MAX_IN_FLIGHT = 4;
+
+  /** The answers to a group's first batches, in order, and what ended the stream before the rest (or null). */
+  record Result(List<PushResponse> answered, StatusRuntimeException failure) {}
+
   private final TransferGrpc.TransferStub stub;
   private final Duration timeout;
   private Call call;
@@ -34,8 +44,8 @@ final class TransferStream implements AutoCloseable {
 
   /** One stream: its request side, and what came back, in order. */
   private static final class Call implements ClientResponseObserver<SampleBatch, PushResponse> {
-    /** One batch is in flight, so one answer and the end of the stream are all that can be waiting. */
-    final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>(2);
+    /** At most MAX_IN_FLIGHT batches are unanswered: their answers and the end of the stream fit. */
+    final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>(MAX_IN_FLIGHT + 1);
     volatile ClientCallStreamObserver<SampleBatch> requests;
     volatile boolean ended;
 
@@ -57,7 +67,7 @@ final class TransferStream implements AutoCloseable {
     @Override
     public void onError(Throwable t) {
       ended = true;
-      answers.offer(t); // when full, the waiting answer is taken first and the stream is already ended
+      answers.offer(t); // when full, the waiting answers are taken first and the stream is already ended
       wake();
     }
 
@@ -86,11 +96,16 @@ final class TransferStream implements AutoCloseable {
   }
 
   /**
-   * Sends one batch and waits for its answer.
+   * Writes the batches (at most {@link #MAX_IN_FLIGHT}) one after another, then reads their answers in order, all
+   * within the timeout.
    *
-   * @throws StatusRuntimeException the stream failed (it is closed; the batch was not acknowledged)
+   * @return every answer, or the answers to a prefix and the failure that ended the stream (the rest were not
+   *     acknowledged)
    */
-  PushResponse push(SampleBatch batch) {
+  Result pushAll(List<SampleBatch> batches) {
+    if (batches.size() > MAX_IN_FLIGHT) {
+      throw new IllegalArgumentException("at most " + MAX_IN_FLIGHT + " batches in flight, got " + batches.size());
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     Call c = call;
     if (c == null || c.ended) {
@@ -98,27 +113,37 @@ final class TransferStream implements AutoCloseable {
       stub.pushStream(c);
       call = c;
     }
+    List<PushResponse> answered = new ArrayList<>(batches.size());
     try {
-      if (!c.awaitReady(deadline)) {
-        throw fail(c, Status.DEADLINE_EXCEEDED.withDescription("stream not ready within " + timeout.toMillis()
-            + " ms"));
-      }
-      if (!c.ended) {
+      for (SampleBatch batch : batches) {
+        if (!c.awaitReady(deadline)) {
+          return new Result(answered, fail(c, Status.DEADLINE_EXCEEDED.withDescription("stream not ready within "
+              + timeout.toMillis() + " ms")));
+        }
+        if (c.ended) {
+          break; // its answers so far and the failure are waiting in the queue
+        }
         c.requests.onNext(batch);
       }
-      Object answer = c.answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (answer == null) {
-        throw fail(c, Status.DEADLINE_EXCEEDED.withDescription("no answer within " + timeout.toMillis() + " ms"));
+      while (answered.size() < batches.size()) {
+        Object answer = c.answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (answer == null) {
+          return new Result(answered, fail(c, Status.DEADLINE_EXCEEDED.withDescription("no answer within "
+              + timeout.toMillis() + " ms")));
+        }
+        if (answer instanceof PushResponse r) {
+          answered.add(r);
+          continue;
+        }
+        call = null;
+        Throwable t = (Throwable) answer;
+        return new Result(answered, t instanceof StatusRuntimeException s ? s
+            : Status.fromThrowable(t).asRuntimeException());
       }
-      if (answer instanceof PushResponse r) {
-        return r;
-      }
-      call = null;
-      Throwable t = (Throwable) answer;
-      throw t instanceof StatusRuntimeException s ? s : Status.fromThrowable(t).asRuntimeException();
+      return new Result(answered, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw fail(c, Status.CANCELLED.withDescription("interrupted"));
+      return new Result(answered, fail(c, Status.CANCELLED.withDescription("interrupted")));
     }
   }
 
