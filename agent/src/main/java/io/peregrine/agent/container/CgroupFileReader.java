@@ -227,10 +227,11 @@ final class CgroupFileReader {
     long v = 0;
     int start = i;
     while (i < len && buf[i] >= '0' && buf[i] <= '9') {
-      if (v > (Long.MAX_VALUE - 9) / 10) {
+      int digit = buf[i++] - '0';
+      if (v > (Long.MAX_VALUE - digit) / 10) {
         throw bad(start);
       }
-      v = v * 10 + (buf[i++] - '0');
+      v = v * 10 + digit;
     }
     if (i == start || i < len && buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t') {
       throw bad(start);

@@ -49,6 +49,8 @@ class CgroupFileReaderTest {
     assertThat(p).containsExactly(97.96, 0.05);
     assertThat(read("max\n").single()).isEqualTo(-1);
     assertThat(read("268435456\n").single()).isEqualTo(268435456);
+    assertThat(read("9223372036854775807\n").single()).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> read("9223372036854775808\n").single()).isInstanceOf(IOException.class);
     assertThat(read("").firstNumber()).isEqualTo(-1);
     assertThat(read("4242\n4243\n").firstNumber()).isEqualTo(4242);
   }
