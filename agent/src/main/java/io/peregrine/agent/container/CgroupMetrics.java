@@ -13,77 +13,124 @@ import java.util.Set;
 final class CgroupMetrics {
   private record CpuReading(long nanos, long usage, long user, long system, long periods, long throttled) {}
 
+  /** The metric names of one prefix, made once rather than concatenated for every sample. */
+  private static final class Names {
+    final String cpuUsagePercent;
+    final String cpuUserPercent;
+    final String cpuSystemPercent;
+    final String cpuThrottledPercent;
+    final String cpuUsageSeconds;
+    final String cpuThrottledPeriods;
+    final String cpuThrottledSeconds;
+    final String memUsage;
+    final String memWorkingSet;
+    final String memRss;
+    final String memLimit;
+    final String memWorkingSetPercent;
+    final String memOomKill;
+    final String ioReadBytes;
+    final String ioWriteBytes;
+    final String ioReadOps;
+    final String ioWriteOps;
+    final String pids;
+    final String[] pressure = new String[CgroupStats.PRESSURE_NAMES.length];
+
+    Names(String p) {
+      cpuUsagePercent = p + ".cpu.usage.percent";
+      cpuUserPercent = p + ".cpu.user.percent";
+      cpuSystemPercent = p + ".cpu.system.percent";
+      cpuThrottledPercent = p + ".cpu.throttled.percent";
+      cpuUsageSeconds = p + ".cpu.usage.seconds";
+      cpuThrottledPeriods = p + ".cpu.throttled.periods";
+      cpuThrottledSeconds = p + ".cpu.throttled.seconds";
+      memUsage = p + ".mem.usage";
+      memWorkingSet = p + ".mem.working_set";
+      memRss = p + ".mem.rss";
+      memLimit = p + ".mem.limit";
+      memWorkingSetPercent = p + ".mem.working_set.percent";
+      memOomKill = p + ".mem.oom_kill";
+      ioReadBytes = p + ".io.read.bytes";
+      ioWriteBytes = p + ".io.write.bytes";
+      ioReadOps = p + ".io.read.ops";
+      ioWriteOps = p + ".io.write.ops";
+      pids = p + ".pids";
+      for (int i = 0; i < pressure.length; i++) {
+        pressure[i] = p + "." + CgroupStats.PRESSURE_NAMES[i];
+      }
+    }
+  }
+
+  private final Map<String, Names> names = new HashMap<>();
   private Map<String, CpuReading> previous = new HashMap<>();
   private Map<String, CpuReading> current = new HashMap<>();
 
   void emit(SampleEmitter out, String prefix, String key, String tags, CgroupStats s, long nanos) {
-    Map<String, Long> cpu = s.cpu();
-    if (cpu.containsKey("usage_usec")) {
-      CpuReading now = new CpuReading(nanos, cpu.get("usage_usec"), cpu.getOrDefault("user_usec", 0L),
-          cpu.getOrDefault("system_usec", 0L), cpu.getOrDefault("nr_periods", 0L),
-          cpu.getOrDefault("nr_throttled", 0L));
+    Names n = names.computeIfAbsent(prefix, Names::new);
+    if (s.usageUsec >= 0) {
+      CpuReading now = new CpuReading(nanos, s.usageUsec, Math.max(0, s.userUsec), Math.max(0, s.systemUsec),
+          Math.max(0, s.periods), Math.max(0, s.throttled));
       current.put(key, now);
       CpuReading before = previous.get(key);
       double elapsedUsec = before == null ? 0 : (now.nanos - before.nanos) / 1000.0;
       if (before != null && elapsedUsec > 0 && now.usage >= before.usage) {
-        out.gauge(prefix + ".cpu.usage.percent", tags, 100.0 * (now.usage - before.usage) / elapsedUsec);
-        out.gauge(prefix + ".cpu.user.percent", tags, 100.0 * Math.max(0, now.user - before.user) / elapsedUsec);
-        out.gauge(prefix + ".cpu.system.percent", tags,
-            100.0 * Math.max(0, now.system - before.system) / elapsedUsec);
+        out.gauge(n.cpuUsagePercent, tags, 100.0 * (now.usage - before.usage) / elapsedUsec);
+        out.gauge(n.cpuUserPercent, tags, 100.0 * Math.max(0, now.user - before.user) / elapsedUsec);
+        out.gauge(n.cpuSystemPercent, tags, 100.0 * Math.max(0, now.system - before.system) / elapsedUsec);
         long periods = now.periods - before.periods;
         if (periods > 0) {
-          out.gauge(prefix + ".cpu.throttled.percent", tags, 100.0 * (now.throttled - before.throttled) / periods);
+          out.gauge(n.cpuThrottledPercent, tags, 100.0 * (now.throttled - before.throttled) / periods);
         }
       }
-      out.counter(prefix + ".cpu.usage.seconds", tags, now.usage / 1e6);
-      if (cpu.containsKey("nr_periods")) {
-        out.counter(prefix + ".cpu.throttled.periods", tags, now.throttled);
-        out.counter(prefix + ".cpu.throttled.seconds", tags, cpu.getOrDefault("throttled_usec", 0L) / 1e6);
+      out.counter(n.cpuUsageSeconds, tags, now.usage / 1e6);
+      if (s.periods >= 0) {
+        out.counter(n.cpuThrottledPeriods, tags, now.throttled);
+        out.counter(n.cpuThrottledSeconds, tags, Math.max(0, s.throttledUsec) / 1e6);
       }
     }
-    if (s.memoryCurrent() >= 0) {
+    if (s.memoryCurrent >= 0) {
       long ws = s.workingSet();
-      out.gauge(prefix + ".mem.usage", tags, s.memoryCurrent());
-      out.gauge(prefix + ".mem.working_set", tags, ws);
-      if (s.memory().containsKey("anon")) {
-        out.gauge(prefix + ".mem.rss", tags, s.memory().get("anon"));
+      out.gauge(n.memUsage, tags, s.memoryCurrent);
+      out.gauge(n.memWorkingSet, tags, ws);
+      if (s.anon >= 0) {
+        out.gauge(n.memRss, tags, s.anon);
       }
-      if (s.memoryMax() > 0) {
-        out.gauge(prefix + ".mem.limit", tags, s.memoryMax());
-        out.gauge(prefix + ".mem.working_set.percent", tags, 100.0 * ws / s.memoryMax());
+      if (s.memoryMax > 0) {
+        out.gauge(n.memLimit, tags, s.memoryMax);
+        out.gauge(n.memWorkingSetPercent, tags, 100.0 * ws / s.memoryMax);
       }
     }
-    if (s.memoryEvents().containsKey("oom_kill")) {
-      out.counter(prefix + ".mem.oom_kill", tags, s.memoryEvents().get("oom_kill"));
+    if (s.oomKill >= 0) {
+      out.counter(n.memOomKill, tags, s.oomKill);
     }
-    emitIo(out, prefix, tags, s.io());
-    if (s.pids() >= 0) {
-      out.gauge(prefix + ".pids", tags, s.pids());
+    counterIfKnown(out, n.ioReadBytes, tags, s.readBytes);
+    counterIfKnown(out, n.ioWriteBytes, tags, s.writeBytes);
+    counterIfKnown(out, n.ioReadOps, tags, s.readOps);
+    counterIfKnown(out, n.ioWriteOps, tags, s.writeOps);
+    if (s.pids >= 0) {
+      out.gauge(n.pids, tags, s.pids);
     }
-    for (Map.Entry<String, Double> p : s.pressure().entrySet()) {
-      out.gauge(prefix + ".pressure." + p.getKey(), tags, p.getValue());
-    }
-  }
-
-  private static void emitIo(SampleEmitter out, String prefix, String tags, Map<String, Long> io) {
-    for (String[] f : new String[][] {{"rbytes", "read.bytes"}, {"wbytes", "write.bytes"}, {"rios", "read.ops"},
-        {"wios", "write.ops"}}) {
-      Long v = io.get(f[0]);
-      if (v != null) {
-        out.counter(prefix + ".io." + f[1], tags, v);
+    for (int i = 0; i < n.pressure.length; i++) {
+      if (!Double.isNaN(s.pressure[i])) {
+        out.gauge(n.pressure[i], tags, s.pressure[i]);
       }
     }
   }
 
-  void emitNetwork(SampleEmitter out, String tags, PodNetwork.Counters n) {
-    out.counter("pod.net.in.bytes", tags, n.inBytes());
-    out.counter("pod.net.in.packets", tags, n.inPackets());
-    out.counter("pod.net.in.errors", tags, n.inErrors());
-    out.counter("pod.net.in.dropped", tags, n.inDropped());
-    out.counter("pod.net.out.bytes", tags, n.outBytes());
-    out.counter("pod.net.out.packets", tags, n.outPackets());
-    out.counter("pod.net.out.errors", tags, n.outErrors());
-    out.counter("pod.net.out.dropped", tags, n.outDropped());
+  private static void counterIfKnown(SampleEmitter out, String metric, String tags, long value) {
+    if (value >= 0) {
+      out.counter(metric, tags, value);
+    }
+  }
+
+  void emitNetwork(SampleEmitter out, String tags, long[] n) {
+    out.counter("pod.net.in.bytes", tags, n[0]);
+    out.counter("pod.net.in.packets", tags, n[1]);
+    out.counter("pod.net.in.errors", tags, n[2]);
+    out.counter("pod.net.in.dropped", tags, n[3]);
+    out.counter("pod.net.out.bytes", tags, n[4]);
+    out.counter("pod.net.out.packets", tags, n[5]);
+    out.counter("pod.net.out.errors", tags, n[6]);
+    out.counter("pod.net.out.dropped", tags, n[7]);
   }
 
   /** Ends a round: what was not read in it is forgotten. */

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * container.* and pod.* metrics for every kubelet pod cgroup on the node (cgroup v2), tagged from the kubelet's
+ * container.* and pod.* metrics for every kubelet pod cgroup on the node (cgroup v2 or v1), tagged from the kubelet's
  * {@code /pods}. Without metadata (no kubelet configured, the kubelet down, a pod too new) the metrics are tagged by
  * pod uid and container id instead, never skipped. At most {@code maxContainers} containers are reported per round, in
  * a stable order (pod uid, container id); the rest are counted as {@code agent_containers_dropped}. A container that
@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerCollector implements Collector {
   private static final Logger log = LoggerFactory.getLogger(ContainerCollector.class);
+  /** Rounds between two readings of a cgroup's memory limit and of which process gives its pod's network. */
+  static final int SLOW_ROUNDS = 6;
 
   private final CgroupTree tree;
   private final PodNetwork network;
@@ -39,6 +41,10 @@ public final class ContainerCollector implements Collector {
   private final Counter kubeletFailures;
   private final ThrottledLog kubeletLog = new ThrottledLog(log, Duration.ofMinutes(5));
   private Set<String> unknownSeen = new HashSet<>();
+  private final CgroupFileReader reader = new CgroupFileReader();
+  private final CgroupStats stats = new CgroupStats();
+  private final long[] netCounters = new long[8];
+  private long round;
 
   /** @param kubelet null = no metadata: everything is tagged by pod uid and container id */
   public ContainerCollector(CgroupTree tree, PodNetwork network, KubeletPods kubelet, String node,
@@ -71,6 +77,7 @@ public final class ContainerCollector implements Collector {
     List<CgroupTree.PodCgroup> pods = tree.scan();
     Map<String, PodInfo> byUid = metadata(pods);
     long now = nanos.getAsLong();
+    round++;
     int reported = 0;
     int dropped = 0;
     for (CgroupTree.PodCgroup pod : pods) {
@@ -80,7 +87,8 @@ public final class ContainerCollector implements Collector {
         continue;
       }
       String podTags = tags.pod(info, pod.uid());
-      if (!read(out, "pod", "pod:" + pod.uid(), podTags, pod.dir(), now)) {
+      if (!read(out, "pod", "pod:" + pod.uid(), podTags, pod.files(), now)) {
+        tree.invalidate();
         continue; // the pod's cgroup vanished: its containers went with it
       }
       for (CgroupTree.ContainerCgroup c : pod.containers()) {
@@ -88,32 +96,38 @@ public final class ContainerCollector implements Collector {
           dropped++;
           continue;
         }
-        if (read(out, "container", c.id(), tags.container(info, pod.uid(), c.id()), c.dir(), now)) {
+        if (read(out, "container", c.id(), tags.container(info, pod.uid(), c.id()), c.files(), now)) {
           reported++;
+        } else {
+          tree.invalidate(); // gone: a container that replaced it is found by the next scan
         }
       }
-      if (info == null || !info.hostNetwork()) { // a hostNetwork pod's "network" is the node's
-        PodNetwork.Counters n = network.read(pod.containers());
-        if (n != null) {
-          metrics.emitNetwork(out, podTags, n);
-        }
+      // a hostNetwork pod's "network" is the node's
+      if ((info == null || !info.hostNetwork())
+          && network.read(pod.uid(), pod.containers(), reader, due(pod.uid()), netCounters)) {
+        metrics.emitNetwork(out, podTags, netCounters);
       }
     }
     metrics.endRound();
+    network.endRound();
     out.gauge("container.count", "node=" + node, reported);
     droppedCap.increment(dropped);
     droppedLabels.increment(tags.takeLabelsDropped());
   }
 
-  private boolean read(SampleEmitter out, String prefix, String key, String tagText, java.nio.file.Path dir,
-      long now) throws IOException {
-    CgroupStats stats;
-    try {
-      stats = CgroupStats.read(dir);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return false;
-    }
-    if (stats.cpu().isEmpty() && stats.memoryCurrent() < 0) {
+  /**
+   * Whether this round re-reads what rarely changes for this cgroup (its memory limit, its pod's process): every
+   * {@link #SLOW_ROUNDS}th round, spread over the cgroups by their key so the node's re-reads do not all fall in
+   * one round.
+   */
+  private boolean due(String key) {
+    return Math.floorMod(round + key.hashCode(), SLOW_ROUNDS) == 0;
+  }
+
+  private boolean read(SampleEmitter out, String prefix, String key, String tagText, CgroupFiles files, long now)
+      throws IOException {
+    files.read(reader, stats, due(key));
+    if (stats.empty()) {
       return false; // the directory was removed between the scan and the read (its files went first)
     }
     metrics.emit(out, prefix, key, tagText, stats, now);

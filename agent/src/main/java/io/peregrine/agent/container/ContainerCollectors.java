@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The container collector and the pod scraper for a node, as configured: the collector when the host has cgroup v2
- * (a cgroup v1 host gets one log line and no container metrics), the scraper when the kubelet can be asked.
+ * The container collector and the pod scraper for a node, as configured: the collector when the host has cgroups
+ * (v2, or v1 with one log line saying which metrics it lacks), the scraper when the kubelet can be asked.
  */
 public final class ContainerCollectors {
   private static final Logger log = LoggerFactory.getLogger(ContainerCollectors.class);
@@ -43,12 +43,16 @@ public final class ContainerCollectors {
     KubeletPods kubelet = kubelet(config, env);
     CgroupTree tree = new CgroupTree(config.cgroupRoot().isEmpty() ? paths.sys().resolve("fs").resolve("cgroup")
         : Path.of(config.cgroupRoot()));
-    switch (tree.version()) {
-      case V2 -> out.add(new ContainerCollector(tree, new PodNetwork(paths.proc()), kubelet, node,
-          config.podLabels(), config.maxContainers(), System::nanoTime, registry));
-      case V1 -> log.info("agent: {} is cgroup v1; container.* and pod.* metrics need cgroup v2 and are not "
-          + "collected", tree.root());
-      case NONE -> log.info("agent: no cgroup hierarchy at {}; no container.* or pod.* metrics", tree.root());
+    CgroupTree.Version version = tree.version();
+    if (version == CgroupTree.Version.NONE) {
+      log.info("agent: no cgroup hierarchy at {}; no container.* or pod.* metrics", tree.root());
+    } else {
+      if (version == CgroupTree.Version.V1) {
+        log.info("agent: {} is cgroup v1: container.* and pod.* metrics from the cpu, cpuacct, memory, blkio and "
+            + "pids controllers, without the pressure metrics (v1 has none per cgroup)", tree.root());
+      }
+      out.add(new ContainerCollector(tree, new PodNetwork(paths.proc()), kubelet, node, config.podLabels(),
+          config.maxContainers(), System::nanoTime, registry));
     }
     if (config.scrape() && kubelet != null) {
       out.add(new PodScraper(() -> kubelet.pods(false), HttpClient.newBuilder()

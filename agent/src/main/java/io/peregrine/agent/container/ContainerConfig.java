@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * Container, pod and pod-scrape settings (section {@code agent.containers}).
  *
- * @param enabled read the node's cgroup v2 tree for container.* and pod.* metrics (nothing is found, and nothing
- *     emitted, on a host without kubepods cgroups)
- * @param cgroupRoot the cgroup v2 mount; "" = {@code <sysRoot>/fs/cgroup}
+ * @param enabled read the node's cgroup tree (v2 or v1) for container.* and pod.* metrics (nothing is found, and
+ *     nothing emitted, on a host without kubepods cgroups)
+ * @param cgroupRoot the cgroup mount (v2's, or the directory of v1's controller mounts); "" =
+ *     {@code <sysRoot>/fs/cgroup}
  * @param kubeletUrl the node's kubelet, for pod metadata ({@code /pods}); "" = {@code https://$NODE_NAME:10250} when
  *     NODE_NAME is set and the token file exists, else no metadata (metrics are tagged by container id)
  * @param tokenFile the service-account token sent as a bearer token; read again on every call (tokens rotate)

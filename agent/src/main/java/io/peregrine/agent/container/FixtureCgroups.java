@@ -32,6 +32,10 @@ public final class FixtureCgroups {
     Files.createDirectories(root);
     Files.writeString(root.resolve("cgroup.controllers"), "cpuset cpu io memory hugetlb pids rdma misc\n");
     Path qos = root.resolve("kubepods.slice/kubepods-burstable.slice");
+    Files.createDirectories(qos);
+    // what the kernel counts under kubepods.slice: the QoS slice, the pods and their containers
+    Files.writeString(root.resolve("kubepods.slice/cgroup.stat"), "nr_descendants " + (1 + 2 * count)
+        + "\nnr_dying_descendants 0\n");
     for (int i = 0; i < count; i++) {
       String uid = String.format(Locale.ROOT, "%08x_0000_4000_8000_%012x", i, i);
       Path pod = qos.resolve("kubepods-burstable-pod" + uid + ".slice");

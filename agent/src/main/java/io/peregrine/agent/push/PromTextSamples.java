@@ -19,4 +19,13 @@ public final class PromTextSamples {
     PromTextParser.Parsed p = new PromTextParser(endpoint, step).parse(body, rejects);
     return new Result(p.samples(), p.total());
   }
+
+  /**
+   * The same for a body of the format its Content-Type names ({@code application/openmetrics-text}: OpenMetrics
+   * 1.0's rules, else text 0.0.4's), as the push API chooses it.
+   */
+  public static Result parse(String body, String contentType, String endpoint, int step, RejectSink rejects) {
+    PromTextParser.Parsed p = PromTextParser.forContentType(contentType, endpoint, step).parse(body, rejects);
+    return new Result(p.samples(), p.total());
+  }
 }

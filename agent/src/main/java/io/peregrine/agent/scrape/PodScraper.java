@@ -27,12 +27,18 @@ import java.util.function.Predicate;
  * Scrapes this node's pods annotated {@code prometheus.io/scrape: "true"} once per collection round, all targets at
  * once, each within {@code timeout} (connect, headers and body), so a hanging target delays the round by the timeout
  * at most and never stalls it. A target's samples go to the shipping queue with the pod (or the value of the
- * configured pod label) as endpoint and {@code namespace} and {@code pod} tags added; every sample passes the same
+ * configured pod label) as endpoint and {@code namespace} and {@code pod} tags added. OpenMetrics is asked for first;
+ * a body is parsed by the rules of the format its Content-Type names (the push API's reader: OpenMetrics 1.0 for
+ * {@code application/openmetrics-text}, else text 0.0.4). Every sample passes the same
  * validation as a pushed one. Each target reports {@code scrape.up} (1 or 0), {@code scrape.duration.ms} and
  * {@code scrape.samples} on the node's endpoint; a failure is also counted by reason in
  * {@code agent_scrape_failures}: timeout, too_large, sample_limit, http_status, parse, error.
  */
 public final class PodScraper implements Collector {
+  /** OpenMetrics first, then text 0.0.4, as Prometheus asks; what comes back is parsed by its Content-Type. */
+  static final String ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.75,"
+      + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
   /** Where the pods come from (the kubelet's cached /pods). */
   @FunctionalInterface
   public interface PodSource {
@@ -107,7 +113,7 @@ public final class PodScraper implements Collector {
     List<CompletableFuture<java.net.http.HttpResponse<byte[]>>> calls = new ArrayList<>();
     for (ScrapeTarget t : targets) {
       HttpRequest request = HttpRequest.newBuilder(t.uri()).timeout(timeout)
-          .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1").GET().build();
+          .header("Accept", ACCEPT).GET().build();
       calls.add(client.sendAsync(request, info -> new LimitedBody(maxBytes))
           .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -121,7 +127,8 @@ public final class PodScraper implements Collector {
         failure = response.statusCode() == 200 ? null : "http_status";
         if (failure == null) {
           int[] kept1 = {0};
-          failure = ingest(t, new String(response.body(), StandardCharsets.UTF_8), out.timestamp(), kept1);
+          failure = ingest(t, new String(response.body(), StandardCharsets.UTF_8),
+              response.headers().firstValue("Content-Type").orElse(""), out.timestamp(), kept1);
           kept = kept1[0];
         }
       } catch (ExecutionException e) {
@@ -150,9 +157,10 @@ public final class PodScraper implements Collector {
   }
 
   /** Parses and queues one body; returns the failure reason, or null. */
-  private String ingest(ScrapeTarget t, String body, long now, int[] kept) {
+  private String ingest(ScrapeTarget t, String body, String contentType, long now, int[] kept) {
     int[] bad = {0};
-    PromTextSamples.Result parsed = PromTextSamples.parse(body, endpoint(t.pod()), step, (i, c, r) -> bad[0]++);
+    PromTextSamples.Result parsed = PromTextSamples.parse(body, contentType, endpoint(t.pod()), step,
+        (i, c, r) -> bad[0]++);
     if (parsed.lines() > sampleLimit) {
       return "sample_limit";
     }

@@ -62,4 +62,22 @@ class CgroupTreeTest {
     assertThat(new CgroupTree(dir).version()).isEqualTo(CgroupTree.Version.NONE);
     assertThat(new CgroupTree(dir.resolve("missing")).scan()).isEmpty();
   }
+
+  @Test
+  void onCgroupV2TheLastScanStandsWhileKubepodsCountsTheSameCgroups(@TempDir Path dir) throws Exception {
+    FixtureCgroups.write(dir, 2, "1"); // kubepods.slice/cgroup.stat: nr_descendants 5
+    CgroupTree tree = new CgroupTree(dir);
+    List<CgroupTree.PodCgroup> first = tree.scan();
+    assertThat(first).hasSize(2);
+    Path pod = first.get(0).dir();
+    Files.createDirectories(pod.resolve("cri-containerd-" + "d".repeat(64) + ".scope"));
+
+    assertThat(tree.scan()).isSameAs(first); // the count did not move: nothing listed
+    tree.invalidate(); // as the collector does when a cgroup of the last scan vanished
+    assertThat(tree.scan().get(0).containers()).hasSize(2);
+
+    Files.createDirectories(pod.resolve("cri-containerd-" + "e".repeat(64) + ".scope"));
+    Files.writeString(dir.resolve("kubepods.slice/cgroup.stat"), "nr_descendants 7\nnr_dying_descendants 0\n");
+    assertThat(tree.scan().get(0).containers()).hasSize(3);
+  }
 }

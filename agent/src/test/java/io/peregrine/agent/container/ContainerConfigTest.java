@@ -39,9 +39,12 @@ class ContainerConfigTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Path v1 = TestKubelet.resource("/cgroup/v1/sys/fs/cgroup");
     Path v2 = TestKubelet.resource("/cgroup/cgroupfs-crio/sys/fs/cgroup");
-    // no kubelet (no NODE_NAME, no token): no scraper; cgroup v1: no container collector, one log line
+    // no kubelet (no NODE_NAME, no token): no scraper; cgroup v1: the container collector too, with a log line
     assertThat(ContainerCollectors.create(with("", v1.toString(), List.of()), paths, "n", Duration.ofSeconds(10),
-        s -> true, Clock.systemUTC(), Map.of(), registry)).isEmpty();
+        s -> true, Clock.systemUTC(), Map.of(), registry)).extracting(Collector::name).containsExactly("container");
+    // no cgroup hierarchy at all: nothing
+    assertThat(ContainerCollectors.create(with("", dir.resolve("none").toString(), List.of()), paths, "n",
+        Duration.ofSeconds(10), s -> true, Clock.systemUTC(), Map.of(), registry)).isEmpty();
     List<Collector> onV2 = ContainerCollectors.create(with("", v2.toString(), List.of()), paths, "n",
         Duration.ofSeconds(10), s -> true, Clock.systemUTC(), Map.of(), registry);
     assertThat(onV2).extracting(Collector::name).containsExactly("container");

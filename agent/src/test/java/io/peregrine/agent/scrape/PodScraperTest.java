@@ -30,6 +30,7 @@ class PodScraperTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<Sample> shipped = new ArrayList<>();
+  private final List<String> accepts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ExecutorService threads;
   private HttpServer server;
 
@@ -44,6 +45,14 @@ class PodScraperTest {
         http_requests_total{code="200",method="get"} 1027
         queue_depth 3
         """);
+    server.createContext("/openmetrics", exchange -> {
+      accepts.add(exchange.getRequestHeaders().getFirst("Accept"));
+      byte[] b = OPENMETRICS.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+      exchange.sendResponseHeaders(200, b.length);
+      exchange.getResponseBody().write(b);
+      exchange.close();
+    });
     respond("/garbage", "<html>this is not the exposition format</html>\n{{{\n");
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -127,6 +136,37 @@ class PodScraperTest {
       assertThat(s.getTags()).isEqualTo("namespace=shop,node=node-1,pod=web-1");
       assertThat(s.getValue()).isEqualTo(2);
     });
+  }
+
+  /** As client_golang writes it when asked for OpenMetrics: families, units, an exemplar, _created, # EOF. */
+  private static final String OPENMETRICS = """
+      # TYPE http_requests counter
+      # HELP http_requests Requests.
+      http_requests_total{code="200"} 1027 # {trace_id="4bf92f3577b34da6"} 1.0 1700000000.123
+      http_requests_created{code="200"} 1.6999e+09
+      # TYPE process_cpu_seconds counter
+      # UNIT process_cpu_seconds seconds
+      process_cpu_seconds_total 12.5
+      # TYPE room_temperature_celsius gauge
+      # UNIT room_temperature_celsius celsius
+      room_temperature_celsius 21.5
+      # EOF
+      """;
+
+  @Test
+  void openMetricsIsAskedForAndReadByItsRules() throws Exception {
+    List<Sample> own = scrape(List.of(pod("om-1", "/openmetrics", Map.of())), 100, "");
+
+    assertThat(accepts).singleElement().satisfies(a -> assertThat(a).startsWith("application/openmetrics-text"));
+    assertThat(up(own, "om-1")).isEqualTo(1);
+    // the exemplar is ignored (not a rejected line), _created is no sample, the counter family's _total a COUNTER
+    assertThat(shipped).extracting(Sample::getMetric).containsExactly("http_requests_total",
+        "process_cpu_seconds_total", "room_temperature_celsius");
+    assertThat(shipped).extracting(Sample::getCounterType).containsExactly(CounterType.COUNTER, CounterType.COUNTER,
+        CounterType.GAUGE);
+    assertThat(shipped.get(0).getTags()).isEqualTo("code=200,namespace=shop,pod=om-1");
+    assertThat(shipped.get(0).getValue()).isEqualTo(1027);
+    assertThat(registry.get("agent_scrape_samples").tag("result", "rejected").counter().count()).isZero();
   }
 
   @Test
