@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.peregrine.hbs.store.ActionRepository;
 import io.peregrine.hbs.store.ActionRow;
+import io.peregrine.hbs.store.ConfigVersion;
 import io.peregrine.hbs.store.Database;
 import io.peregrine.hbs.store.ExpressionRepository;
 import io.peregrine.hbs.store.ExpressionRow;
@@ -100,6 +101,7 @@ public final class ConfigYaml {
       List<String> changes = diff(have, want);
       if (!dryRun && !changes.isEmpty()) {
         apply(h, want);
+        ConfigVersion.bump(h); // a running hbs rebuilds at its next check
       }
       return changes;
     });
