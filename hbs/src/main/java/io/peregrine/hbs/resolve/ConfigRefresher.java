@@ -112,7 +112,7 @@ public final class ConfigRefresher implements Component {
   public void start() throws Exception {
     executor = NamedExecutors.scheduled("hbs-refresh");
     try {
-      executor.submit(() -> rebuild(Reason.START, false)).get();
+      executor.submit(() -> rebuild(Reason.START)).get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
@@ -130,10 +130,19 @@ public final class ConfigRefresher implements Component {
   }
 
   /**
-   * A write of this hbs changed the configuration: bumps {@code config_version} (so other hbs instances see it at
-   * their next check) and rebuilds soon; returns at once.
+   * A write of this hbs changed the configuration: bumps {@code config_version} now, on the caller's thread (so
+   * other hbs instances, and versioned answers such as GetHostLiveness, see it as soon as the write is answered),
+   * and rebuilds soon on the refresh thread; returns without waiting for the rebuild.
    */
   public void requestRefresh() {
+    try {
+      db.tx(h -> {
+        ConfigVersion.bump(h);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.warn("hbs: could not bump config_version after a write (the rebuild still runs): {}", e.toString());
+    }
     ScheduledExecutorService ex = executor;
     if (ex == null || !pending.compareAndSet(false, true)) {
       return;
@@ -142,7 +151,7 @@ public final class ConfigRefresher implements Component {
       ex.execute(() -> {
         pending.set(false);
         try {
-          rebuild(Reason.WRITE, true);
+          rebuild(Reason.WRITE);
         } catch (RuntimeException e) {
           failed(e);
         }
@@ -154,7 +163,7 @@ public final class ConfigRefresher implements Component {
 
   /** Rebuilds on the refresh thread and waits for it; for tests and callers that must see their own write. */
   public ResolvedSet refreshNow() throws ExecutionException, InterruptedException {
-    executor.submit(() -> rebuild(Reason.WRITE, false)).get();
+    executor.submit(() -> rebuild(Reason.WRITE)).get();
     return current.get();
   }
 
@@ -178,7 +187,7 @@ public final class ConfigRefresher implements Component {
       scheduleBoundaryCheck();
       return false;
     }
-    rebuild(reason, false);
+    rebuild(reason);
     return true;
   }
 
@@ -202,14 +211,8 @@ public final class ConfigRefresher implements Component {
         current.get() == null ? 0 : current.get().version(), e.toString());
   }
 
-  private void rebuild(Reason reason, boolean bump) {
+  private void rebuild(Reason reason) {
     long t0 = System.nanoTime();
-    if (bump) {
-      db.tx(h -> {
-        ConfigVersion.bump(h);
-        return null;
-      });
-    }
     HostDirectory[] graph = new HostDirectory[1];
     long[] version = new long[1];
     ConfigRows rows = db.tx(h -> {
