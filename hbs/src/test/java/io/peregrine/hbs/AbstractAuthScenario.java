@@ -272,4 +272,37 @@ abstract class AbstractAuthScenario {
     assertThat(login("eddie", PASSWORD).status()).isEqualTo(200);
     assertThat(ok(hbs.get("/api/v1/users"))).extracting(u -> u.get("name").asText()).contains("admin", "eddie");
   }
+
+  @Test
+  void failedLoginsAreThrottledPerUserAndPerAddressWithRetryAfter() throws Exception {
+    String admin = HbsHarness.ADMIN_PASSWORD;
+    for (int i = 0; i < 4; i++) {
+      assertThat(login("admin", "wrong password!").status()).isEqualTo(401);
+    }
+    assertThat(login("admin", admin).status()).isEqualTo(200); // a success clears the user's count
+    for (int i = 0; i < io.peregrine.hbs.auth.LoginThrottle.USER_FAILURES; i++) {
+      assertThat(login("admin", "wrong password!").status()).isEqualTo(401);
+    }
+    HbsHarness.Response refused = login("admin", admin); // even the right password: not checked now
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Retry-After")).isEqualTo("900");
+    assertThat(refused.json().get("error").asText()).contains("too many failed logins");
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(login("admin", admin).header("Retry-After")).isEqualTo("300");
+    assertThat(login("someone-else", "wrong password!").status()).isEqualTo(401); // another name still may try
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(login("admin", admin).status()).isEqualTo(200);
+
+    // per address: twenty failures from this address (its window began with the first failure above and has
+    // ended), whatever the names, stop every login from it
+    for (int i = 0; i < io.peregrine.hbs.auth.LoginThrottle.ADDRESS_FAILURES; i++) {
+      login("user-" + i, "wrong password!");
+    }
+    HbsHarness.Response byAddress = login("admin", admin);
+    assertThat(byAddress.status()).isEqualTo(429);
+    assertThat(Long.parseLong(byAddress.header("Retry-After"))).isBetween(1L, 900L);
+    assertThat(hbs.text("/metrics")).contains("hbs_logins_throttled_total{by=\"address\",component=\"hbs\"}");
+    clock.advance(io.peregrine.hbs.auth.LoginThrottle.WINDOW);
+    assertThat(login("admin", admin).status()).isEqualTo(200);
+  }
 }

@@ -105,7 +105,8 @@ public final class AdminServer implements Component {
     for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
-        new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens),
+        new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
+        new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
         new AuditApi(db, bodies, audit))) {
       r.routes(routes);
     }
