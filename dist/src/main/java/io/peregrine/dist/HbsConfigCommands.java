@@ -2,12 +2,17 @@ package io.peregrine.dist;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.peregrine.hbs.admin.ConfigPieces;
+import io.peregrine.hbs.auth.AdminBootstrap;
+import io.peregrine.hbs.auth.AdminRecovery;
 import io.peregrine.hbs.admin.ConfigYaml;
 import io.peregrine.hbs.store.Database;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
@@ -108,6 +113,52 @@ final class HbsConfigCommands {
         return 0;
       } catch (IllegalArgumentException e) {
         err.println(file + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "reset-admin", mixinStandardHelpOptions = true,
+      description = "Give a user (default admin) the admin role and a new password, straight in hbs's database: "
+          + "the way back in when every admin password is lost. Revokes the user's sessions; audited.")
+  static final class ResetAdmin implements Callable<Integer> {
+    @Mixin ConfigOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--user", paramLabel = "NAME", defaultValue = AdminBootstrap.ADMIN_NAME,
+        description = "the user to make admin (created when missing); default ${DEFAULT-VALUE}")
+    String user;
+
+    @Option(names = "--password-stdin", description = "read the new password (12..72 bytes) from the first line "
+        + "of standard input instead of printing a random one")
+    boolean passwordStdin;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      String password = "";
+      if (passwordStdin) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        password = line == null ? "" : line;
+        if (password.isEmpty()) {
+          err.println("--password-stdin: standard input holds no password");
+          err.flush();
+          return 1;
+        }
+      }
+      try (Database db = open(options)) {
+        AdminRecovery.Result r = AdminRecovery.reset(db, Clock.systemUTC(), user, password);
+        out.println("hbs: user '" + r.user() + "' (id " + r.userId() + (r.created() ? ", made now" : "")
+            + ") has the admin role and a new password" + (r.generated() ? ": " + r.password()
+            + " (shown only now; change it with PUT /api/v1/auth/password)" : " (from standard input)")
+            + "; " + r.sessionsRevoked() + " session(s) revoked; recorded in the audit log");
+        out.flush();
+        return 0;
+      } catch (IllegalArgumentException e) {
+        err.println("reset-admin: " + e.getMessage());
         err.flush();
         return 1;
       }

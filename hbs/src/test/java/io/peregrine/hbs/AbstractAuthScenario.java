@@ -305,4 +305,29 @@ abstract class AbstractAuthScenario {
     clock.advance(io.peregrine.hbs.auth.LoginThrottle.WINDOW);
     assertThat(login("admin", admin).status()).isEqualTo(200);
   }
+
+  @Test
+  void resetAdminGivesTheRoleAndANewPasswordRevokesSessionsAndIsAudited() throws Exception {
+    String oldSession = hbs.token;
+    var reset = io.peregrine.hbs.auth.AdminRecovery.reset(hbs.server.database(), clock, "admin", "");
+    assertThat(reset.generated()).isTrue();
+    assertThat(reset.created()).isFalse();
+    assertThat(reset.sessionsRevoked()).isPositive();
+    assertThat(hbs.as(oldSession, "GET", "/api/v1/auth/me", null).status()).isEqualTo(401);
+    assertThat(login("admin", HbsHarness.ADMIN_PASSWORD).status()).isEqualTo(401);
+    String fresh = login("admin", reset.password()).json().get("token").asText();
+    JsonNode audit = ok(hbs.as(fresh, "GET", "/api/v1/audit?actor=" + java.net.URLEncoder.encode(
+        io.peregrine.hbs.auth.AdminRecovery.ACTOR, java.nio.charset.StandardCharsets.UTF_8), null));
+    assertThat(audit).hasSize(1);
+    assertThat(audit.get(0).get("body").asText()).contains("\"password\":\"***\"").doesNotContain(reset.password());
+
+    // a user who was not there is made, with the given password; a bad password writes nothing
+    var rescue = io.peregrine.hbs.auth.AdminRecovery.reset(hbs.server.database(), clock, "rescue", PASSWORD);
+    assertThat(rescue.created()).isTrue();
+    assertThat(ok(login("rescue", PASSWORD)).get("role").asText()).isEqualTo("admin");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.peregrine.hbs.auth.AdminRecovery.reset(
+        hbs.server.database(), clock, "nobody", "short")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("password");
+    assertThat(ok(hbs.as(fresh, "GET", "/api/v1/users?namePrefix=nobody", null))).isEmpty();
+  }
 }
