@@ -97,7 +97,8 @@ final class ComponentCommands {
 
   @Command(name = "hbs", mixinStandardHelpOptions = true,
       description = "Run hbs: agent heartbeats and config (gRPC 6030), the SQL config store and admin API "
-          + "(HTTP 6031).", subcommands = {HbsConfigCommands.Export.class, HbsConfigCommands.Import.class})
+          + "(HTTP 6031).", subcommands = {HbsConfigCommands.Export.class, HbsConfigCommands.Import.class,
+          HbsConfigCommands.ResetAdmin.class})
   static final class Hbs extends Single {
     String component() {
       return "hbs";

@@ -30,6 +30,8 @@ import java.util.Locale;
  * @param importOnStart when not empty, this YAML file ({@code peregrine hbs export}'s format) is imported at every
  *     start, before anything is served; a file that does not import stops the start
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param configFullRefresh the longest the strategy set is kept without a rebuild even when the
+ *     {@code config_version} counter did not move (a safety net for hand edits in SQL that do not bump it)
  */
 public record HbsConfig(
     String grpcListen,
@@ -46,7 +48,8 @@ public record HbsConfig(
     String adminPassword,
     String adminTokenFile,
     String importOnStart,
-    TlsConfig tls) {
+    TlsConfig tls,
+    Duration configFullRefresh) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -56,6 +59,8 @@ public record HbsConfig(
   /** Judges pull every 5-10 s; rebuilding as often keeps a hand edit in SQL visible within one judge pull. */
   public static final Duration DEFAULT_CONFIG_REFRESH = Duration.ofSeconds(5);
   public static final int DEFAULT_GRPC_THREADS = 4;
+  /** A full rebuild costs seconds of a core at 100,000 hosts; twice an hour bounds how stale a hand edit stays. */
+  public static final Duration DEFAULT_CONFIG_FULL_REFRESH = Duration.ofMinutes(30);
   /** A pool beyond this only moves the queueing into the database. */
   public static final int MAX_POOL_SIZE = 100;
 
@@ -89,39 +94,47 @@ public record HbsConfig(
     }
     adminTokenFile = adminTokenFile == null ? "" : adminTokenFile.trim();
     importOnStart = importOnStart == null ? "" : importOnStart.trim();
+    configFullRefresh = configFullRefresh == null ? DEFAULT_CONFIG_FULL_REFRESH : configFullRefresh;
+    Checks.positive("hbs.configFullRefresh", configFullRefresh);
   }
 
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
-        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off());
+        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
+        DEFAULT_CONFIG_FULL_REFRESH);
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
+        configFullRefresh);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
+        configFullRefresh);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
+        configFullRefresh);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
+        configFullRefresh);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
+        configFullRefresh);
   }
 
   private static void checkJdbcUrl(String url) {

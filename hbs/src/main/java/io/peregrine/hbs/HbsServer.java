@@ -43,7 +43,8 @@ public final class HbsServer implements Component {
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
     TlsMaterial tls = new TlsMaterial("hbs", config.tls(), registry);
-    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), config.trustedIps(), registry);
+    this.refresher = new ConfigRefresher(db, clock, config.configRefresh(), config.configFullRefresh(),
+        config.trustedIps(), registry);
     this.heartbeatWriter = new HeartbeatWriter(db, registry);
     HeartbeatService heartbeats = new HeartbeatService(db, refresher, heartbeatWriter, clock, config.defaultGroup(),
         config.trustedIps(), registry);
@@ -99,6 +100,14 @@ public final class HbsServer implements Component {
   /** Rebuilds the strategy set now and returns it; the periodic rebuild makes this unnecessary outside tests. */
   public ResolvedSet refreshNow() throws ExecutionException, InterruptedException {
     return refresher.refreshNow();
+  }
+
+  /**
+   * Runs the periodic change check now (the one every {@code configRefresh} runs) and waits; true when it rebuilt
+   * the set. For tests on a manual clock.
+   */
+  public boolean checkConfigNow() throws ExecutionException, InterruptedException {
+    return refresher.checkNow();
   }
 
   /** Writes the heartbeats waiting for their batch now; tests and benches that read host rows call it. */

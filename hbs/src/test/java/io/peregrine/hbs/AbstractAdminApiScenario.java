@@ -246,6 +246,30 @@ abstract class AbstractAdminApiScenario {
     }
     assertThat(seen).hasSize(n).isSorted();
     assertThat(new HashSet<>(seen)).hasSize(n);
+    // the Link pages by keyset (after=cursor) unless the request paged by offset
+    assertThat(hbs.get("/api/v1/hosts?limit=1").header("Link")).contains("after=").doesNotContain("offset");
+    assertThat(hbs.get("/api/v1/hosts?limit=1&offset=0").header("Link")).contains("offset=1");
+    assertThat(hbs.get("/api/v1/hosts?limit=1&sort=-updateAt").header("Link")).contains("offset=1");
+    for (String sort : List.of("-hostname", "id", "-id")) {
+      List<Long> ids = new ArrayList<>();
+      String link = "/api/v1/hosts?sort=" + sort + "&limit=" + limit;
+      while (link != null) {
+        HbsHarness.Response page = hbs.get(link);
+        assertThat(page.status()).as("%s", page.json()).isEqualTo(200);
+        page.json().forEach(h -> ids.add(h.get("id").asLong()));
+        String header = page.header("Link");
+        link = header == null ? null : header.substring(1, header.indexOf('>'));
+      }
+      assertThat(new HashSet<>(ids)).as(sort).hasSize(n + 0);
+    }
+    // a filter stays applied across keyset pages, and the total counts the whole filter
+    HbsHarness.Response first = hbs.get("/api/v1/hosts?ip=10.0.3.1&limit=2&sort=-hostname");
+    String second = first.header("Link");
+    assertThat(second).contains("ip=10.0.3.1");
+    HbsHarness.Response page2 = hbs.get(second.substring(1, second.indexOf('>')));
+    assertThat(page2.header("X-Total-Count")).isEqualTo(first.header("X-Total-Count"));
+    assertThat(page2.json().get(0).get("hostname").asText())
+        .isLessThan(first.json().get(1).get("hostname").asText());
 
     JsonNode last = ok(hbs.get("/api/v1/hosts?sort=-hostname&limit=2"));
     assertThat(last).extracting(h -> h.get("hostname").asText())

@@ -272,4 +272,62 @@ abstract class AbstractAuthScenario {
     assertThat(login("eddie", PASSWORD).status()).isEqualTo(200);
     assertThat(ok(hbs.get("/api/v1/users"))).extracting(u -> u.get("name").asText()).contains("admin", "eddie");
   }
+
+  @Test
+  void failedLoginsAreThrottledPerUserAndPerAddressWithRetryAfter() throws Exception {
+    String admin = HbsHarness.ADMIN_PASSWORD;
+    for (int i = 0; i < 4; i++) {
+      assertThat(login("admin", "wrong password!").status()).isEqualTo(401);
+    }
+    assertThat(login("admin", admin).status()).isEqualTo(200); // a success clears the user's count
+    for (int i = 0; i < io.peregrine.hbs.auth.LoginThrottle.USER_FAILURES; i++) {
+      assertThat(login("admin", "wrong password!").status()).isEqualTo(401);
+    }
+    HbsHarness.Response refused = login("admin", admin); // even the right password: not checked now
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Retry-After")).isEqualTo("900");
+    assertThat(refused.json().get("error").asText()).contains("too many failed logins");
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(login("admin", admin).header("Retry-After")).isEqualTo("300");
+    assertThat(login("someone-else", "wrong password!").status()).isEqualTo(401); // another name still may try
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(login("admin", admin).status()).isEqualTo(200);
+
+    // per address: twenty failures from this address (its window began with the first failure above and has
+    // ended), whatever the names, stop every login from it
+    for (int i = 0; i < io.peregrine.hbs.auth.LoginThrottle.ADDRESS_FAILURES; i++) {
+      login("user-" + i, "wrong password!");
+    }
+    HbsHarness.Response byAddress = login("admin", admin);
+    assertThat(byAddress.status()).isEqualTo(429);
+    assertThat(Long.parseLong(byAddress.header("Retry-After"))).isBetween(1L, 900L);
+    assertThat(hbs.text("/metrics")).contains("hbs_logins_throttled_total{by=\"address\",component=\"hbs\"}");
+    clock.advance(io.peregrine.hbs.auth.LoginThrottle.WINDOW);
+    assertThat(login("admin", admin).status()).isEqualTo(200);
+  }
+
+  @Test
+  void resetAdminGivesTheRoleAndANewPasswordRevokesSessionsAndIsAudited() throws Exception {
+    String oldSession = hbs.token;
+    var reset = io.peregrine.hbs.auth.AdminRecovery.reset(hbs.server.database(), clock, "admin", "");
+    assertThat(reset.generated()).isTrue();
+    assertThat(reset.created()).isFalse();
+    assertThat(reset.sessionsRevoked()).isPositive();
+    assertThat(hbs.as(oldSession, "GET", "/api/v1/auth/me", null).status()).isEqualTo(401);
+    assertThat(login("admin", HbsHarness.ADMIN_PASSWORD).status()).isEqualTo(401);
+    String fresh = login("admin", reset.password()).json().get("token").asText();
+    JsonNode audit = ok(hbs.as(fresh, "GET", "/api/v1/audit?actor=" + java.net.URLEncoder.encode(
+        io.peregrine.hbs.auth.AdminRecovery.ACTOR, java.nio.charset.StandardCharsets.UTF_8), null));
+    assertThat(audit).hasSize(1);
+    assertThat(audit.get(0).get("body").asText()).contains("\"password\":\"***\"").doesNotContain(reset.password());
+
+    // a user who was not there is made, with the given password; a bad password writes nothing
+    var rescue = io.peregrine.hbs.auth.AdminRecovery.reset(hbs.server.database(), clock, "rescue", PASSWORD);
+    assertThat(rescue.created()).isTrue();
+    assertThat(ok(login("rescue", PASSWORD)).get("role").asText()).isEqualTo("admin");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.peregrine.hbs.auth.AdminRecovery.reset(
+        hbs.server.database(), clock, "nobody", "short")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("password");
+    assertThat(ok(hbs.as(fresh, "GET", "/api/v1/users?namePrefix=nobody", null))).isEmpty();
+  }
 }

@@ -138,6 +138,11 @@ final class AdminBadInputCases {
     cases.add(new Case("GET", hosts + "?limit=10001", null, 400, "limit"));
     cases.add(new Case("GET", hosts + "?offset=-1", null, 400, "offset"));
     cases.add(new Case("GET", hosts + "?sort=ip", null, 400, "sort"));
+    cases.add(new Case("GET", hosts + "?after=bm9wZQ", null, 400, "after"));
+    cases.add(new Case("GET", hosts + "?after='%20OR%20'1'='1", null, 400, "after"));
+    cases.add(new Case("GET", hosts + "?after=WyJhIiwxXQ&offset=5", null, 400, "after"));
+    cases.add(new Case("GET", hosts + "?sort=-updateAt&after=WyJhIiwxXQ", null, 400, "after"));
+    cases.add(new Case("GET", hosts + "?after=" + "A".repeat(1_401), null, 400, "after"));
     cases.add(new Case("GET", hosts + "?hostname=x", null, 400, "hostname"));
     cases.add(new Case("GET", hosts + "?groupId=x", null, 400, "groupId"));
     cases.add(new Case("GET", strategies + "?templateId=abc", null, 400, "templateId"));

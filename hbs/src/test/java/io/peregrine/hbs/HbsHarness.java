@@ -38,7 +38,8 @@ final class HbsHarness implements AutoCloseable {
   /** What {@link #send} puts in {@code Authorization: Bearer}; null sends none. */
   volatile String token;
 
-  record Response(int status, JsonNode json, java.net.http.HttpHeaders headers) {
+  /** @param body the answer's text; {@code json} is it parsed, or a null node when it is not JSON (YAML) */
+  record Response(int status, JsonNode json, java.net.http.HttpHeaders headers, String body) {
     long id() {
       return json.get("id").asLong();
     }
@@ -54,7 +55,7 @@ final class HbsHarness implements AutoCloseable {
    */
   static HbsConfig config(TestDatabase db, boolean seedDemo, String defaultGroup, Duration refresh) {
     return new HbsConfig("127.0.0.1:0", "127.0.0.1:0", db.url(), db.user(), db.password(), 4, refresh, seedDemo,
-        defaultGroup, List.of("10.0.0.9"), 2, "", "", "", TlsConfig.off());
+        defaultGroup, List.of("10.0.0.9"), 2, "", "", "", TlsConfig.off(), null);
   }
 
   static HbsConfig config(TestDatabase db) {
@@ -187,8 +188,13 @@ final class HbsHarness implements AutoCloseable {
     }
     HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
-    JsonNode body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
-    return new Response(r.statusCode(), body, r.headers());
+    JsonNode body;
+    try {
+      body = r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      body = JSON.nullNode(); // a YAML export
+    }
+    return new Response(r.statusCode(), body, r.headers(), r.body());
   }
 
   @Override

@@ -47,7 +47,7 @@ class OpenApiDocumentTest {
         String bearer = op[1].equals("/api/v1/auth/logout") ? hbs.post("/api/v1/tokens",
             "{\"name\":\"logout\",\"scopes\":[\"read\"]}").json().get("token").asText() : hbs.token;
         HbsHarness.Response r = op[1].equals("/metrics") || op[1].endsWith(".yaml")
-            ? new HbsHarness.Response(200, null, null)
+            ? new HbsHarness.Response(200, null, null, "")
             : hbs.as(bearer, op[0], path, body);
         String what = op[0] + " " + path + " -> " + r.status() + " " + r.json();
         assertThat(r.status()).as(what).isNotEqualTo(405);

@@ -105,7 +105,9 @@ public final class AdminServer implements Component {
     for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
-        new NodataApi(db, bodies), new AuthApi(db, bodies, tokens), new AuditApi(db, bodies, audit))) {
+        new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
+        new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
+        new AuditApi(db, bodies, audit))) {
       r.routes(routes);
     }
   }
@@ -159,6 +161,9 @@ public final class AdminServer implements Component {
       return;
     }
     String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (ctx.path().equals("/api/v1/import") && ConfigPiecesApi.YAML_TYPES.contains(mime)) {
+      return; // a piece of configuration comes as YAML (or JSON, which is YAML too)
+    }
     if (!(mime.equals("application/json") || mime.endsWith("+json") || mime.equals("application/x-www-form-urlencoded"))) {
       throw new ApiException(415, "body must be JSON (Content-Type: application/json), got '" + type + "'");
     }

@@ -1,6 +1,7 @@
 package io.peregrine.hbs.admin;
 
 import io.javalin.http.Context;
+import io.peregrine.hbs.auth.LoginThrottle;
 import io.peregrine.hbs.auth.Principal;
 import io.peregrine.hbs.auth.Role;
 import io.peregrine.hbs.auth.Scope;
@@ -19,6 +20,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -46,9 +49,12 @@ final class AuthApi extends Resource {
   private final TokenStore tokens;
   private final UserRepository users;
 
-  AuthApi(Database db, Bodies bodies, TokenStore tokens) {
+  private final LoginThrottle throttle;
+
+  AuthApi(Database db, Bodies bodies, TokenStore tokens, LoginThrottle throttle) {
     super(db, bodies);
     this.tokens = tokens;
+    this.throttle = throttle;
     this.users = new UserRepository(db.userTable());
   }
 
@@ -92,8 +98,20 @@ final class AuthApi extends Resource {
 
   private void login(Context ctx) {
     LoginBody b = bodies.read(ctx, LoginBody.class);
-    TokenStore.Created session = tokens.login(b.name(), b.password())
-        .orElseThrow(() -> new ApiException(401, "name or password is wrong"));
+    String address = ctx.ip(); // the peer's address: a proxy in front makes every login one address
+    OptionalLong wait = throttle.retryAfter(b.name(), address);
+    if (wait.isPresent()) {
+      ctx.header("Retry-After", Long.toString(wait.getAsLong()));
+      throw new ApiException(429, "too many failed logins for this user or from this address; try again in "
+          + wait.getAsLong() + " s");
+    }
+    Optional<TokenStore.Created> signedIn = tokens.login(b.name(), b.password());
+    if (signedIn.isEmpty()) {
+      throttle.failed(b.name(), address);
+      throw new ApiException(401, "name or password is wrong");
+    }
+    throttle.succeeded(b.name());
+    TokenStore.Created session = signedIn.get();
     Principal p = tokens.verify(session.token()).orElseThrow();
     ctx.attribute(Access.PRINCIPAL, p); // for the audit log: the login is recorded under the user's name
     Map<String, Object> out = new LinkedHashMap<>(me(p));

@@ -144,7 +144,8 @@ final class Bodies {
         .toList());
   }
 
-  private static byte[] bytes(Context ctx) {
+  /** The body's bytes, at most {@link #MAX_BODY_BYTES} (413 beyond). */
+  static byte[] bytes(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
       throw tooLarge();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.peregrine.hbs.store.ActionRepository;
 import io.peregrine.hbs.store.ActionRow;
+import io.peregrine.hbs.store.ConfigVersion;
 import io.peregrine.hbs.store.Database;
 import io.peregrine.hbs.store.ExpressionRepository;
 import io.peregrine.hbs.store.ExpressionRow;
@@ -100,6 +101,7 @@ public final class ConfigYaml {
       List<String> changes = diff(have, want);
       if (!dryRun && !changes.isEmpty()) {
         apply(h, want);
+        ConfigVersion.bump(h); // a running hbs rebuilds at its next check
       }
       return changes;
     });
@@ -111,7 +113,7 @@ public final class ConfigYaml {
         .filter(u -> users.isAccount(h, u.id())).map(UserRow::name).collect(Collectors.toSet());
   }
 
-  private ConfigDocument read(Handle h) {
+  ConfigDocument read(Handle h) {
     Map<Long, ActionRow> actionsById = by(actions.page(h, ALL).items(), ActionRow::id);
     List<TemplateRow> tpls = templates.page(h, ALL).items();
     Map<Long, String> tplNames = tpls.stream().collect(Collectors.toMap(TemplateRow::id, TemplateRow::name));
@@ -200,7 +202,7 @@ public final class ConfigYaml {
     return out;
   }
 
-  private <T> void section(List<String> out, String kind, List<T> have, List<T> want, Function<T, String> key) {
+  <T> void section(List<String> out, String kind, List<T> have, List<T> want, Function<T, String> key) {
     Map<String, T> h = by(have, key);
     Map<String, T> w = by(want, key);
     w.forEach((k, v) -> {
@@ -273,45 +275,14 @@ public final class ConfigYaml {
       tplIds.computeIfAbsent(t.name(), n -> templates.create(h, n, 0, 0, t.createUser()));
     }
     for (ConfigDocument.Template t : want.templates()) {
-      long id = tplIds.get(t.name());
-      templates.update(h, id, t.name(), t.parent() == null ? 0 : tplIds.get(t.parent()), actionId(h, t.action()),
-          t.createUser());
-      // strategies keep their ids where metric and tags stay: the judge's event ids and dedup state hang on them
-      Map<String, StrategyRow> stored = new HashMap<>();
-      for (StrategyRow s : strategies.page(h, new Listing(new Filter().eq("tpl_id", id), "id", Integer.MAX_VALUE, 0))
-          .items()) {
-        if (stored.putIfAbsent(s.metric() + "{" + s.tags() + "}", s) != null) {
-          strategies.delete(h, s.id()); // a duplicate of an older row on the same metric and tags
-        }
-      }
-      for (ConfigDocument.Strategy s : t.strategies()) {
-        StrategyRow row = new StrategyRow(0, s.metric(), s.tags(), s.maxStep(), s.priority(), s.func(), s.operator(),
-            s.rightValue(), s.note(), s.runBegin(), s.runEnd(), id);
-        StrategyRow cur = stored.remove(s.key());
-        if (cur == null) {
-          strategies.create(h, row);
-        } else {
-          strategies.update(h, cur.id(), row);
-        }
-      }
-      stored.values().forEach(s -> strategies.delete(h, s.id()));
+      applyTemplate(h, t, tplIds);
     }
 
     var groupRows = by(groups.page(h, ALL).items(), GroupRow::name);
     var wantGroups = by(want.groups(), ConfigDocument.Group::name);
     groupRows.values().stream().filter(g -> !wantGroups.containsKey(g.name())).forEach(g -> groups.delete(h, g.id()));
     for (ConfigDocument.Group g : want.groups()) {
-      GroupRow cur = groupRows.get(g.name());
-      long id = cur == null ? groups.create(h, g.name(), g.createUser()) : cur.id();
-      groups.update(h, id, g.name(), g.createUser());
-      if (cur == null || !cur.hosts().equals(g.hosts())) {
-        h.createUpdate("DELETE FROM grp_host WHERE grp_id = :g").bind("g", id).execute();
-        g.hosts().forEach(n -> groups.bindHost(h, id, new io.peregrine.hbs.store.HostRepository().findOrCreate(h, n)));
-      }
-      h.createUpdate("DELETE FROM grp_tpl WHERE grp_id = :g").bind("g", id).execute();
-      g.templates().forEach(t -> groups.bindTemplate(h, id, tplIds.get(t), ""));
-      h.createUpdate("DELETE FROM plugin_dir WHERE grp_id = :g").bind("g", id).execute();
-      g.pluginDirs().forEach(d -> groups.addPluginDir(h, id, d, ""));
+      applyGroup(h, g, groupRows.get(g.name()), tplIds);
     }
     tplIds.forEach((name, id) -> {
       if (!wantTpls.containsKey(name)) {
@@ -350,6 +321,54 @@ public final class ConfigYaml {
         mocks.create(h, row, "");
       }
     }
+  }
+
+  /**
+   * Makes the template {@code t.name()} (already a row: its id is in {@code tplIds}, with its parent's) equal to
+   * {@code t}: parent, action, strategies. Strategies keep their ids where metric and tags stay: the judge's event
+   * ids and dedup state hang on them.
+   */
+  void applyTemplate(Handle h, ConfigDocument.Template t, Map<String, Long> tplIds) {
+    long id = tplIds.get(t.name());
+    templates.update(h, id, t.name(), t.parent() == null ? 0 : tplIds.get(t.parent()), actionId(h, t.action()),
+        t.createUser());
+    Map<String, StrategyRow> stored = new HashMap<>();
+    for (StrategyRow s : strategies.page(h, new Listing(new Filter().eq("tpl_id", id), "id", Integer.MAX_VALUE, 0))
+        .items()) {
+      if (stored.putIfAbsent(s.metric() + "{" + s.tags() + "}", s) != null) {
+        strategies.delete(h, s.id()); // a duplicate of an older row on the same metric and tags
+      }
+    }
+    for (ConfigDocument.Strategy s : t.strategies()) {
+      StrategyRow row = new StrategyRow(0, s.metric(), s.tags(), s.maxStep(), s.priority(), s.func(), s.operator(),
+          s.rightValue(), s.note(), s.runBegin(), s.runEnd(), id);
+      StrategyRow cur = stored.remove(s.key());
+      if (cur == null) {
+        strategies.create(h, row);
+      } else {
+        strategies.update(h, cur.id(), row);
+      }
+    }
+    stored.values().forEach(s -> strategies.delete(h, s.id()));
+  }
+
+  /** Makes group {@code g.name()} ({@code cur}: its row, null when new) equal to {@code g}; templates by name. */
+  void applyGroup(Handle h, ConfigDocument.Group g, GroupRow cur, Map<String, Long> tplIds) {
+    long id = cur == null ? groups.create(h, g.name(), g.createUser()) : cur.id();
+    groups.update(h, id, g.name(), g.createUser());
+    if (cur == null || !cur.hosts().equals(g.hosts())) {
+      h.createUpdate("DELETE FROM grp_host WHERE grp_id = :g").bind("g", id).execute();
+      g.hosts().forEach(n -> groups.bindHost(h, id, new io.peregrine.hbs.store.HostRepository().findOrCreate(h, n)));
+    }
+    h.createUpdate("DELETE FROM grp_tpl WHERE grp_id = :g").bind("g", id).execute();
+    g.templates().forEach(t -> groups.bindTemplate(h, id, tplIds.get(t), ""));
+    h.createUpdate("DELETE FROM plugin_dir WHERE grp_id = :g").bind("g", id).execute();
+    g.pluginDirs().forEach(d -> groups.addPluginDir(h, id, d, ""));
+  }
+
+  /** The YAML mapper export writes and import reads with. */
+  ObjectMapper yaml() {
+    return yaml;
   }
 
   /** The id of an action with exactly this content, created when there is none; 0 for none. */

@@ -35,6 +35,11 @@ public final class TokenStore implements TokenVerifier {
   private record Account(long id, String passwordHash, Role role) {
   }
 
+  /** hbs's clock, which expiry (and the login throttle) reads. */
+  public Clock clock() {
+    return clock;
+  }
+
   public TokenStore(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;

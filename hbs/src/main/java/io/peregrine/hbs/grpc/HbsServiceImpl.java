@@ -57,7 +57,7 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
 
   @Override
   public void getHostLiveness(HostLivenessRequest request, StreamObserver<HostLiveness> response) {
-    answer("GetHostLiveness", response, liveness::liveness);
+    answer("GetHostLiveness", response, () -> liveness.liveness(request.getKnownVersion()));
   }
 
   private static <T> void answer(String call, StreamObserver<T> response, Supplier<T> work) {

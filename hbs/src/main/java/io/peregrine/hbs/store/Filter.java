@@ -39,6 +39,24 @@ public final class Filter {
     return this;
   }
 
+  /**
+   * A copy with the keyset clause "after ({@code value}, {@code id})" in the order of ({@code column},
+   * {@code idColumn}), descending when {@code desc}: the rows of the page after the one that ended there.
+   */
+  public Filter after(String column, String idColumn, boolean desc, Object value, long id) {
+    Filter out = new Filter();
+    out.clauses.addAll(clauses);
+    out.binds.putAll(binds);
+    String op = desc ? " < " : " > ";
+    if (!column.equals(idColumn)) {
+      out.binds.put("ka", value);
+    }
+    out.binds.put("kb", id);
+    out.clauses.add(column.equals(idColumn) ? idColumn + op + ":kb"
+        : "(" + column + op + ":ka OR (" + column + " = :ka AND " + idColumn + op + ":kb))");
+    return out;
+  }
+
   String sql() {
     return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
   }

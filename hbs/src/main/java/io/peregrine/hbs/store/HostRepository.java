@@ -47,6 +47,19 @@ public final class HostRepository {
     return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host ORDER BY hostname").map(HostRow.MAPPER).list();
   }
 
+  /** Hosts whose last heartbeat is at or after {@code fromSeconds} (an index range on {@code update_at}). */
+  public List<HostRow> heartbeatSince(Handle h, long fromSeconds) {
+    return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host WHERE update_at >= :from")
+        .bind("from", Timestamp.from(Instant.ofEpochSecond(fromSeconds))).map(HostRow.MAPPER).list();
+  }
+
+  /** Hosts entering maintenance ({@code maintain_begin}) or leaving it ({@code maintain_end + 1}) in from..to. */
+  public List<HostRow> maintenanceFlippedBetween(Handle h, long fromSeconds, long toSeconds) {
+    return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host WHERE maintain_end > 0 AND ((maintain_begin "
+            + ">= :from AND maintain_begin <= :to) OR (maintain_end >= :from1 AND maintain_end < :to))")
+        .bind("from", fromSeconds).bind("to", toSeconds).bind("from1", fromSeconds - 1).map(HostRow.MAPPER).list();
+  }
+
   public Optional<HostRow> find(Handle h, long id) {
     return h.createQuery("SELECT " + HostRow.COLUMNS + " FROM host WHERE id = :id")
         .bind("id", id).map(HostRow.MAPPER).findOne();
