@@ -49,7 +49,8 @@ public final class HbsServer implements Component {
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
-            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock))), tls);
+            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock),
+            new io.peregrine.hbs.grpc.SilencesService(db, clock))), tls);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     TokenStore tokens = new TokenStore(db, clock);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,

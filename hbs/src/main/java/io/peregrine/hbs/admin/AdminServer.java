@@ -105,7 +105,8 @@ public final class AdminServer implements Component {
     for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
-        new NodataApi(db, bodies), new AuthApi(db, bodies, tokens), new AuditApi(db, bodies, audit))) {
+        new NodataApi(db, bodies), new AuthApi(db, bodies, tokens), new AuditApi(db, bodies, audit),
+        new SilencesApi(db, bodies, audit.clock()))) {
       r.routes(routes);
     }
   }
@@ -143,9 +144,13 @@ public final class AdminServer implements Component {
     }
   }
 
-  /** Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set. */
+  /**
+   * Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set; nor do
+   * silences, which senders pull on their own ({@code Hbs.GetSilences}).
+   */
   private static boolean changesConfig(String path) {
-    return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens"));
+    return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens")
+        || path.startsWith("/api/v1/silences"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */

@@ -11,6 +11,8 @@ import io.peregrine.proto.v1.HostLiveness;
 import io.peregrine.proto.v1.HostLivenessRequest;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
+import io.peregrine.proto.v1.Silences;
+import io.peregrine.proto.v1.SilencesRequest;
 import io.peregrine.proto.v1.StrategiesRequest;
 import io.peregrine.proto.v1.StrategySet;
 import java.util.function.Supplier;
@@ -25,13 +27,30 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
   private final ConfigRefresher refresher;
   private final ReceiversService receivers;
   private final LivenessService liveness;
+  private final SilencesService silences;
 
   public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers,
       LivenessService liveness) {
+    this(heartbeats, refresher, receivers, liveness, null);
+  }
+
+  /** @param silences answers {@code GetSilences}; null = UNIMPLEMENTED */
+  public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers,
+      LivenessService liveness, SilencesService silences) {
     this.heartbeats = heartbeats;
     this.refresher = refresher;
     this.receivers = receivers;
     this.liveness = liveness;
+    this.silences = silences;
+  }
+
+  @Override
+  public void getSilences(SilencesRequest request, StreamObserver<Silences> response) {
+    if (silences == null) {
+      super.getSilences(request, response);
+      return;
+    }
+    answer("GetSilences", response, silences::silences);
   }
 
   @Override
