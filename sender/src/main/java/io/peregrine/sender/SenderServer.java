@@ -17,6 +17,9 @@ import io.peregrine.sender.channel.Channels;
 import io.peregrine.sender.claim.DeliveryClaims;
 import io.peregrine.sender.claim.InProcessDeliveryClaims;
 import io.peregrine.sender.deliver.Dispatcher;
+import io.peregrine.sender.lifecycle.HbsSilences;
+import io.peregrine.sender.lifecycle.IncidentGate;
+import io.peregrine.sender.lifecycle.Silences;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.queue.DeadLetters;
 import io.peregrine.sender.queue.InProcessDeadLetters;
@@ -85,8 +88,11 @@ public final class SenderServer implements Component {
     DeliveryClaims claims = claimStore != null ? claimStore
         : this.source instanceof RedisAlertSource r ? r.claims() : new InProcessDeliveryClaims(clock);
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
+    Silences silences = Silences.NONE;
     if (!config.hbsAddress().isEmpty()) {
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
+          config.callTimeout(), clock, registry).tls(tls));
+      silences = lifecycle.add(new HbsSilences(config.hbsAddress(), config.lifecycle().silenceRefresh(),
           config.callTimeout(), clock, registry).tls(tls));
     }
     // the JDK client's default executor is an unbounded cached pool; it only runs completions here
@@ -96,7 +102,8 @@ public final class SenderServer implements Component {
         .executor(httpClientExecutor).build();
     this.channels = Channels.enabled(config, console, httpClient);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
-        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry));
+        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry,
+        new IncidentGate(silences)));
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);

@@ -36,6 +36,11 @@ public final class MessageFormatter {
     return EventText.priority(e);
   }
 
+  /** The event's metric: its own field, else its strategy's (as the texts show it). */
+  public static String metricOf(AlertEvent e) {
+    return EventText.metric(e);
+  }
+
   public Messages render(AlertEvent e) {
     return render(e, "");
   }

@@ -6,6 +6,9 @@ import io.peregrine.proto.v1.HbsGrpc;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
+import io.peregrine.proto.v1.Silence;
+import io.peregrine.proto.v1.Silences;
+import io.peregrine.proto.v1.SilencesRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeHbs implements AutoCloseable {
   private final GrpcServerHost host;
   private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger silenceCalls = new AtomicInteger();
+  private volatile List<Silence> silences = List.of();
 
   public FakeHbs(Map<Long, List<Receiver>> actions) throws Exception {
     this(actions, Map.of());
@@ -36,6 +41,13 @@ public final class FakeHbs implements AutoCloseable {
         }
         answer.onCompleted();
       }
+
+      @Override
+      public void getSilences(SilencesRequest request, StreamObserver<Silences> answer) {
+        silenceCalls.incrementAndGet();
+        answer.onNext(Silences.newBuilder().addAllSilences(silences).build());
+        answer.onCompleted();
+      }
     }));
     host.start();
   }
@@ -50,6 +62,15 @@ public final class FakeHbs implements AutoCloseable {
 
   public String address() {
     return "127.0.0.1:" + host.port();
+  }
+
+  /** What {@code GetSilences} answers from now on. */
+  public void silences(List<Silence> silences) {
+    this.silences = List.copyOf(silences);
+  }
+
+  public int silenceCalls() {
+    return silenceCalls.get();
   }
 
   public int calls() {
