@@ -91,7 +91,7 @@ final class Deliverer {
   private void pass(Attempt a) {
     AlertEvent event = a.event();
     // rendered on first use: the generic webhook and the callback send the document, not the texts
-    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark));
+    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark, a.ackLink));
     Recipients recipients;
     try {
       recipients = recipients(event);

@@ -268,6 +268,7 @@ public final class Dispatcher implements Component {
     if (!v.remark().isEmpty()) {
       a.remark = a.remark.isEmpty() ? v.remark() : a.remark + "; " + v.remark();
     }
+    a.ackLink = v.link();
     return true;
   }
 

@@ -1,24 +1,67 @@
 package io.peregrine.sender.lifecycle;
 
 import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.event.AlertQueueException;
+import io.peregrine.common.server.ThrottledLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Asked once per event before anyone is told: is the incident silenced? The judge still evaluates and still sends
- * its events (its state stays true); only the telling stops. A silenced event is acknowledged without a send, so
- * when the silence ends on an incident still open, the next repeat the judge sends (currentStep + 1, up to maxStep)
- * goes out as usual.
+ * Asked once per event before anyone is told (docs/ALERTING.md). The judge still evaluates and still sends its
+ * events (its state stays true); only the telling changes:
+ * <ul>
+ *   <li>every PROBLEM is recorded in the {@link IncidentStore} (so it can be acknowledged), every OK ends it;
+ *   <li>a silenced event is not told; when the silence ends on an incident still open, the judge's next repeat
+ *       (currentStep + 1, up to maxStep) is told as usual;
+ *   <li>a PROBLEM of an acknowledged incident is not told (the repeats stop); its OK is told, saying who
+ *       acknowledged it, when and why;
+ *   <li>a PROBLEM that is told carries an acknowledgement link when links are configured.
+ * </ul>
+ * When the store cannot be reached the event is told (a missed acknowledgement costs a repeat; a missed alert
+ * costs more).
  */
 public final class IncidentGate {
-  /** What to do with one event. */
-  public record Verdict(boolean tell, String reason, String remark) {
-    static final Verdict TELL = new Verdict(true, "", "");
+  private static final Logger log = LoggerFactory.getLogger(IncidentGate.class);
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /** What to do with one event: tell it or not (and why not), the remark for the texts, the ack link or "". */
+  public record Verdict(boolean tell, String reason, String remark, String link) {
+    static Verdict tell(String remark, String link) {
+      return new Verdict(true, "", remark, link);
+    }
+
+    static Verdict suppress(String reason, String remark) {
+      return new Verdict(false, reason, remark, "");
+    }
   }
 
   private final Silences silences;
+  private final IncidentStore incidents;
+  private final AckLinks links;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final ThrottledLog storeErrors = new ThrottledLog(log, Duration.ofSeconds(10));
+
+  /**
+   * @param incidents null = acknowledgements are off
+   * @param links null = no links in messages
+   */
+  public IncidentGate(Silences silences, IncidentStore incidents, AckLinks links, Clock clock, ZoneId zone) {
+    this.silences = silences;
+    this.incidents = incidents;
+    this.links = links;
+    this.clock = clock;
+    this.zone = zone;
+  }
 
   public IncidentGate(Silences silences) {
-    this.silences = silences;
+    this(silences, null, null, Clock.systemUTC(), ZoneId.systemDefault());
   }
 
   public static IncidentGate open() {
@@ -26,11 +69,37 @@ public final class IncidentGate {
   }
 
   public Verdict check(AlertEvent event) {
+    Optional<IncidentStore.Ack> ack = record(event);
     Optional<SilenceMatcher> silence = silences.silencing(event);
     if (silence.isPresent()) {
       SilenceMatcher s = silence.get();
-      return new Verdict(false, "silenced", "silenced by silence " + s.id() + " of " + s.author());
+      return Verdict.suppress("silenced", "silenced by silence " + s.id() + " of " + s.author());
     }
-    return Verdict.TELL;
+    if (event.isProblem()) {
+      if (ack.isPresent()) {
+        return Verdict.suppress("acknowledged", describe(ack.get()));
+      }
+      return Verdict.tell("", links == null ? "" : links.link(event.id(), clock.millis() / 1000));
+    }
+    return Verdict.tell(ack.map(this::describe).orElse(""), "");
+  }
+
+  private Optional<IncidentStore.Ack> record(AlertEvent event) {
+    if (incidents == null) {
+      return Optional.empty();
+    }
+    try {
+      return event.isProblem() ? incidents.problem(event) : incidents.recovered(event.id());
+    } catch (AlertQueueException | RuntimeException e) {
+      storeErrors.warn("sender: cannot record incident {} ({}); telling it as if not acknowledged", event.id(),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** {@code acknowledged by alice at 2026-11-22 10:05:00: looking into it}. */
+  String describe(IncidentStore.Ack ack) {
+    String at = TIME.format(Instant.ofEpochMilli(ack.atMillis()).atZone(zone));
+    return "acknowledged by " + ack.by() + " at " + at + (ack.comment().isEmpty() ? "" : ": " + ack.comment());
   }
 }
