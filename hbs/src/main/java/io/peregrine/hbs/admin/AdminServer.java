@@ -106,7 +106,7 @@ public final class AdminServer implements Component {
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
         new NodataApi(db, bodies), new AuthApi(db, bodies, tokens), new AuditApi(db, bodies, audit),
-        new SilencesApi(db, bodies, audit.clock()))) {
+        new SilencesApi(db, bodies, audit.clock()), new IncidentEventsApi(db, bodies))) {
       r.routes(routes);
     }
   }
