@@ -20,7 +20,9 @@ import io.peregrine.sender.deliver.Dispatcher;
 import io.peregrine.sender.channel.Secrets;
 import io.peregrine.sender.lifecycle.AckLinkHandler;
 import io.peregrine.sender.lifecycle.AckLinks;
+import io.peregrine.sender.lifecycle.HbsIncidentHistory;
 import io.peregrine.sender.lifecycle.HbsSilences;
+import io.peregrine.sender.lifecycle.IncidentHistory;
 import io.peregrine.sender.lifecycle.InProcessIncidentStore;
 import io.peregrine.sender.lifecycle.IncidentHandler;
 import io.peregrine.sender.lifecycle.IncidentStore;
@@ -111,7 +113,10 @@ public final class SenderServer implements Component {
     }
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
     Silences silences = Silences.NONE;
+    IncidentHistory history = IncidentHistory.NONE;
     if (!config.hbsAddress().isEmpty()) {
+      history = lifecycle.add(new HbsIncidentHistory(config.hbsAddress(), consumerId(config), config.callTimeout(),
+          registry).tls(tls));
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
           config.callTimeout(), clock, registry).tls(tls));
       silences = lifecycle.add(new HbsSilences(config.hbsAddress(), config.lifecycle().silenceRefresh(),
@@ -125,14 +130,14 @@ public final class SenderServer implements Component {
     this.channels = Channels.enabled(config, console, httpClient);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
         new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry,
-        new IncidentGate(silences, incidents, links, clock, config.zone())));
+        new IncidentGate(silences, incidents, links, clock, config.zone(), history)));
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
     this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
         health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source)))
-        .route(IncidentHandler.PATH, new IncidentHandler(incidents, clock))
-        .route(AckLinkHandler.PATH, new AckLinkHandler(links, incidents, clock)));
+        .route(IncidentHandler.PATH, new IncidentHandler(incidents, clock, history))
+        .route(AckLinkHandler.PATH, new AckLinkHandler(links, incidents, clock, history)));
     this.ackLinks = links;
   }
 

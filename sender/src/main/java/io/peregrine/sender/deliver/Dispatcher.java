@@ -98,7 +98,8 @@ public final class Dispatcher implements Component {
     this.digests = new Digests(clock, config.mergeWindow(), config.mergeGroupBy(), config.digestLines(), formatter,
         claims, registry, this::runNow);
     this.deliverer = new Deliverer(channels, receivers, formatter, claims, digests,
-        new RateLimiter(config.rateLimit(), config.rateLimitPeriod(), clock), config.mergeFromPriority(), registry);
+        new RateLimiter(config.rateLimit(), config.rateLimitPeriod(), clock), config.mergeFromPriority(), registry,
+        gate);
     this.workers = config.workers();
     this.maxInFlight = config.maxInFlight();
     Backoff base = Backoff.exponential(config.retryBackoff(), config.retryBackoffMax());

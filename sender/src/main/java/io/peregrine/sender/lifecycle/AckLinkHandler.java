@@ -26,9 +26,11 @@ public final class AckLinkHandler implements HttpHandler {
   private final AckLinks links;
   private final IncidentStore store;
   private final Clock clock;
+  private final IncidentHistory history;
 
   /** @param links null when links are off: every request answers 404 saying so */
-  public AckLinkHandler(AckLinks links, IncidentStore store, Clock clock) {
+  public AckLinkHandler(AckLinks links, IncidentStore store, Clock clock, IncidentHistory history) {
+    this.history = history;
     this.links = links;
     this.store = store;
     this.clock = clock;
@@ -93,8 +95,11 @@ public final class AckLinkHandler implements HttpHandler {
       }
       IncidentStore.AckResult r = store.acknowledge(id, new IncidentStore.Ack(by.strip(), clock.millis(), comment));
       switch (r.outcome()) {
-        case ACKNOWLEDGED -> page(ex, 200, "Acknowledged", "Incident " + id + " is acknowledged by " + by.strip()
+        case ACKNOWLEDGED -> {
+          history.record(IncidentHistory.acknowledged(incident.get(), r.ack(), "link"));
+          page(ex, 200, "Acknowledged", "Incident " + id + " is acknowledged by " + by.strip()
             + ". Its repeats stop; its recovery will still be sent.");
+        }
         case ALREADY -> page(ex, 409, "Already acknowledged", "Incident " + id + " was already acknowledged by "
             + r.ack().by() + ".");
         case NOT_OPEN -> page(ex, 404, "No open incident", "Incident " + id + " recovered meanwhile. Nothing was "

@@ -46,13 +46,17 @@ public final class IncidentGate {
   private final AckLinks links;
   private final Clock clock;
   private final ZoneId zone;
+  private final IncidentHistory history;
   private final ThrottledLog storeErrors = new ThrottledLog(log, Duration.ofSeconds(10));
 
   /**
    * @param incidents null = acknowledgements are off
    * @param links null = no links in messages
+   * @param history where opened, notified, silenced, suppressed and recovered are written
    */
-  public IncidentGate(Silences silences, IncidentStore incidents, AckLinks links, Clock clock, ZoneId zone) {
+  public IncidentGate(Silences silences, IncidentStore incidents, AckLinks links, Clock clock, ZoneId zone,
+      IncidentHistory history) {
+    this.history = history;
     this.silences = silences;
     this.incidents = incidents;
     this.links = links;
@@ -61,7 +65,7 @@ public final class IncidentGate {
   }
 
   public IncidentGate(Silences silences) {
-    this(silences, null, null, Clock.systemUTC(), ZoneId.systemDefault());
+    this(silences, null, null, Clock.systemUTC(), ZoneId.systemDefault(), IncidentHistory.NONE);
   }
 
   public static IncidentGate open() {
@@ -70,18 +74,42 @@ public final class IncidentGate {
 
   public Verdict check(AlertEvent event) {
     Optional<IncidentStore.Ack> ack = record(event);
+    long now = clock.millis();
+    if (event.isProblem() && event.currentStep() == 1) {
+      history.record(IncidentHistory.entry(event, "opened", now).build());
+    } else if (!event.isProblem()) {
+      history.record(IncidentHistory.entry(event, "recovered", now).setDetail(ack.map(this::describe).orElse(""))
+          .build());
+    }
     Optional<SilenceMatcher> silence = silences.silencing(event);
     if (silence.isPresent()) {
       SilenceMatcher s = silence.get();
-      return Verdict.suppress("silenced", "silenced by silence " + s.id() + " of " + s.author());
+      String why = "silenced by silence " + s.id() + " of " + s.author();
+      history.record(IncidentHistory.entry(event, "silenced", now).setDetail(IncidentHistory.clip(why, 1024))
+          .build());
+      return Verdict.suppress("silenced", why);
     }
     if (event.isProblem()) {
       if (ack.isPresent()) {
-        return Verdict.suppress("acknowledged", describe(ack.get()));
+        String why = describe(ack.get());
+        history.record(IncidentHistory.entry(event, "suppressed", now).setDetail(IncidentHistory.clip(why, 1024))
+            .build());
+        return Verdict.suppress("acknowledged", why);
       }
-      return Verdict.tell("", links == null ? "" : links.link(event.id(), clock.millis() / 1000));
+      return Verdict.tell("", links == null ? "" : links.link(event.id(), now / 1000));
     }
     return Verdict.tell(ack.map(this::describe).orElse(""), "");
+  }
+
+  /**
+   * Records one send of a channel to its receivers (a digest's sends are not recorded one by one).
+   *
+   * @param result ok, failed or refused
+   */
+  public void notified(AlertEvent event, String channel, java.util.List<String> to, String result, String detail) {
+    history.record(IncidentHistory.entry(event, "notified", clock.millis()).setChannel(IncidentHistory.clip(channel,
+        32)).setReceiver(IncidentHistory.clip(String.join(",", to), 1024)).setResult(result)
+        .setDetail(IncidentHistory.clip(detail, 1024)).build());
   }
 
   private Optional<IncidentStore.Ack> record(AlertEvent event) {

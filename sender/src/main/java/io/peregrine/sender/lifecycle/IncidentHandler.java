@@ -31,10 +31,12 @@ public final class IncidentHandler implements HttpHandler {
 
   private final IncidentStore store;
   private final Clock clock;
+  private final IncidentHistory history;
 
-  public IncidentHandler(IncidentStore store, Clock clock) {
+  public IncidentHandler(IncidentStore store, Clock clock, IncidentHistory history) {
     this.store = store;
     this.clock = clock;
+    this.history = history;
   }
 
   @Override
@@ -104,6 +106,7 @@ public final class IncidentHandler implements HttpHandler {
       }
       case ACKNOWLEDGED -> {
         Optional<IncidentStore.Incident> now = store.find(id);
+        now.ifPresent(i -> history.record(IncidentHistory.acknowledged(i, r.ack(), "api")));
         HttpExchanges.json(ex, 200, now.map(IncidentHandler::json).orElseGet(() -> ack(JSON.createObjectNode()
             .put("id", id), r.ack())).toString());
       }

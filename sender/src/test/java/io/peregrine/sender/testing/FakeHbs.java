@@ -3,6 +3,9 @@ package io.peregrine.sender.testing;
 import io.grpc.stub.StreamObserver;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.IncidentEvent;
+import io.peregrine.proto.v1.IncidentEventBatch;
+import io.peregrine.proto.v1.RecordIncidentEventsResponse;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
@@ -19,6 +22,7 @@ public final class FakeHbs implements AutoCloseable {
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger silenceCalls = new AtomicInteger();
   private volatile List<Silence> silences = List.of();
+  private final List<IncidentEvent> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FakeHbs(Map<Long, List<Receiver>> actions) throws Exception {
     this(actions, Map.of());
@@ -39,6 +43,14 @@ public final class FakeHbs implements AutoCloseable {
           answer.onNext(Receivers.newBuilder().setActionId(request.getActionId()).setFound(true)
               .addAllReceivers(people).build());
         }
+        answer.onCompleted();
+      }
+
+      @Override
+      public void recordIncidentEvents(IncidentEventBatch request,
+          StreamObserver<RecordIncidentEventsResponse> answer) {
+        history.addAll(request.getEventsList());
+        answer.onNext(RecordIncidentEventsResponse.newBuilder().setAccepted(request.getEventsCount()).build());
         answer.onCompleted();
       }
 
@@ -67,6 +79,11 @@ public final class FakeHbs implements AutoCloseable {
   /** What {@code GetSilences} answers from now on. */
   public void silences(List<Silence> silences) {
     this.silences = List.copyOf(silences);
+  }
+
+  /** The incident history entries senders recorded, in arrival order. */
+  public List<IncidentEvent> history() {
+    return List.copyOf(history);
   }
 
   public int silenceCalls() {
