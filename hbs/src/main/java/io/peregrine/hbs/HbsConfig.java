@@ -32,6 +32,7 @@ import java.util.Locale;
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  * @param configFullRefresh the longest the strategy set is kept without a rebuild even when the
  *     {@code config_version} counter did not move (a safety net for hand edits in SQL that do not bump it)
+ * @param incidentRetention how long incident history (docs/ALERTING.md) is kept; null = 30 days
  */
 public record HbsConfig(
     String grpcListen,
@@ -49,7 +50,8 @@ public record HbsConfig(
     String adminTokenFile,
     String importOnStart,
     TlsConfig tls,
-    Duration configFullRefresh) {
+    Duration configFullRefresh,
+    Duration incidentRetention) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -64,8 +66,13 @@ public record HbsConfig(
   /** A pool beyond this only moves the queueing into the database. */
   public static final int MAX_POOL_SIZE = 100;
 
+  /** A month of incident history: the last on-call rotations and a monthly review; about 1 KiB per entry. */
+  public static final Duration DEFAULT_INCIDENT_RETENTION = Duration.ofDays(30);
+
   public HbsConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    incidentRetention = incidentRetention == null ? DEFAULT_INCIDENT_RETENTION : incidentRetention;
+    Checks.positive("hbs.incidentRetention", incidentRetention);
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -101,40 +108,55 @@ public record HbsConfig(
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
         DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
-        DEFAULT_CONFIG_FULL_REFRESH);
+        DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION);
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh);
+        configFullRefresh, incidentRetention);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh);
+        configFullRefresh, incidentRetention);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
-        configFullRefresh);
+        configFullRefresh, incidentRetention);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh);
+        configFullRefresh, incidentRetention);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
-        configFullRefresh);
+        configFullRefresh, incidentRetention);
+  }
+
+  /** The settings before {@code incidentRetention} existed; it takes its default. */
+  public HbsConfig(String grpcListen, String httpListen, String jdbcUrl, String jdbcUser, String jdbcPassword,
+      int maxPoolSize, Duration configRefresh, boolean seedDemo, String defaultGroup, List<String> trustedIps,
+      int grpcThreads, String adminPassword, String adminTokenFile, String importOnStart, TlsConfig tls) {
+    this(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, null, null);
+  }
+
+  /** The same settings with another incident history retention. */
+  public HbsConfig withIncidentRetention(Duration retention) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
+        configFullRefresh, retention);
   }
 
   private static void checkJdbcUrl(String url) {

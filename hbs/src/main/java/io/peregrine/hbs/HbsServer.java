@@ -39,6 +39,7 @@ public final class HbsServer implements Component {
   private final HeartbeatWriter heartbeatWriter;
   private final GrpcServerHost grpc;
   private final AdminServer http;
+  private final io.peregrine.hbs.incident.IncidentRetention retention;
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
@@ -50,7 +51,10 @@ public final class HbsServer implements Component {
         config.trustedIps(), registry);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
-            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock))), tls);
+            new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock),
+            new io.peregrine.hbs.grpc.SilencesService(db, clock),
+            new io.peregrine.hbs.grpc.IncidentEventsService(db, registry))), tls);
+    this.retention = new io.peregrine.hbs.incident.IncidentRetention(db, clock, config.incidentRetention(), registry);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     TokenStore tokens = new TokenStore(db, clock);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
@@ -66,6 +70,7 @@ public final class HbsServer implements Component {
     }
     lifecycle.add(refresher);
     lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
+    lifecycle.add(retention);
     lifecycle.add(grpc);
     lifecycle.add(http);
   }
@@ -113,6 +118,11 @@ public final class HbsServer implements Component {
   /** Writes the heartbeats waiting for their batch now; tests and benches that read host rows call it. */
   public int flushHeartbeats() {
     return heartbeatWriter.flush();
+  }
+
+  /** Deletes incident history past {@code hbs.incidentRetention} now (the sweep runs every 10 minutes). */
+  public int sweepIncidentHistory() {
+    return retention.sweep();
   }
 
   /** The database behind hbs, for tools and tests that need SQL the admin API does not offer. */

@@ -68,6 +68,7 @@ import java.time.ZoneId;
  * @param smtpImplicitTls SMTP over TLS from the first byte (port 465) instead of plain or STARTTLS
  * @param smtpTrust hosts whose SMTP certificate is trusted without a CA check ({@code *} = any); empty = verify
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param lifecycle silences, acknowledgements (docs/ALERTING.md); null = defaults
  */
 public record SenderConfig(
     String httpListen,
@@ -117,7 +118,8 @@ public record SenderConfig(
     String slackUrl,
     boolean smtpImplicitTls,
     String smtpTrust,
-    TlsConfig tls) {
+    TlsConfig tls,
+    io.peregrine.sender.lifecycle.LifecycleConfig lifecycle) {
 
   /** Receivers change by hand in the portal; a minute is quick enough and costs hbs one call per action a minute. */
   public static final Duration DEFAULT_RECEIVER_CACHE_TTL = Duration.ofSeconds(60);
@@ -156,6 +158,7 @@ public record SenderConfig(
 
   public SenderConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    lifecycle = lifecycle == null ? io.peregrine.sender.lifecycle.LifecycleConfig.defaults() : lifecycle;
     Checks.address("sender.httpListen", httpListen);
     redisUrl = trim(redisUrl);
     if (!redisUrl.isEmpty()) {
@@ -255,7 +258,7 @@ public record SenderConfig(
         DEFAULT_MAX_IN_FLIGHT, DEFAULT_DEAD_LETTER_CAPACITY, true, "", "", "", "", "", DEFAULT_SMS_MAX_PRIORITY,
         "", "", 25, "", "", "peregrine@localhost", false, 2, DEFAULT_MERGE_FROM_PRIORITY, DEFAULT_MERGE_WINDOW,
         java.util.List.of(), DEFAULT_DIGEST_LINES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_PERIOD, "", "", "", "", "",
-        "", "", "", "", false, "", TlsConfig.off());
+        "", "", "", "", false, "", TlsConfig.off(), io.peregrine.sender.lifecycle.LifecycleConfig.defaults());
   }
 
   /** The zone messages are written in. */

@@ -17,6 +17,18 @@ import io.peregrine.sender.channel.Channels;
 import io.peregrine.sender.claim.DeliveryClaims;
 import io.peregrine.sender.claim.InProcessDeliveryClaims;
 import io.peregrine.sender.deliver.Dispatcher;
+import io.peregrine.sender.channel.Secrets;
+import io.peregrine.sender.lifecycle.AckLinkHandler;
+import io.peregrine.sender.lifecycle.AckLinks;
+import io.peregrine.sender.lifecycle.HbsIncidentHistory;
+import io.peregrine.sender.lifecycle.HbsSilences;
+import io.peregrine.sender.lifecycle.IncidentHistory;
+import io.peregrine.sender.lifecycle.InProcessIncidentStore;
+import io.peregrine.sender.lifecycle.IncidentHandler;
+import io.peregrine.sender.lifecycle.IncidentStore;
+import io.peregrine.sender.lifecycle.LifecycleConfig;
+import io.peregrine.sender.lifecycle.IncidentGate;
+import io.peregrine.sender.lifecycle.Silences;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.queue.DeadLetters;
 import io.peregrine.sender.queue.InProcessDeadLetters;
@@ -51,6 +63,8 @@ public final class SenderServer implements Component {
   private final ThreadPoolExecutor httpClientExecutor;
   private final Dispatcher dispatcher;
   private final HttpServerHost http;
+  private final IncidentStore incidents;
+  private final AckLinks ackLinks;
 
   /**
    * @param source where events come from; null = Redis at {@code config.redisUrl()} (then it must be set)
@@ -84,9 +98,28 @@ public final class SenderServer implements Component {
     // who was told what: in the Redis the events come from, so every sender on that queue shares it
     DeliveryClaims claims = claimStore != null ? claimStore
         : this.source instanceof RedisAlertSource r ? r.claims() : new InProcessDeliveryClaims(clock);
+    // open incidents and their acknowledgements: in the same Redis too, so every sender sees one state
+    LifecycleConfig lc = config.lifecycle();
+    this.incidents = this.source instanceof RedisAlertSource r ? r.incidents(lc.incidentTtl())
+        : new InProcessIncidentStore(clock, lc.incidentTtl());
+    AckLinks links = null;
+    if (lc.links()) {
+      String secret = Secrets.resolve("sender.lifecycle.ackSecret", lc.ackSecret());
+      if (secret.length() < LifecycleConfig.MIN_SECRET_LENGTH) {
+        throw new ConfigException("sender.lifecycle.ackSecret must be at least " + LifecycleConfig.MIN_SECRET_LENGTH
+            + " characters (the file gives " + secret.length() + ")");
+      }
+      links = new AckLinks(lc.ackUrl(), secret, lc.ackLinkTtl());
+    }
     ReceiverDirectory receivers = ReceiverDirectory.OFF;
+    Silences silences = Silences.NONE;
+    IncidentHistory history = IncidentHistory.NONE;
     if (!config.hbsAddress().isEmpty()) {
+      history = lifecycle.add(new HbsIncidentHistory(config.hbsAddress(), consumerId(config), config.callTimeout(),
+          registry).tls(tls));
       receivers = lifecycle.add(new HbsReceiverDirectory(config.hbsAddress(), config.receiverCacheTtl(),
+          config.callTimeout(), clock, registry).tls(tls));
+      silences = lifecycle.add(new HbsSilences(config.hbsAddress(), config.lifecycle().silenceRefresh(),
           config.callTimeout(), clock, registry).tls(tls));
     }
     // the JDK client's default executor is an unbounded cached pool; it only runs completions here
@@ -96,12 +129,16 @@ public final class SenderServer implements Component {
         .executor(httpClientExecutor).build();
     this.channels = Channels.enabled(config, console, httpClient);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
-        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry));
+        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry,
+        new IncidentGate(silences, incidents, links, clock, config.zone(), history)));
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
     this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
-        health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source))));
+        health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source)))
+        .route(IncidentHandler.PATH, new IncidentHandler(incidents, clock, history))
+        .route(AckLinkHandler.PATH, new AckLinkHandler(links, incidents, clock, history)));
+    this.ackLinks = links;
   }
 
   private static DeadLetters deadLetters(AlertSource source) {
@@ -137,10 +174,12 @@ public final class SenderServer implements Component {
   @Override
   public void start() throws Exception {
     lifecycle.start();
-    log.info("sender: channels {}; receivers {}; source {}", channels.stream().map(Channel::name)
-        .collect(Collectors.joining(", ")), config.hbsAddress().isEmpty() ? "off" : "from hbs " + config.hbsAddress(),
+    log.info("sender: channels {}; receivers {}; source {}; acknowledgement links {}", channels.stream()
+        .map(Channel::name).collect(Collectors.joining(", ")),
+        config.hbsAddress().isEmpty() ? "off" : "from hbs " + config.hbsAddress(),
         source instanceof RedisAlertSource r ? r.where() + " prefix '" + config.redisKeyPrefix() + "'"
-            : source.getClass().getSimpleName());
+            : source.getClass().getSimpleName(),
+        ackLinks == null ? "off" : "to " + config.lifecycle().ackUrl() + " (key " + ackLinks.fingerprint() + ")");
   }
 
   public int httpPort() {
@@ -150,6 +189,16 @@ public final class SenderServer implements Component {
   /** The workers (tests with an injected clock flush digests through it). */
   public Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  /** Open incidents and their acknowledgements (Redis when the source is Redis). */
+  public IncidentStore incidents() {
+    return incidents;
+  }
+
+  /** The acknowledgement links, or null when they are off. */
+  public AckLinks ackLinks() {
+    return ackLinks;
   }
 
   public PrometheusMeterRegistry registry() {

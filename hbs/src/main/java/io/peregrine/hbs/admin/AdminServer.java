@@ -107,7 +107,8 @@ public final class AdminServer implements Component {
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
         new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
         new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
-        new AuditApi(db, bodies, audit))) {
+        new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
+        new IncidentEventsApi(db, bodies))) {
       r.routes(routes);
     }
   }
@@ -145,9 +146,13 @@ public final class AdminServer implements Component {
     }
   }
 
-  /** Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set. */
+  /**
+   * Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set; nor do
+   * silences, which senders pull on their own ({@code Hbs.GetSilences}).
+   */
   private static boolean changesConfig(String path) {
-    return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens"));
+    return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens")
+        || path.startsWith("/api/v1/silences"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */

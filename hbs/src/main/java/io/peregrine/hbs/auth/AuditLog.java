@@ -21,6 +21,11 @@ public final class AuditLog {
     this.clock = clock;
   }
 
+  /** The clock entries are stamped with; the admin routes that need "now" use the same one. */
+  public Clock clock() {
+    return clock;
+  }
+
   public void append(String actor, long tokenId, String method, String path, String entity, long entityId,
       int status, String body) {
     String kept = body.length() > MAX_BODY_CHARS ? body.substring(0, MAX_BODY_CHARS) : body;

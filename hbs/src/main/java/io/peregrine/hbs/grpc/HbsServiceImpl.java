@@ -11,6 +11,10 @@ import io.peregrine.proto.v1.HostLiveness;
 import io.peregrine.proto.v1.HostLivenessRequest;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
+import io.peregrine.proto.v1.IncidentEventBatch;
+import io.peregrine.proto.v1.RecordIncidentEventsResponse;
+import io.peregrine.proto.v1.Silences;
+import io.peregrine.proto.v1.SilencesRequest;
 import io.peregrine.proto.v1.StrategiesRequest;
 import io.peregrine.proto.v1.StrategySet;
 import java.util.function.Supplier;
@@ -25,13 +29,45 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
   private final ConfigRefresher refresher;
   private final ReceiversService receivers;
   private final LivenessService liveness;
+  private final SilencesService silences;
+  private final IncidentEventsService incidentEvents;
 
   public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers,
       LivenessService liveness) {
+    this(heartbeats, refresher, receivers, liveness, null, null);
+  }
+
+  /**
+   * @param silences answers {@code GetSilences}; null = UNIMPLEMENTED
+   * @param incidentEvents answers {@code RecordIncidentEvents}; null = UNIMPLEMENTED
+   */
+  public HbsServiceImpl(HeartbeatService heartbeats, ConfigRefresher refresher, ReceiversService receivers,
+      LivenessService liveness, SilencesService silences, IncidentEventsService incidentEvents) {
+    this.incidentEvents = incidentEvents;
     this.heartbeats = heartbeats;
     this.refresher = refresher;
     this.receivers = receivers;
     this.liveness = liveness;
+    this.silences = silences;
+  }
+
+  @Override
+  public void recordIncidentEvents(IncidentEventBatch request,
+      StreamObserver<RecordIncidentEventsResponse> response) {
+    if (incidentEvents == null) {
+      super.recordIncidentEvents(request, response);
+      return;
+    }
+    answer("RecordIncidentEvents", response, () -> incidentEvents.record(request));
+  }
+
+  @Override
+  public void getSilences(SilencesRequest request, StreamObserver<Silences> response) {
+    if (silences == null) {
+      super.getSilences(request, response);
+      return;
+    }
+    answer("GetSilences", response, silences::silences);
   }
 
   @Override
@@ -64,7 +100,7 @@ public final class HbsServiceImpl extends HbsGrpc.HbsImplBase {
     T result;
     try {
       result = work.get();
-    } catch (HeartbeatService.InvalidHeartbeatException e) {
+    } catch (HeartbeatService.InvalidHeartbeatException | IncidentEventsService.TooLargeException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     } catch (RuntimeException e) {

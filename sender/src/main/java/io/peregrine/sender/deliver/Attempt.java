@@ -40,6 +40,8 @@ final class Attempt implements Delayed {
   String deadReason;
   /** Added to the texts, e.g. for an OK whose PROBLEM was never delivered. */
   volatile String remark = "";
+  /** The acknowledgement link for the mail and IM texts, or empty. */
+  volatile String ackLink = "";
   /** Back from its digests: look at what they left before trying again. */
   volatile boolean fromDigest;
   private volatile long dueMillis;

@@ -9,6 +9,7 @@ import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
 import io.peregrine.sender.claim.DeliveryClaims;
+import io.peregrine.sender.lifecycle.IncidentGate;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.message.Messages;
 import io.peregrine.sender.receiver.Callback;
@@ -63,9 +64,11 @@ final class Deliverer {
   private final int mergeFromPriority;
   private final MeterRegistry registry;
   private final ThrottledLog failures = new ThrottledLog(log, Duration.ofSeconds(10));
+  private final IncidentGate gate;
 
   Deliverer(List<Channel> channels, ReceiverDirectory receivers, MessageFormatter formatter, Claims claims,
-      Digests digests, RateLimiter limiter, int mergeFromPriority, MeterRegistry registry) {
+      Digests digests, RateLimiter limiter, int mergeFromPriority, MeterRegistry registry, IncidentGate gate) {
+    this.gate = gate;
     this.channels = List.copyOf(channels);
     this.receivers = receivers;
     this.formatter = formatter;
@@ -91,7 +94,7 @@ final class Deliverer {
   private void pass(Attempt a) {
     AlertEvent event = a.event();
     // rendered on first use: the generic webhook and the callback send the document, not the texts
-    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark));
+    Supplier<Messages> messages = memo(() -> formatter.render(event, a.remark, a.ackLink));
     Recipients recipients;
     try {
       recipients = recipients(event);
@@ -248,12 +251,15 @@ final class Deliverer {
           a.done.add(Claims.doneKey(name, address));
         }
         registry.counter("sender.delivered", "channel", name).increment();
+        gate.notified(a.event(), name, to, "ok", "");
       } catch (ChannelException e) {
         claims.releaseQuietly(claimed);
+        gate.notified(a.event(), name, to, e.permanent() ? "refused" : "failed", e.getMessage());
         fail(a, c, e.getMessage(), e.permanent());
         return;
       } catch (RuntimeException e) {
         claims.releaseQuietly(claimed);
+        gate.notified(a.event(), name, to, "failed", e.toString());
         fail(a, c, name + " failed: " + e, false);
         return;
       }

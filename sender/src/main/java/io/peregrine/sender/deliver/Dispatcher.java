@@ -10,6 +10,7 @@ import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.sender.SenderConfig;
 import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.claim.DeliveryClaims;
+import io.peregrine.sender.lifecycle.IncidentGate;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.receiver.ReceiverDirectory;
 import java.time.Clock;
@@ -67,6 +68,7 @@ public final class Dispatcher implements Component {
   private final Backoff finishRetry;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final IncidentGate gate;
   private final DelayQueue<Attempt> retries = new DelayQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong seq = new AtomicLong();
@@ -80,6 +82,13 @@ public final class Dispatcher implements Component {
 
   public Dispatcher(SenderConfig config, AlertSource source, List<Channel> channels, ReceiverDirectory receivers,
       MessageFormatter formatter, DeliveryClaims claimStore, Clock clock, MeterRegistry registry) {
+    this(config, source, channels, receivers, formatter, claimStore, clock, registry, IncidentGate.open());
+  }
+
+  /** @param gate asked once per event before anyone is told (silences; docs/ALERTING.md) */
+  public Dispatcher(SenderConfig config, AlertSource source, List<Channel> channels, ReceiverDirectory receivers,
+      MessageFormatter formatter, DeliveryClaims claimStore, Clock clock, MeterRegistry registry, IncidentGate gate) {
+    this.gate = gate;
     this.source = source;
     this.clock = clock;
     this.registry = registry;
@@ -89,7 +98,8 @@ public final class Dispatcher implements Component {
     this.digests = new Digests(clock, config.mergeWindow(), config.mergeGroupBy(), config.digestLines(), formatter,
         claims, registry, this::runNow);
     this.deliverer = new Deliverer(channels, receivers, formatter, claims, digests,
-        new RateLimiter(config.rateLimit(), config.rateLimitPeriod(), clock), config.mergeFromPriority(), registry);
+        new RateLimiter(config.rateLimit(), config.rateLimitPeriod(), clock), config.mergeFromPriority(), registry,
+        gate);
     this.workers = config.workers();
     this.maxInFlight = config.maxInFlight();
     Backoff base = Backoff.exponential(config.retryBackoff(), config.retryBackoffMax());
@@ -199,6 +209,10 @@ public final class Dispatcher implements Component {
   }
 
   private void step(Attempt a) {
+    if (a.attempts == 0 && !a.fromDigest && !a.delivered && a.deadReason == null && !gate(a)) {
+      finish(a);
+      return;
+    }
     if (!a.delivered && a.deadReason == null) {
       Deliverer.Result r;
       if (a.fromDigest) {
@@ -235,6 +249,28 @@ public final class Dispatcher implements Component {
       }
     }
     finish(a);
+  }
+
+  /** False when the event is not to be told (it is then acknowledged as delivered); else adds the gate's remark. */
+  private boolean gate(Attempt a) {
+    IncidentGate.Verdict v;
+    try {
+      v = gate.check(a.event());
+    } catch (RuntimeException e) {
+      // a bug in the gate must not keep an alert from being told
+      sourceErrors.warn("sender: incident check of event {} failed, telling it: {}", a.event().id(), e.toString(), e);
+      return true;
+    }
+    if (!v.tell()) {
+      registry.counter("sender.suppressed", "reason", v.reason()).increment();
+      a.delivered = true;
+      return false;
+    }
+    if (!v.remark().isEmpty()) {
+      a.remark = a.remark.isEmpty() ? v.remark() : a.remark + "; " + v.remark();
+    }
+    a.ackLink = v.link();
+    return true;
   }
 
   private void finish(Attempt a) {

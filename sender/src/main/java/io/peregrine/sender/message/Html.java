@@ -8,6 +8,10 @@ final class Html {
   private Html() {}
 
   static String single(MessageFormatter f, AlertEvent e, String remark) {
+    return single(f, e, remark, "");
+  }
+
+  static String single(MessageFormatter f, AlertEvent e, String remark, String ackLink) {
     StringBuilder b = open(f.sms(e));
     b.append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">");
     row(b, "Status", EventText.text(e.status()));
@@ -23,6 +27,9 @@ final class Html {
       row(b, "Remark", remark);
     }
     b.append("</table>");
+    if (ackLink != null && !ackLink.isEmpty()) {
+      b.append("<p><a href=\"").append(escape(ackLink)).append("\">Acknowledge</a></p>");
+    }
     String link = f.link(e);
     if (!link.isEmpty()) {
       b.append("<p><a href=\"").append(escape(link)).append("\">").append(escape(link)).append("</a></p>");

@@ -36,6 +36,11 @@ public final class MessageFormatter {
     return EventText.priority(e);
   }
 
+  /** The event's metric: its own field, else its strategy's (as the texts show it). */
+  public static String metricOf(AlertEvent e) {
+    return EventText.metric(e);
+  }
+
   public Messages render(AlertEvent e) {
     return render(e, "");
   }
@@ -45,13 +50,27 @@ public final class MessageFormatter {
    * SMS text in brackets and as a {@code Remark:} line of the mail.
    */
   public Messages render(AlertEvent e, String remark) {
+    return render(e, remark, "");
+  }
+
+  /**
+   * As {@link #render(AlertEvent, String)}, with a non-empty {@code ackLink} (docs/ALERTING.md) added to the IM
+   * text in brackets, to the mail as an {@code Acknowledge:} line and to its HTML part as a link; SMS and the
+   * subject stay Open-Falcon's.
+   */
+  public Messages render(AlertEvent e, String remark, String ackLink) {
     String sms = sms(e);
     String body = mailBody(e);
     if (remark != null && !remark.isEmpty()) {
       sms = sms + "[" + remark + "]";
       body = body + "Remark:" + remark + "\r\n";
     }
-    return new Messages(sms, sms, sms, body, Html.single(this, e, remark));
+    String im = sms;
+    if (ackLink != null && !ackLink.isEmpty()) {
+      im = sms + "[acknowledge: " + ackLink + "]";
+      body = body + "Acknowledge:" + ackLink + "\r\n";
+    }
+    return new Messages(sms, im, sms, body, Html.single(this, e, remark, ackLink));
   }
 
   /**

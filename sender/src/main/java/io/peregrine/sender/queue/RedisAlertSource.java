@@ -89,6 +89,11 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     return new RedisDeliveryClaims(redis, keys.prefix(), consumerId + "@" + java.util.UUID.randomUUID());
   }
 
+  /** Incidents (acknowledgements) on this source's Redis connection, under the same prefix. */
+  public io.peregrine.sender.lifecycle.IncidentStore incidents(Duration ttl) {
+    return new RedisIncidentStore(redis, keys.prefix(), ttl);
+  }
+
   /** Connects and recovers the previous run's events; when Redis is down this only logs, and calls retry later. */
   @Override
   public void start() {

@@ -3,9 +3,15 @@ package io.peregrine.sender.testing;
 import io.grpc.stub.StreamObserver;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.proto.v1.HbsGrpc;
+import io.peregrine.proto.v1.IncidentEvent;
+import io.peregrine.proto.v1.IncidentEventBatch;
+import io.peregrine.proto.v1.RecordIncidentEventsResponse;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.proto.v1.Receivers;
 import io.peregrine.proto.v1.ReceiversRequest;
+import io.peregrine.proto.v1.Silence;
+import io.peregrine.proto.v1.Silences;
+import io.peregrine.proto.v1.SilencesRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeHbs implements AutoCloseable {
   private final GrpcServerHost host;
   private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger silenceCalls = new AtomicInteger();
+  private volatile List<Silence> silences = List.of();
+  private final List<IncidentEvent> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FakeHbs(Map<Long, List<Receiver>> actions) throws Exception {
     this(actions, Map.of());
@@ -36,6 +45,21 @@ public final class FakeHbs implements AutoCloseable {
         }
         answer.onCompleted();
       }
+
+      @Override
+      public void recordIncidentEvents(IncidentEventBatch request,
+          StreamObserver<RecordIncidentEventsResponse> answer) {
+        history.addAll(request.getEventsList());
+        answer.onNext(RecordIncidentEventsResponse.newBuilder().setAccepted(request.getEventsCount()).build());
+        answer.onCompleted();
+      }
+
+      @Override
+      public void getSilences(SilencesRequest request, StreamObserver<Silences> answer) {
+        silenceCalls.incrementAndGet();
+        answer.onNext(Silences.newBuilder().addAllSilences(silences).build());
+        answer.onCompleted();
+      }
     }));
     host.start();
   }
@@ -50,6 +74,20 @@ public final class FakeHbs implements AutoCloseable {
 
   public String address() {
     return "127.0.0.1:" + host.port();
+  }
+
+  /** What {@code GetSilences} answers from now on. */
+  public void silences(List<Silence> silences) {
+    this.silences = List.copyOf(silences);
+  }
+
+  /** The incident history entries senders recorded, in arrival order. */
+  public List<IncidentEvent> history() {
+    return List.copyOf(history);
+  }
+
+  public int silenceCalls() {
+    return silenceCalls.get();
   }
 
   public int calls() {
