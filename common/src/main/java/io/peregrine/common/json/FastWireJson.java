@@ -23,6 +23,7 @@ import java.util.List;
  */
 final class FastWireJson {
   private static final int MAX_NUMBER = 64;
+  private static final int SHRINK_ABOVE = 4 << 20;
   private static final int ENDPOINT = 1;
   private static final int METRIC = 2;
   private static final int TAGS = 4;
@@ -83,6 +84,9 @@ final class FastWireJson {
     } finally {
       b = null;
       rejects = null;
+      if (held.length > SHRINK_ABOVE) {
+        held = new byte[16 * 1024]; // one huge body must not pin its buffer on every ingest thread
+      }
     }
   }
 

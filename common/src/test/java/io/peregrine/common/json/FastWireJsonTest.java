@@ -60,6 +60,20 @@ class FastWireJsonTest {
     }
   }
 
+  @Test
+  void theItemLimitHoldsOnTheFastPathToo() throws Exception {
+    int max = io.peregrine.common.model.Limits.MAX_BATCH_SAMPLES;
+    byte[] full = benchBody(0, max);
+    OpenFalconWireJson.Result r = fast().read(full, 0, full.length, (h, b, o, l) -> { });
+    assertThat(r).isNotNull();
+    assertThat(r.total()).isEqualTo(max);
+    both.parse(full);
+    byte[] over = benchBody(0, max + 1);
+    assertThat(fast().read(over, 0, over.length, (h, b, o, l) -> { })).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> both.parse(over))
+        .isInstanceOf(MalformedBatchException.class).hasMessageContaining("more than " + max);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "{\"endpoint\":\"h\",\"metric\":\"m\",\"value\":1,\"counterType\":\"GAUGE\"}",
