@@ -22,6 +22,10 @@ import java.util.List;
  * Accepted samples go to a {@link SampleSink} as they are read; the caller commits them only when the whole body
  * parsed (broken JSON refuses the body as a whole, as in {@link OpenFalconJson}).
  *
+ * <p>A body is first read by {@link FastWireJson}, a byte-level reader of the plain Open-Falcon shape; whatever it
+ * does not handle (escapes, non-ASCII text, unusual numbers, unknown or repeated fields, broken JSON) is read again
+ * from the start on the Jackson path below, so both answer every body the same way.
+ *
  * <p>Not thread-safe: one instance per thread (it keeps scratch buffers).
  */
 public final class OpenFalconWireJson {
@@ -40,16 +44,18 @@ public final class OpenFalconWireJson {
 
   private final WireSampleValidator validator;
   private final WireSampleValidator.Accepted accepted = new WireSampleValidator.Accepted();
-  private final Text endpoint = new Text();
-  private final Text metric = new Text();
-  private final Text tags = new Text();
+  private final SampleEncoding encoding = new SampleEncoding();
+  private final SampleEncoding.Text endpoint = encoding.endpoint;
+  private final SampleEncoding.Text metric = encoding.metric;
+  private final SampleEncoding.Text tags = encoding.tags;
+  private final FastWireJson fast;
   private final OpenFalconJson.Problem problem = new OpenFalconJson.Problem();
-  private byte[] sample = new byte[1024];
   private List<Reject> rejects;
   private final RejectSink toRejects = (i, c, reason) -> rejects.add(OpenFalconJson.reject(i, c, reason));
 
   public OpenFalconWireJson(Clock clock) {
     this.validator = new WireSampleValidator(clock);
+    this.fast = new FastWireJson(validator, encoding);
   }
 
   /**
@@ -59,6 +65,12 @@ public final class OpenFalconWireJson {
    *     should be taken, though the sink may have seen some samples)
    */
   public Result read(byte[] body, int offset, int length, SampleSink sink) throws MalformedBatchException {
+    Result fast = this.fast.read(body, offset, length, sink);
+    return fast != null ? fast : readWithJackson(body, offset, length, sink);
+  }
+
+  /** The Jackson path alone: what {@link #read} falls back to for anything the byte-level reader leaves to it. */
+  Result readWithJackson(byte[] body, int offset, int length, SampleSink sink) throws MalformedBatchException {
     List<Reject> list = new ArrayList<>();
     rejects = list;
     int total;
@@ -131,7 +143,7 @@ public final class OpenFalconWireJson {
           if (v == JsonToken.VALUE_STRING && (type = knownType(p)) != CounterType.COUNTER_TYPE_UNSPECIFIED) {
             break; // the common spellings, without a String
           }
-          Text text = new Text();
+          SampleEncoding.Text text = new SampleEncoding.Text();
           string(p, v, "counterType", RejectCode.BAD_COUNTER_TYPE, problem, text);
           counterType = text.toString();
           type = CounterTypes.parse(counterType);
@@ -150,8 +162,8 @@ public final class OpenFalconWireJson {
       rejects.add(OpenFalconJson.reject(index, problem.code, problem.reason));
       return;
     }
-    int size = encode(value, timestamp, step, type.getNumber());
-    if (validator.normalise(sample, 0, size, index, toRejects, accepted)) {
+    int size = encoding.encode(value, timestamp, step, type.getNumber());
+    if (validator.normalise(encoding.sample, 0, size, index, toRejects, accepted)) {
       sink.accept(accepted.hash, accepted.bytes, accepted.offset, accepted.length);
     }
   }
@@ -184,7 +196,7 @@ public final class OpenFalconWireJson {
 
   /** As {@link OpenFalconJson}'s string fields: a JSON string (null = empty), anything else a problem. */
   private static void string(JsonParser p, JsonToken v, String field, RejectCode code,
-      OpenFalconJson.Problem problem, Text into) throws IOException {
+      OpenFalconJson.Problem problem, SampleEncoding.Text into) throws IOException {
     into.clear();
     if (v == JsonToken.VALUE_NULL) {
       return;
@@ -201,107 +213,4 @@ public final class OpenFalconWireJson {
     }
   }
 
-  /** The fields as a {@code Sample} message, in field order, defaults left out (as protobuf's own writer does). */
-  private int encode(double value, long timestamp, int step, int type) {
-    int need = 3 * 6 + endpoint.len + metric.len + tags.len + 9 + 11 + 11 + 6;
-    if (sample.length < need) {
-      sample = new byte[Math.max(need, sample.length * 2)];
-    }
-    int p = 0;
-    p = endpoint.write(sample, p, 10);
-    p = metric.write(sample, p, 18);
-    p = tags.write(sample, p, 26);
-    long bits = Double.doubleToRawLongBits(value);
-    if (bits != 0) {
-      sample[p++] = 33;
-      for (int i = 0; i < 8; i++) {
-        sample[p++] = (byte) (bits >>> (8 * i));
-      }
-    }
-    if (timestamp != 0) {
-      sample[p++] = 40;
-      p = varint(sample, p, timestamp);
-    }
-    if (step != 0) {
-      sample[p++] = 48;
-      p = varint(sample, p, step); // int32: negative values are sign-extended to ten bytes
-    }
-    if (type != 0) {
-      sample[p++] = 56;
-      p = varint(sample, p, type);
-    }
-    return p;
-  }
-
-  static int varint(byte[] b, int p, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    return p;
-  }
-
-  /** One string field as UTF-8, reused across items. */
-  static final class Text {
-    byte[] utf8 = new byte[256];
-    int len;
-    char badChar;
-
-    void clear() {
-      len = 0;
-    }
-
-    void set(String s) {
-      set(s.toCharArray(), 0, s.length());
-    }
-
-    /** Encodes the characters; returns the position of the first unpaired surrogate, or -1. */
-    int set(char[] c, int off, int n) {
-      if (utf8.length < n * 3) {
-        utf8 = new byte[Math.max(n * 3, utf8.length * 2)];
-      }
-      int p = 0;
-      for (int i = 0; i < n; i++) {
-        char ch = c[off + i];
-        if (ch < 0x80) {
-          utf8[p++] = (byte) ch;
-        } else if (ch < 0x800) {
-          utf8[p++] = (byte) (0xC0 | (ch >> 6));
-          utf8[p++] = (byte) (0x80 | (ch & 0x3F));
-        } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(c[off + i + 1])) {
-          int cp = Character.toCodePoint(ch, c[off + ++i]);
-          utf8[p++] = (byte) (0xF0 | (cp >> 18));
-          utf8[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-          utf8[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-          utf8[p++] = (byte) (0x80 | (cp & 0x3F));
-        } else if (Character.isSurrogate(ch)) {
-          len = 0;
-          badChar = ch;
-          return i;
-        } else {
-          utf8[p++] = (byte) (0xE0 | (ch >> 12));
-          utf8[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-          utf8[p++] = (byte) (0x80 | (ch & 0x3F));
-        }
-      }
-      len = p;
-      return -1;
-    }
-
-    int write(byte[] b, int p, int tag) {
-      if (len == 0) {
-        return p;
-      }
-      b[p++] = (byte) tag;
-      p = varint(b, p, len);
-      System.arraycopy(utf8, 0, b, p, len);
-      return p + len;
-    }
-
-    @Override
-    public String toString() {
-      return new String(utf8, 0, len, java.nio.charset.StandardCharsets.UTF_8);
-    }
-  }
 }

@@ -22,6 +22,11 @@ public final class GrpcChannels {
   }
 
   public static ManagedChannel forAddress(String address, TlsMaterial tls) {
+    return builder(address, tls).build();
+  }
+
+  /** The builder behind {@link #forAddress(String, TlsMaterial)}, for a caller that adds settings of its own. */
+  public static NettyChannelBuilder builder(String address, TlsMaterial tls) {
     HostPort hp = HostPort.parse(address);
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(hp.host(), hp.port());
     if (tls.clientTls()) {
@@ -36,8 +41,7 @@ public final class GrpcChannels {
     return builder
         .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true)
-        .build();
+        .keepAliveWithoutCalls(true);
   }
 
   /** Shuts a channel down, waiting briefly for calls in flight. */

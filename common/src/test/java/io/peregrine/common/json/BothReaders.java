@@ -13,9 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs a body through both readers, {@link OpenFalconJson} and {@link OpenFalconWireJson}, asserts they agree (the
- * same refusal of the body, or the same samples, rejects and total, and the wire reader's series hashes), and
- * returns the first one's answer: every test written against the object reader also checks the wire reader.
+ * Runs a body through every reader, {@link OpenFalconJson}, {@link OpenFalconWireJson}'s Jackson path alone and
+ * {@link OpenFalconWireJson#read} (the byte-level {@link FastWireJson}, falling back to the Jackson path), asserts
+ * they agree (the same refusal of the body, or the same samples, rejects and total, and the wire readers' series
+ * hashes), and returns the first one's answer: every test written against the object reader also checks both wire
+ * paths.
  */
 final class BothReaders {
   private final OpenFalconJson objects;
@@ -26,14 +28,26 @@ final class BothReaders {
     this.wire = new OpenFalconWireJson(clock);
   }
 
+  /** How one wire path reads a body. */
+  private interface WirePath {
+    OpenFalconWireJson.Result read(byte[] body, int offset, int length, OpenFalconWireJson.SampleSink sink)
+        throws MalformedBatchException;
+  }
+
   ParsedBatch parse(byte[] body) throws MalformedBatchException {
+    ParsedBatch expected = check(body, wire::readWithJackson);
+    check(body, wire::read);
+    return expected;
+  }
+
+  private ParsedBatch check(byte[] body, WirePath path) throws MalformedBatchException {
     ParsedBatch expected;
     try {
       expected = objects.parse(new ByteArrayInputStream(body));
     } catch (MalformedBatchException e) {
       MalformedBatchException other = null;
       try {
-        wire.read(padded(body), 3, body.length, (h, b, o, l) -> { });
+        path.read(padded(body), 3, body.length, (h, b, o, l) -> { });
       } catch (MalformedBatchException w) {
         other = w;
       }
@@ -43,7 +57,7 @@ final class BothReaders {
       throw e;
     }
     List<Sample> samples = new ArrayList<>();
-    OpenFalconWireJson.Result r = wire.read(padded(body), 3, body.length, (hash, b, off, len) -> {
+    OpenFalconWireJson.Result r = path.read(padded(body), 3, body.length, (hash, b, off, len) -> {
       Sample s;
       try {
         s = Sample.parseFrom(Arrays.copyOfRange(b, off, off + len));

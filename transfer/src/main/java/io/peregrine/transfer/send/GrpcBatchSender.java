@@ -44,7 +44,9 @@ public final class GrpcBatchSender implements BatchSender {
 
   private GrpcBatchSender(String address, MethodDescriptor<?, PushResponse> push, Duration timeout,
       TlsMaterial tls) {
-    this.channel = GrpcChannels.forAddress(address, tls);
+    // no gRPC-level retry: the lane retries itself, and gRPC's retry machinery (RetriableStream) would hold every
+    // outgoing message in its replay buffer and add its own objects to each call
+    this.channel = GrpcChannels.builder(address, tls).disableRetry().build();
     this.method = push.toBuilder(PAYLOAD, ProtoUtils.marshaller(PushResponse.getDefaultInstance())).build();
     this.timeout = timeout;
   }
