@@ -2,6 +2,7 @@ package io.peregrine.common.server;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.peregrine.common.auth.BearerClientInterceptor;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.tls.TlsContexts;
@@ -22,6 +23,11 @@ public final class GrpcChannels {
   }
 
   public static ManagedChannel forAddress(String address, TlsMaterial tls) {
+    return forAddress(address, tls, "");
+  }
+
+  /** A channel that also sends {@code token} (when not empty) as {@code authorization: Bearer} on every call. */
+  public static ManagedChannel forAddress(String address, TlsMaterial tls, String token) {
     HostPort hp = HostPort.parse(address);
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(hp.host(), hp.port());
     if (tls.clientTls()) {
@@ -32,6 +38,9 @@ public final class GrpcChannels {
       }
     } else {
       builder.usePlaintext();
+    }
+    if (token != null && !token.isEmpty()) {
+      builder.intercept(new BearerClientInterceptor(token));
     }
     return builder
         .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES)

@@ -2,6 +2,7 @@ package io.peregrine.common.server;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,6 +39,7 @@ public final class GrpcServerHost implements Component {
   private final List<BindableService> services;
   private final TlsMaterial tls;
   private final HealthStatusManager health = new HealthStatusManager();
+  private volatile ServerInterceptor inner;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server server;
   private volatile ThreadPoolExecutor executor;
@@ -53,6 +55,18 @@ public final class GrpcServerHost implements Component {
     this.threads = threads;
     this.services = List.copyOf(services);
     this.tls = tls;
+  }
+
+  /**
+   * An interceptor run on the handler pool before every service's calls (the token check); call before
+   * {@link #start()}. Null = none. The health service is not intercepted.
+   */
+  public GrpcServerHost intercept(ServerInterceptor interceptor) {
+    if (server != null) {
+      throw new IllegalStateException(name + ": interceptors must be set before start");
+    }
+    this.inner = interceptor;
+    return this;
   }
 
   @Override
@@ -74,7 +88,9 @@ public final class GrpcServerHost implements Component {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(health.getHealthService(), offload));
-    services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, offload)));
+    // the last interceptor runs first: offload hands the call to the pool, then the inner one (which may wait) runs
+    services.forEach(s -> builder.addService(inner == null ? ServerInterceptors.intercept(s, offload)
+        : ServerInterceptors.intercept(s, inner, offload)));
     if (tls.serverTls()) {
       builder.sslContext(TlsContexts.grpcServer(tls));
     }
