@@ -1,6 +1,7 @@
 package io.peregrine.hbs;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.Locale;
  * @param importOnStart when not empty, this YAML file ({@code peregrine hbs export}'s format) is imported at every
  *     start, before anything is served; a file that does not import stops the start
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record HbsConfig(
     String grpcListen,
@@ -46,7 +49,8 @@ public record HbsConfig(
     String adminPassword,
     String adminTokenFile,
     String importOnStart,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AuthConfig auth) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -61,6 +65,7 @@ public record HbsConfig(
 
   public HbsConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    auth = auth == null ? AuthConfig.off() : auth;
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -93,35 +98,35 @@ public record HbsConfig(
 
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
-        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off());
+        DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(), AuthConfig.off());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, auth);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, auth);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls, auth);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, auth);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
-        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls);
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls, auth);
   }
 
   private static void checkJdbcUrl(String url) {
@@ -140,5 +145,12 @@ public record HbsConfig(
       throw new IllegalArgumentException("hbs.jdbcUrl must start with jdbc:h2:, jdbc:mariadb:, jdbc:mysql: or "
           + "jdbc:postgresql:, got '" + (colon > 0 ? url.substring(0, colon + 1) : "") + "...'");
     }
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public HbsConfig withAuth(AuthConfig a) {
+    return new HbsConfig(
+        grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, a);
   }
 }

@@ -7,6 +7,8 @@ import io.peregrine.common.event.InProcessAlertQueue;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.auth.Scope;
+import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.SelfMetrics;
@@ -68,7 +70,8 @@ public final class SenderServer implements Component {
   SenderServer(SenderConfig config, AlertSource source, DeliveryClaims claimStore, PrintStream console,
       Clock clock) {
     this.config = config;
-    TlsMaterial tls = lifecycle.add(new TlsMaterial("sender", config.tls(), registry));
+    TlsMaterial tls = lifecycle.add(new TlsMaterial("sender", config.tls(), registry)
+        .withCallToken(config.auth().token()));
     if (source == null) {
       if (config.redisUrl().isEmpty()) {
         throw new ConfigException("sender needs an alert queue: set sender.redisUrl (environment variable "
@@ -101,7 +104,10 @@ public final class SenderServer implements Component {
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
     this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
-        health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source))));
+        health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source)))
+        // the dead letters are an operator's: listing, replaying and dropping them need admin
+        .guard(TokenChecks.atHbs("sender", config.auth(), tls, (method, path) -> Scope.ADMIN, registry),
+            config.auth().metricsOpen()));
   }
 
   private static DeadLetters deadLetters(AlertSource source) {

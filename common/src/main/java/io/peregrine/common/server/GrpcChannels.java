@@ -22,8 +22,9 @@ public final class GrpcChannels {
     return forAddress(address, TlsMaterial.plaintext("channel"));
   }
 
+  /** A channel as {@code tls} says, sending its {@link TlsMaterial#callToken() call token} when it has one. */
   public static ManagedChannel forAddress(String address, TlsMaterial tls) {
-    return forAddress(address, tls, "");
+    return forAddress(address, tls, tls.callToken());
   }
 
   /** A channel that also sends {@code token} (when not empty) as {@code authorization: Bearer} on every call. */
