@@ -164,8 +164,14 @@ public final class ConfigLoader {
       JsonNode child = object.get(field);
       if (child != null && child.isObject()) {
         resolveSecrets(child, key + ".", env);
-      } else if (child != null && child.isTextual() && Secrets.isSecretKey(key)) {
+      } else if (child != null && child.isTextual() && (Secrets.isSecretKey(key) || Secrets.isUrlKey(key))) {
+        // URLs too: a webhook URL carrying a token or a Redis URL with a password comes from a file or a variable
         object.set(field, TextNode.valueOf(Secrets.resolve(key, child.asText(), env)));
+      } else if (child != null && child.isArray() && Secrets.isUrlKey(key)) {
+        ArrayNode resolved = JsonNodeFactory.instance.arrayNode();
+        child.forEach(item -> resolved.add(item.isTextual()
+            ? TextNode.valueOf(Secrets.resolve(key, item.asText(), env)) : item));
+        object.set(field, resolved);
       }
     }
   }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code token} ({@code hbs.jdbcPassword}, {@code sender.smtpPassword}, {@code sender.dingtalkSecret},
  * {@code graph.auth.token}, ...); URLs ({@code ...Url}, {@code ...Urls}) are printed with the password of their
  * user part and the values of credential-like query parameters ({@code access_token}, {@code key}, {@code sign},
- * ...) masked.
+ * ...) masked. Secret keys and URL keys both take {@code file:/path} and {@code env:NAME}.
  */
 public final class Secrets {
   public static final String REDACTED = "<redacted>";

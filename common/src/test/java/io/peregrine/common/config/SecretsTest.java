@@ -44,6 +44,15 @@ class SecretsTest {
   }
 
   @Test
+  void urlsCarryingCredentialsMayComeFromFilesToo(@TempDir Path dir) throws Exception {
+    Path url = Files.writeString(dir.resolve("redis.url"), "redis://peregrine:acl-pass@redis:6379/0\n");
+    Root c = loader.load(null, Root.class, DEFAULTS, Map.of("PEREGRINE_DEMO_REDIS_URL", "file:" + url,
+        "PEREGRINE_DEMO_REMOTE_WRITE_URLS", "env:RW_URL", "RW_URL", "https://u:p@vm/api/v1/write"));
+    assertThat(c.demo().redisUrl()).isEqualTo("redis://peregrine:acl-pass@redis:6379/0");
+    assertThat(c.demo().remoteWriteUrls()).containsExactly("https://u:p@vm/api/v1/write");
+  }
+
+  @Test
   void theEnvironmentMayNameAFileToo(@TempDir Path dir) throws Exception {
     Path pw = Files.writeString(dir.resolve("pw"), "x-y-z");
     Root c = loader.load(null, Root.class, DEFAULTS, Map.of("PEREGRINE_DEMO_JDBC_PASSWORD", "file:" + pw));
