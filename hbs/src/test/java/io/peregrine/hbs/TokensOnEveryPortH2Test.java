@@ -56,7 +56,7 @@ class TokensOnEveryPortH2Test {
   void open() throws Exception {
     db = TestDatabase.h2(dir);
     hbs = new HbsHarness(HbsHarness.config(db).withAuth(
-        new AuthConfig(true, "", Duration.ofMinutes(1), 100, true, "", true)));
+        new AuthConfig(true, "", Duration.ofMinutes(1), 100, true, "", true, false, java.util.List.of())));
     adminToken = hbs.adminToken;
     pushToken = token("\"push\"");
     readToken = token("\"read\"");

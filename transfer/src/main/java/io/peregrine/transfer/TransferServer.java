@@ -7,6 +7,7 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.auth.Gatekeeper;
 import io.peregrine.common.auth.GrpcTokenInterceptor;
+import io.peregrine.common.auth.OwnEndpointInterceptor;
 import io.peregrine.common.auth.Scope;
 import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.GrpcServerHost;
@@ -52,7 +53,9 @@ public final class TransferServer implements Component {
     HealthChecks health = new HealthChecks();
     this.grpc = new GrpcServerHost("transfer-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new TransferServiceImpl(ingest)), tls)
-        .intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()));
+        .intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
+            config.auth().ownEndpointsOnly() ? new OwnEndpointInterceptor("transfer",
+                java.util.Set.copyOf(config.auth().pushForOthers()), registry) : null);
     health.add("grpc", grpc::serving);
     for (Destination d : destinations.all()) {
       // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers

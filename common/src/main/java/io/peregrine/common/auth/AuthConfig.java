@@ -2,6 +2,7 @@ package io.peregrine.common.auth;
 
 import io.peregrine.common.config.Checks;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code auth} block every component's section has: whether its APIs want a token, where tokens are checked,
@@ -19,6 +20,10 @@ import java.time.Duration;
  *     accepts {@code file:/path} and {@code env:NAME} like every secret; empty = none
  * @param certPush a caller that presented a client certificate the component's {@code tls.ca} verified may push
  *     without a token (the pipeline's own hops under mTLS); off = pushes need a token with scope push
+ * @param ownEndpointsOnly (transfer) a caller with a client certificate pushes only samples whose endpoint is the
+ *     certificate's subject CN, its node name
+ * @param pushForOthers (transfer) certificate CNs exempt from {@code ownEndpointsOnly}: push gateways, plugins for
+ *     remote devices
  */
 public record AuthConfig(
     boolean required,
@@ -27,7 +32,9 @@ public record AuthConfig(
     int cacheSize,
     boolean metricsOpen,
     String token,
-    boolean certPush) {
+    boolean certPush,
+    boolean ownEndpointsOnly,
+    List<String> pushForOthers) {
 
   /** A revoked token stops working within a minute; one check per token and minute is nothing for hbs. */
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
@@ -38,6 +45,7 @@ public record AuthConfig(
     hbsUrl = hbsUrl == null ? "" : hbsUrl.trim();
     token = token == null ? "" : token.trim();
     cacheTtl = cacheTtl == null ? DEFAULT_CACHE_TTL : cacheTtl;
+    pushForOthers = pushForOthers == null ? List.of() : List.copyOf(pushForOthers);
     Checks.positive("auth.cacheTtl", cacheTtl);
     Checks.inRange("auth.cacheSize", cacheSize, 1, 10_000_000);
     if (!hbsUrl.isEmpty() && !hbsUrl.startsWith("http://") && !hbsUrl.startsWith("https://")) {
@@ -47,24 +55,29 @@ public record AuthConfig(
 
   /** No token wanted and none sent: the default, and all-in-one's. */
   public static AuthConfig off() {
-    return new AuthConfig(false, "", DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE, true, "", true);
+    return new AuthConfig(false, "", DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE, true, "", true, false, List.of());
   }
 
   /** Tokens wanted, checked at {@code hbsUrl}. */
   public static AuthConfig required(String hbsUrl) {
-    return new AuthConfig(true, hbsUrl, DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE, true, "", true);
+    return new AuthConfig(true, hbsUrl, DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE, true, "", true, false, List.of());
   }
 
   public AuthConfig withToken(String t) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, t, certPush);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, t, certPush, ownEndpointsOnly, pushForOthers);
   }
 
   public AuthConfig withMetricsOpen(boolean open) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, open, token, certPush);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, open, token, certPush, ownEndpointsOnly, pushForOthers);
   }
 
   public AuthConfig withCertPush(boolean on) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, on);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, on, ownEndpointsOnly, pushForOthers);
+  }
+
+  /** Pushes with a client certificate only for its own endpoint, except for the CNs in {@code others}. */
+  public AuthConfig withOwnEndpointsOnly(boolean on, List<String> others) {
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, on, others);
   }
 
   /**

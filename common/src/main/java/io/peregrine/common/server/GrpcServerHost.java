@@ -39,7 +39,7 @@ public final class GrpcServerHost implements Component {
   private final List<BindableService> services;
   private final TlsMaterial tls;
   private final HealthStatusManager health = new HealthStatusManager();
-  private volatile ServerInterceptor inner;
+  private volatile List<ServerInterceptor> inner = List.of();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server server;
   private volatile ThreadPoolExecutor executor;
@@ -58,14 +58,21 @@ public final class GrpcServerHost implements Component {
   }
 
   /**
-   * An interceptor run on the handler pool before every service's calls (the token check); call before
-   * {@link #start()}. Null = none. The health service is not intercepted.
+   * Interceptors run on the handler pool before every service's calls, the first given first (the token check,
+   * then the endpoint check); call before {@link #start()}. Null entries are skipped. The health service is not
+   * intercepted.
    */
-  public GrpcServerHost intercept(ServerInterceptor interceptor) {
+  public GrpcServerHost intercept(ServerInterceptor... interceptors) {
     if (server != null) {
       throw new IllegalStateException(name + ": interceptors must be set before start");
     }
-    this.inner = interceptor;
+    List<ServerInterceptor> list = new java.util.ArrayList<>();
+    for (ServerInterceptor i : interceptors) {
+      if (i != null) {
+        list.add(i);
+      }
+    }
+    this.inner = List.copyOf(list);
     return this;
   }
 
@@ -89,8 +96,10 @@ public final class GrpcServerHost implements Component {
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(health.getHealthService(), offload));
     // the last interceptor runs first: offload hands the call to the pool, then the inner one (which may wait) runs
-    services.forEach(s -> builder.addService(inner == null ? ServerInterceptors.intercept(s, offload)
-        : ServerInterceptors.intercept(s, inner, offload)));
+    List<ServerInterceptor> chain = new java.util.ArrayList<>(inner);
+    java.util.Collections.reverse(chain);
+    chain.add(offload);
+    services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, chain)));
     if (tls.serverTls()) {
       builder.sslContext(TlsContexts.grpcServer(tls));
     }
