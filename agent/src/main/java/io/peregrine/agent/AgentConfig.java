@@ -5,6 +5,7 @@ import io.peregrine.agent.push.TrustedCallers;
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,8 @@ import java.util.List;
  * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
  * @param containers container and pod metrics from cgroup v2, pod metadata from the kubelet, annotated pod scraping
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record AgentConfig(
     String hostname,
@@ -72,7 +75,8 @@ public record AgentConfig(
     int pluginConcurrency,
     String hostMetricsPath,
     ContainerConfig containers,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AuthConfig auth) {
 
   /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
@@ -112,6 +116,7 @@ public record AgentConfig(
   public AgentConfig {
     containers = containers == null ? ContainerConfig.defaults() : containers;
     tls = tls == null ? TlsConfig.off() : tls;
+    auth = auth == null ? AuthConfig.off() : auth;
     hostname = hostname == null ? "" : hostname.trim();
     if (hostname.length() > Limits.MAX_NAME_LENGTH || hostname.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("agent.hostname must be at most " + Limits.MAX_NAME_LENGTH
@@ -177,7 +182,7 @@ public record AgentConfig(
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
         DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, "./plugins", List.of(), DEFAULT_PLUGIN_CONCURRENCY,
-        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults(), TlsConfig.off());
+        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults(), TlsConfig.off(), AuthConfig.off());
   }
 
   /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
@@ -185,6 +190,15 @@ public record AgentConfig(
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
         httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
-        containers, tls);
+        containers, tls, auth);
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public AgentConfig withAuth(AuthConfig a) {
+    return new AgentConfig(
+        hostname, listen, transferAddresses, hbsAddress, collectInterval, heartbeatInterval, procRoot, sysRoot,
+        hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
+        httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
+        containers, tls, a);
   }
 }

@@ -83,7 +83,8 @@ public final class AgentServer implements Component {
     HostPaths paths = HostPaths.resolve(config.procRoot(), config.sysRoot(), config.hostRoot());
     log.info("agent: starting as '{}' (procfs {}, sysfs {}, host root {})", hostname, paths.proc(), paths.sys(),
         paths.root());
-    TlsMaterial tls = lifecycle.start(new TlsMaterial("agent", config.tls(), registry));
+    TlsMaterial tls = lifecycle.start(new TlsMaterial("agent", config.tls(), registry)
+        .withCallToken(config.auth().token()));
     shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
         config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry)
         .tls(tls));

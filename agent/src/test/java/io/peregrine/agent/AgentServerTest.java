@@ -39,7 +39,7 @@ class AgentServerTest {
         "", Duration.ofSeconds(5), d.heartbeatInterval(), "", "", "", 500, Duration.ofMillis(100), 50_000,
         spool.toString(), d.spoolMaxBytes(), Duration.ofSeconds(2), List.of(), 2, d.checksInterval(),
         d.duTimeBudget(), d.pluginRoot(), List.of(), d.pluginConcurrency(), d.hostMetricsPath(), null,
-        TlsConfig.off());
+        TlsConfig.off(), null);
     agent = new AgentServer(config, Clock.systemUTC());
     agent.start();
     base = "http://127.0.0.1:" + agent.httpPort();

@@ -1,6 +1,7 @@
 package io.peregrine.graph;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 
@@ -30,6 +31,8 @@ import java.time.Duration;
  *     have different steps and the archives are sized in rows. A data directory keeps the value it was created
  *     with: opening it with another one fails (export and re-create to change it)
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record GraphConfig(
     String grpcListen,
@@ -45,7 +48,8 @@ public record GraphConfig(
     Duration flushInterval,
     Duration retention,
     int rawRows,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AuthConfig auth) {
 
   /**
    * Two minutes of a node holding 100,000 series at a 60 s step (about 1,700 samples/s), so a slow disk or a long GC
@@ -94,6 +98,7 @@ public record GraphConfig(
 
   public GraphConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    auth = (auth == null ? AuthConfig.off() : auth).requireHbsUrl("graph");
     Checks.address("graph.grpcListen", grpcListen);
     Checks.address("graph.httpListen", httpListen);
     Checks.notBlank("graph.dataDir", dataDir);
@@ -117,47 +122,54 @@ public record GraphConfig(
   public static GraphConfig defaults() {
     return new GraphConfig("127.0.0.1:6070", "127.0.0.1:6071", "./data/graph", 4, 4, DEFAULT_WRITE_QUEUE_CAPACITY,
         DEFAULT_MAX_SERIES, DEFAULT_MEMORY_BUDGET, DEFAULT_MAX_QUERY_POINTS, DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RETENTION, DEFAULT_RAW_ROWS, TlsConfig.off());
+        DEFAULT_RETENTION, DEFAULT_RAW_ROWS, TlsConfig.off(), AuthConfig.off());
   }
 
   /** The same settings listening on other addresses (tests and all-in-one use port 0). */
   public GraphConfig withListen(String grpc, String http) {
     return new GraphConfig(grpc, http, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withDataDir(String dir) {
     return new GraphConfig(grpcListen, httpListen, dir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withWriteQueueCapacity(int capacity) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, capacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withMaxSeries(int max) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, max,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withMemoryBudget(long bytes) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls);
+        bytes, maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withFlushInterval(Duration interval) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, interval, retention, rawRows, tls, auth);
   }
 
   public GraphConfig withRetention(Duration r) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, rawRows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, r, rawRows, tls, auth);
   }
 
   public GraphConfig withRawRows(int rows) {
     return new GraphConfig(grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries,
-        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rows, tls);
+        memoryBudget, maxQueryPoints, shutdownTimeout, flushInterval, retention, rows, tls, auth);
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public GraphConfig withAuth(AuthConfig a) {
+    return new GraphConfig(
+        grpcListen, httpListen, dataDir, grpcThreads, httpThreads, writeQueueCapacity, maxSeries, memoryBudget,
+        maxQueryPoints, shutdownTimeout, flushInterval, retention, rawRows, tls, a);
   }
 }

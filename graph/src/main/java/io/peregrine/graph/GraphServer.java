@@ -3,6 +3,10 @@ package io.peregrine.graph;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.GrpcTokenInterceptor;
+import io.peregrine.common.auth.Scope;
+import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
@@ -52,12 +56,26 @@ public final class GraphServer implements Component {
     GraphServiceImpl service = new GraphServiceImpl(store, clock, drops, queries, registry);
     GrpcServerHost g = new GrpcServerHost("graph-grpc", config.grpcListen(), config.grpcThreads(), List.of(service),
         tls);
+    // pushes (transfer) need push or a verified client certificate, deletes admin, every query read
+    Gatekeeper gate = TokenChecks.atHbs("graph", config.auth(), tls, GraphServer::scopeFor, registry);
+    g.intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()));
     grpc = lifecycle.start(g);
     HealthChecks health = new HealthChecks().add("store", store::healthy).add("grpc", g::serving);
     HttpServerHost h = new HttpServerHost("graph-http", config.httpListen(), config.httpThreads(), registry, health,
-        tls);
+        tls).guard(gate, config.auth().metricsOpen());
     new GraphHttpApi(store, clock, queries).addTo(h);
     http = lifecycle.start(h);
+  }
+
+  /** The scope each gRPC method and HTTP route needs when {@code graph.auth.required} is on. */
+  static Scope scopeFor(String method, String path) {
+    if (path.equals("peregrine.v1.Graph/Push")) {
+      return Scope.PUSH;
+    }
+    if (path.equals("peregrine.v1.Graph/DeleteSeries") || method.equals("DELETE")) {
+      return Scope.ADMIN;
+    }
+    return Scope.READ;
   }
 
   public int grpcPort() {

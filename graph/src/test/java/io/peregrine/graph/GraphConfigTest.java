@@ -35,9 +35,9 @@ class GraphConfigTest {
     assertThatThrownBy(() -> d.withMaxSeries(0)).hasMessageContaining("graph.maxSeries");
     assertThatThrownBy(() -> d.withRetention(Duration.ZERO)).hasMessageContaining("graph.retention");
     assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
-        Duration.ZERO, d.flushInterval(), d.retention(), 720, TlsConfig.off())).hasMessageContaining("graph.shutdownTimeout");
+        Duration.ZERO, d.flushInterval(), d.retention(), 720, TlsConfig.off(), null)).hasMessageContaining("graph.shutdownTimeout");
     assertThatThrownBy(() -> new GraphConfig(d.grpcListen(), d.httpListen(), d.dataDir(), 4, 4, 10, 10, 1L << 20, 10_000,
-        d.shutdownTimeout(), Duration.ZERO, d.retention(), 720, TlsConfig.off())).hasMessageContaining("graph.flushInterval");
+        d.shutdownTimeout(), Duration.ZERO, d.retention(), 720, TlsConfig.off(), null)).hasMessageContaining("graph.flushInterval");
     assertThatThrownBy(() -> d.withRawRows(0)).hasMessageContaining("graph.rawRows").hasMessageContaining("1..100000");
     assertThatThrownBy(() -> d.withRawRows(100_001)).hasMessageContaining("graph.rawRows");
   }

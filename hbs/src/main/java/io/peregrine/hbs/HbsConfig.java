@@ -1,6 +1,7 @@
 package io.peregrine.hbs;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.Locale;
  * @param configFullRefresh the longest the strategy set is kept without a rebuild even when the
  *     {@code config_version} counter did not move (a safety net for hand edits in SQL that do not bump it)
  * @param incidentRetention how long incident history (docs/ALERTING.md) is kept; null = 30 days
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record HbsConfig(
     String grpcListen,
@@ -51,7 +54,8 @@ public record HbsConfig(
     String importOnStart,
     TlsConfig tls,
     Duration configFullRefresh,
-    Duration incidentRetention) {
+    Duration incidentRetention,
+    AuthConfig auth) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -73,6 +77,7 @@ public record HbsConfig(
     tls = tls == null ? TlsConfig.off() : tls;
     incidentRetention = incidentRetention == null ? DEFAULT_INCIDENT_RETENTION : incidentRetention;
     Checks.positive("hbs.incidentRetention", incidentRetention);
+    auth = auth == null ? AuthConfig.off() : auth;
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -108,40 +113,41 @@ public record HbsConfig(
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
         DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
-        DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION);
+        DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION,
+        AuthConfig.off());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention);
+        configFullRefresh, incidentRetention, auth);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention);
+        configFullRefresh, incidentRetention, auth);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention);
+        configFullRefresh, incidentRetention, auth);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention);
+        configFullRefresh, incidentRetention, auth);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
-        configFullRefresh, incidentRetention);
+        configFullRefresh, incidentRetention, auth);
   }
 
   /** The settings before {@code incidentRetention} existed; it takes its default. */
@@ -149,14 +155,14 @@ public record HbsConfig(
       int maxPoolSize, Duration configRefresh, boolean seedDemo, String defaultGroup, List<String> trustedIps,
       int grpcThreads, String adminPassword, String adminTokenFile, String importOnStart, TlsConfig tls) {
     this(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, null, null);
+        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, null, null, null);
   }
 
   /** The same settings with another incident history retention. */
   public HbsConfig withIncidentRetention(Duration retention) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, retention);
+        configFullRefresh, retention, auth);
   }
 
   private static void checkJdbcUrl(String url) {
@@ -175,5 +181,12 @@ public record HbsConfig(
       throw new IllegalArgumentException("hbs.jdbcUrl must start with jdbc:h2:, jdbc:mariadb:, jdbc:mysql: or "
           + "jdbc:postgresql:, got '" + (colon > 0 ? url.substring(0, colon + 1) : "") + "...'");
     }
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public HbsConfig withAuth(AuthConfig a) {
+    return new HbsConfig(
+        grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention, a);
   }
 }

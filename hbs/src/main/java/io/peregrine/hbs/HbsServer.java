@@ -49,14 +49,15 @@ public final class HbsServer implements Component {
     this.heartbeatWriter = new HeartbeatWriter(db, registry);
     HeartbeatService heartbeats = new HeartbeatService(db, refresher, heartbeatWriter, clock, config.defaultGroup(),
         config.trustedIps(), registry);
+    TokenStore tokens = new TokenStore(db, clock);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
             new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock),
             new io.peregrine.hbs.grpc.SilencesService(db, clock),
-            new io.peregrine.hbs.grpc.IncidentEventsService(db, registry))), tls);
+            new io.peregrine.hbs.grpc.IncidentEventsService(db, registry))), tls)
+        .intercept(io.peregrine.hbs.auth.GrpcAccess.interceptor(config.auth(), tokens, registry));
     this.retention = new io.peregrine.hbs.incident.IncidentRetention(db, clock, config.incidentRetention(), registry);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
-    TokenStore tokens = new TokenStore(db, clock);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
         new AuditLog(db, clock), tls);
     lifecycle.add(tls);

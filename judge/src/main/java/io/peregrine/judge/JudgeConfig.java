@@ -1,6 +1,7 @@
 package io.peregrine.judge;
 
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.judge.publish.RedisAlertPublisher;
 import io.peregrine.judge.expr.ExprJudge;
@@ -30,6 +31,8 @@ import java.util.List;
  * @param agentLostIntervals heartbeats a host may miss before {@code agent.alive} raises a PROBLEM; 0 = off
  * @param multiMetric multi-metric expressions judged besides hbs's ({@code io.peregrine.judge.expr}); checked here
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record JudgeConfig(
     String grpcListen,
@@ -46,7 +49,8 @@ public record JudgeConfig(
     Duration agentHeartbeatInterval,
     int agentLostIntervals,
     List<ExprRuleDef> multiMetric,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AuthConfig auth) {
 
   /** Strategies change by hand in the portal; ten seconds feels immediate and costs hbs one call per judge. */
   public static final Duration DEFAULT_STRATEGY_REFRESH = Duration.ofSeconds(10);
@@ -65,6 +69,7 @@ public record JudgeConfig(
 
   public JudgeConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    auth = (auth == null ? AuthConfig.off() : auth).requireHbsUrl("judge");
     Checks.address("judge.grpcListen", grpcListen);
     Checks.address("judge.httpListen", httpListen);
     Checks.address("judge.hbsAddress", hbsAddress);
@@ -96,7 +101,7 @@ public record JudgeConfig(
       int grpcThreads) {
     this(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl, redisKeyPrefix,
         pendingAlertCapacity, grpcThreads, "", DEFAULT_AGENT_HEARTBEAT_INTERVAL, DEFAULT_AGENT_LOST_INTERVALS,
-        List.of(), TlsConfig.off());
+        List.of(), TlsConfig.off(), AuthConfig.off());
   }
 
   /** How long a host may stay silent before it counts as lost; zero when agent-lost alerts are off. */
@@ -112,35 +117,42 @@ public record JudgeConfig(
   public JudgeConfig withListen(String grpc, String http) {
     return new JudgeConfig(grpc, http, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric, tls);
+        multiMetric, tls, auth);
   }
 
   public JudgeConfig withHbs(String address, Duration refresh) {
     return new JudgeConfig(grpcListen, httpListen, address, refresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric, tls);
+        multiMetric, tls, auth);
   }
 
   public JudgeConfig withRedis(String url, String keyPrefix) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, url,
         keyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric, tls);
+        multiMetric, tls, auth);
   }
 
   public JudgeConfig withStateDir(String dir) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, dir, agentHeartbeatInterval, agentLostIntervals,
-        multiMetric, tls);
+        multiMetric, tls, auth);
   }
 
   public JudgeConfig withMultiMetric(List<ExprRuleDef> rules) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
         redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals,
-        rules, tls);
+        rules, tls, auth);
   }
 
   public JudgeConfig withAgentLost(Duration interval, int intervals) {
     return new JudgeConfig(grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl,
-        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals, multiMetric, tls);
+        redisKeyPrefix, pendingAlertCapacity, grpcThreads, stateDir, interval, intervals, multiMetric, tls, auth);
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public JudgeConfig withAuth(AuthConfig a) {
+    return new JudgeConfig(
+        grpcListen, httpListen, hbsAddress, strategyRefresh, historySize, minInterval, redisUrl, redisKeyPrefix,
+        pendingAlertCapacity, grpcThreads, stateDir, agentHeartbeatInterval, agentLostIntervals, multiMetric, tls, a);
   }
 }

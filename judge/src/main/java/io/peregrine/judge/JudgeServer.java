@@ -4,6 +4,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.event.AlertPublisher;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.GrpcTokenInterceptor;
+import io.peregrine.common.auth.Scope;
+import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HttpServerHost;
@@ -85,7 +89,8 @@ public final class JudgeServer implements Component {
     AlertPublisher healthTarget = target;
     pending = lifecycle.add(new PendingAlerts(target, description, config.pendingAlertCapacity(), FLUSH_DEADLINE,
         registry));
-    TlsMaterial tls = lifecycle.add(new TlsMaterial("judge", config.tls(), registry));
+    TlsMaterial tls = lifecycle.add(new TlsMaterial("judge", config.tls(), registry)
+        .withCallToken(config.auth().token()));
     history = lifecycle.add(new HistoryStore(config.historySize(), clock, registry));
     strategies = lifecycle.add(new StrategySource(config.hbsAddress(), config.strategyRefresh(),
         config.historySize(), config.agentLostIntervals() > 0, registry).tls(tls));
@@ -100,11 +105,15 @@ public final class JudgeServer implements Component {
         config.multiMetric(), config.historySize(), pending, state, config.minInterval(), clock, registry));
     grpc = lifecycle.add(new GrpcServerHost("judge-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new JudgeServiceImpl(evaluator, expressions, clock, registry)), tls));
+    // pushes (transfer) need push or a verified client certificate; the inspection routes need admin
+    Gatekeeper gate = TokenChecks.atHbs("judge", config.auth(), tls,
+        (method, path) -> method.isEmpty() ? Scope.PUSH : Scope.ADMIN, registry);
+    grpc.intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()));
     HealthChecks health = new HealthChecks()
         .add("strategies", strategies::loaded)
         .add("publisher", healthTarget::healthy);
     http = lifecycle.add(new HttpServerHost("judge-http", config.httpListen(), HTTP_THREADS, registry, health,
-        tls));
+        tls)).guard(gate, config.auth().metricsOpen());
     new JudgeHttpRoutes(strategies, history, expressions).addTo(http);
   }
 

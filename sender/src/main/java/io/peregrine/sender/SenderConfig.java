@@ -2,6 +2,7 @@ package io.peregrine.sender;
 
 import io.lettuce.core.RedisURI;
 import io.peregrine.common.config.Checks;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -69,6 +70,8 @@ import java.time.ZoneId;
  * @param smtpTrust hosts whose SMTP certificate is trusted without a CA check ({@code *} = any); empty = verify
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  * @param lifecycle silences, acknowledgements (docs/ALERTING.md); null = defaults
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record SenderConfig(
     String httpListen,
@@ -119,7 +122,8 @@ public record SenderConfig(
     boolean smtpImplicitTls,
     String smtpTrust,
     TlsConfig tls,
-    io.peregrine.sender.lifecycle.LifecycleConfig lifecycle) {
+    io.peregrine.sender.lifecycle.LifecycleConfig lifecycle,
+    AuthConfig auth) {
 
   /** Receivers change by hand in the portal; a minute is quick enough and costs hbs one call per action a minute. */
   public static final Duration DEFAULT_RECEIVER_CACHE_TTL = Duration.ofSeconds(60);
@@ -159,6 +163,7 @@ public record SenderConfig(
   public SenderConfig {
     tls = tls == null ? TlsConfig.off() : tls;
     lifecycle = lifecycle == null ? io.peregrine.sender.lifecycle.LifecycleConfig.defaults() : lifecycle;
+    auth = (auth == null ? AuthConfig.off() : auth).requireHbsUrl("sender");
     Checks.address("sender.httpListen", httpListen);
     redisUrl = trim(redisUrl);
     if (!redisUrl.isEmpty()) {
@@ -258,7 +263,8 @@ public record SenderConfig(
         DEFAULT_MAX_IN_FLIGHT, DEFAULT_DEAD_LETTER_CAPACITY, true, "", "", "", "", "", DEFAULT_SMS_MAX_PRIORITY,
         "", "", 25, "", "", "peregrine@localhost", false, 2, DEFAULT_MERGE_FROM_PRIORITY, DEFAULT_MERGE_WINDOW,
         java.util.List.of(), DEFAULT_DIGEST_LINES, DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMIT_PERIOD, "", "", "", "", "",
-        "", "", "", "", false, "", TlsConfig.off(), io.peregrine.sender.lifecycle.LifecycleConfig.defaults());
+        "", "", "", "", false, "", TlsConfig.off(), io.peregrine.sender.lifecycle.LifecycleConfig.defaults(),
+        AuthConfig.off());
   }
 
   /** The zone messages are written in. */
@@ -294,5 +300,17 @@ public record SenderConfig(
 
   private static String trim(String s) {
     return s == null ? "" : s.trim();
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public SenderConfig withAuth(AuthConfig a) {
+    return new SenderConfig(
+        httpListen, redisUrl, redisKeyPrefix, consumerId, hbsAddress, receiverCacheTtl, callTimeout, workers,
+        retryDeadline, retryDeadlineOk, retryBackoff, retryBackoffMax, deliveryClaimTtl, maxInFlight,
+        deadLetterCapacity, console, timeZone, dashboardUrl, webhookUrl, smsGatewayUrl, imGatewayUrl, smsMaxPriority,
+        mailGatewayUrl, smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls, httpThreads,
+        mergeFromPriority, mergeWindow, mergeGroupBy, digestLines, rateLimit, rateLimitPeriod, smsBodyTemplate,
+        imBodyTemplate, mailBodyTemplate, dingtalkUrl, dingtalkSecret, wecomUrl, feishuUrl, feishuSecret, slackUrl,
+        smtpImplicitTls, smtpTrust, tls, lifecycle, a);
   }
 }

@@ -7,6 +7,8 @@ import io.peregrine.common.event.InProcessAlertQueue;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.HealthChecks;
+import io.peregrine.common.auth.Scope;
+import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.HttpServerHost;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.server.SelfMetrics;
@@ -82,7 +84,8 @@ public final class SenderServer implements Component {
   SenderServer(SenderConfig config, AlertSource source, DeliveryClaims claimStore, PrintStream console,
       Clock clock) {
     this.config = config;
-    TlsMaterial tls = lifecycle.add(new TlsMaterial("sender", config.tls(), registry));
+    TlsMaterial tls = lifecycle.add(new TlsMaterial("sender", config.tls(), registry)
+        .withCallToken(config.auth().token()));
     if (source == null) {
       if (config.redisUrl().isEmpty()) {
         throw new ConfigException("sender needs an alert queue: set sender.redisUrl (environment variable "
@@ -137,8 +140,24 @@ public final class SenderServer implements Component {
     this.http = lifecycle.add(new HttpServerHost("sender-http", config.httpListen(), config.httpThreads(), registry,
         health, tls).route(DeadLetterHandler.PATH, new DeadLetterHandler(deadLetters(this.source)))
         .route(IncidentHandler.PATH, new IncidentHandler(incidents, clock, history))
-        .route(AckLinkHandler.PATH, new AckLinkHandler(links, incidents, clock, history)));
+        .route(AckLinkHandler.PATH, new AckLinkHandler(links, incidents, clock, history))
+        .guard(TokenChecks.atHbs("sender", config.auth(), tls, SenderServer::scopeFor, registry),
+            config.auth().metricsOpen()));
     this.ackLinks = links;
+  }
+
+  /**
+   * Dead letters are an operator's (admin); incidents are read to look and written to acknowledge; a signed ack
+   * link needs no token, its signature is the permission.
+   */
+  static Scope scopeFor(String method, String path) {
+    if (path.startsWith(AckLinkHandler.PATH)) {
+      return null;
+    }
+    if (path.startsWith(IncidentHandler.PATH)) {
+      return "GET".equals(method) ? Scope.READ : Scope.WRITE;
+    }
+    return Scope.ADMIN;
   }
 
   private static DeadLetters deadLetters(AlertSource source) {

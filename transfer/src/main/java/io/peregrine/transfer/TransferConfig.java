@@ -2,6 +2,7 @@ package io.peregrine.transfer;
 
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.model.Limits;
+import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.List;
  * @param jsonRpcMaxConnections JSON-RPC connections open at once (one thread each)
  * @param jsonRpcIdleTimeout a JSON-RPC connection silent this long is closed
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
+ * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
+ *     default
  */
 public record TransferConfig(
     String grpcListen,
@@ -56,7 +59,8 @@ public record TransferConfig(
     String jsonRpcListen,
     int jsonRpcMaxConnections,
     Duration jsonRpcIdleTimeout,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AuthConfig auth) {
 
   /** Big enough to amortise a gRPC call (~50 us) over >= 1,000 samples, small enough to stay well under 1 MiB. */
   public static final int DEFAULT_BATCH_SIZE = 2_000;
@@ -85,6 +89,7 @@ public record TransferConfig(
 
   public TransferConfig {
     tls = tls == null ? TlsConfig.off() : tls;
+    auth = (auth == null ? AuthConfig.off() : auth).requireHbsUrl("transfer");
     Checks.address("transfer.grpcListen", grpcListen);
     Checks.address("transfer.httpListen", httpListen);
     graphNodes = List.copyOf(graphNodes == null ? List.of() : graphNodes);
@@ -129,27 +134,27 @@ public record TransferConfig(
         List.of("judge-0=127.0.0.1:6080"), DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL, DEFAULT_MEMORY_BUDGET,
         DEFAULT_CALL_TIMEOUT, 4, 4, DEFAULT_QUEUE_DIR, DEFAULT_DISK_BUDGET, DEFAULT_SEGMENT_BYTES,
         DEFAULT_FSYNC_INTERVAL, DEFAULT_LANES, DEFAULT_SHUTDOWN_TIMEOUT, List.of(), List.of(), "127.0.0.1:8433",
-        DEFAULT_RPC_CONNECTIONS, DEFAULT_RPC_IDLE, TlsConfig.off());
+        DEFAULT_RPC_CONNECTIONS, DEFAULT_RPC_IDLE, TlsConfig.off(), AuthConfig.off());
   }
 
   public TransferConfig withNodes(List<String> graph, List<String> judge) {
     return new TransferConfig(grpcListen, httpListen, graph, judge, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
   }
 
   public TransferConfig withJsonRpc(String listen, int maxConnections, Duration idle) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
-        lanesPerNode, shutdownTimeout, remoteWriteUrls, upstreamNodes, listen, maxConnections, idle, tls);
+        lanesPerNode, shutdownTimeout, remoteWriteUrls, upstreamNodes, listen, maxConnections, idle, tls, auth);
   }
 
   public TransferConfig withListen(String grpc, String http) {
     return new TransferConfig(grpc, http, graphNodes, judgeNodes, batchSize, flushInterval, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
   }
 
   /** The disk queues under {@code dir} ("" = memory only), with {@code memory} bytes in memory per destination. */
@@ -157,27 +162,35 @@ public record TransferConfig(
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval, memory,
         callTimeout, grpcThreads, httpThreads, dir, disk, segmentBytes, fsyncInterval, lanesPerNode,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
   }
 
   public TransferConfig withRemoteWrite(List<String> urls) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
         lanesPerNode, shutdownTimeout, urls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
   }
 
   public TransferConfig withUpstream(List<String> nodes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval,
         memoryBudget, callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval,
         lanesPerNode, shutdownTimeout, remoteWriteUrls, nodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
   }
 
   public TransferConfig withBatching(int size, Duration flush, int lanes) {
     return new TransferConfig(grpcListen, httpListen, graphNodes, judgeNodes, size, flush, memoryBudget,
         callTimeout, grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanes,
         shutdownTimeout, remoteWriteUrls, upstreamNodes, jsonRpcListen,
-        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls);
+        jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, auth);
+  }
+
+  /** The same settings with another {@code auth} block. */
+  public TransferConfig withAuth(AuthConfig a) {
+    return new TransferConfig(
+        grpcListen, httpListen, graphNodes, judgeNodes, batchSize, flushInterval, memoryBudget, callTimeout,
+        grpcThreads, httpThreads, queueDir, diskBudget, segmentBytes, fsyncInterval, lanesPerNode, shutdownTimeout,
+        remoteWriteUrls, upstreamNodes, jsonRpcListen, jsonRpcMaxConnections, jsonRpcIdleTimeout, tls, a);
   }
 }

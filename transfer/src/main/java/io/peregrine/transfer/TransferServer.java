@@ -5,6 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.http.NettyHttpServer;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.lifecycle.Lifecycle;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.GrpcTokenInterceptor;
+import io.peregrine.common.auth.OwnEndpointInterceptor;
+import io.peregrine.common.auth.Scope;
+import io.peregrine.common.auth.TokenChecks;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.SelfMetrics;
@@ -39,13 +44,18 @@ public final class TransferServer implements Component {
   private final JsonRpcServer rpc;
 
   public TransferServer(TransferConfig config, Clock clock) {
-    TlsMaterial tls = new TlsMaterial("transfer", config.tls(), registry);
+    TlsMaterial tls = new TlsMaterial("transfer", config.tls(), registry).withCallToken(config.auth().token());
+    // every route and method of transfer takes samples: push, or a verified client certificate on gRPC
+    Gatekeeper gate = TokenChecks.atHbs("transfer", config.auth(), tls, (method, path) -> Scope.PUSH, registry);
     this.destinations = new Destinations(config, registry, tls);
     Router router = new Router(destinations.all(), registry);
     Ingest ingest = new Ingest(clock, router, registry);
     HealthChecks health = new HealthChecks();
     this.grpc = new GrpcServerHost("transfer-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new TransferServiceImpl(ingest)), tls);
+        List.of(new TransferServiceImpl(ingest)), tls)
+        .intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
+            config.auth().ownEndpointsOnly() ? new OwnEndpointInterceptor("transfer",
+                java.util.Set.copyOf(config.auth().pushForOthers()), registry) : null);
     health.add("grpc", grpc::serving);
     for (Destination d : destinations.all()) {
       // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers
@@ -59,10 +69,11 @@ public final class TransferServer implements Component {
     this.http = new NettyHttpServer("transfer-http", config.httpListen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
         .route("/api/push", new HttpPushHandler(ingest))
-        .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null);
+        .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null)
+        .guard(gate, config.auth().metricsOpen());
     this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
         new TransferRpc(ingest), config.jsonRpcMaxConnections(), config.jsonRpcIdleTimeout(),
-        Limits.MAX_MESSAGE_BYTES);
+        Limits.MAX_MESSAGE_BYTES).guard(gate);
     // destinations start first and stop last: on shutdown the receivers stop taking samples, then every
     // destination flushes, all in parallel within one deadline
     lifecycle.add(tls);

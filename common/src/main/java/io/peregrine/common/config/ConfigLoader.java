@@ -70,6 +70,7 @@ public final class ConfigLoader {
       }
     }
     applyEnv(tree, "", env, origins);
+    resolveSecrets(tree, "", env);
     try {
       return yaml.treeToValue(tree, type);
     } catch (ValueInstantiationException e) {
@@ -80,7 +81,8 @@ public final class ConfigLoader {
           + ": " + cause.getMessage(), cause);
     } catch (JsonMappingException e) {
       String key = path(e);
-      String value = e instanceof InvalidFormatException f ? " value '" + f.getValue() + "'" : valueAt(tree, e);
+      String value = Secrets.isSecretKey(key) ? " value " + Secrets.REDACTED
+          : e instanceof InvalidFormatException f ? " value '" + f.getValue() + "'" : valueAt(tree, e);
       String why = e instanceof MismatchedInputException m && m.getTargetType() != null
           ? "expected " + describe(m.getTargetType()) : e.getOriginalMessage();
       throw new ConfigException("invalid config key " + key + value + originOf(key, origins) + ": " + why, e);
@@ -141,11 +143,60 @@ public final class ConfigLoader {
     return names;
   }
 
+  /** The config as YAML, secrets shown as {@code <redacted>} and URLs' credentials masked (see {@link Secrets}). */
   public String toYaml(Object config) {
     try {
-      return yaml.writeValueAsString(config);
+      JsonNode tree = yaml.valueToTree(config);
+      redact(tree, "");
+      return yaml.writeValueAsString(tree);
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Replaces {@code file:} and {@code env:} values of secret keys by what they name. */
+  private static void resolveSecrets(JsonNode node, String prefix, Map<String, String> env) {
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    for (String field : iterableNames(object)) {
+      String key = prefix + field;
+      JsonNode child = object.get(field);
+      if (child != null && child.isObject()) {
+        resolveSecrets(child, key + ".", env);
+      } else if (child != null && child.isTextual() && (Secrets.isSecretKey(key) || Secrets.isUrlKey(key))) {
+        // URLs too: a webhook URL carrying a token or a Redis URL with a password comes from a file or a variable
+        object.set(field, TextNode.valueOf(Secrets.resolve(key, child.asText(), env)));
+      } else if (child != null && child.isArray() && Secrets.isUrlKey(key)) {
+        ArrayNode resolved = JsonNodeFactory.instance.arrayNode();
+        child.forEach(item -> resolved.add(item.isTextual()
+            ? TextNode.valueOf(Secrets.resolve(key, item.asText(), env)) : item));
+        object.set(field, resolved);
+      }
+    }
+  }
+
+  private static void redact(JsonNode node, String prefix) {
+    if (!(node instanceof ObjectNode object)) {
+      return;
+    }
+    for (String field : iterableNames(object)) {
+      String key = prefix + field;
+      JsonNode child = object.get(field);
+      if (child == null) {
+        continue;
+      }
+      if (child.isObject()) {
+        redact(child, key + ".");
+      } else if (child.isTextual()) {
+        object.set(field, TextNode.valueOf(Secrets.redact(key, child.asText())));
+      } else if (child.isArray() && Secrets.isUrlKey(key)) {
+        ArrayNode masked = JsonNodeFactory.instance.arrayNode();
+        child.forEach(item -> masked.add(item.isTextual() ? TextNode.valueOf(Secrets.redactUrl(item.asText())) : item));
+        object.set(field, masked);
+      } else if (child.isArray()) {
+        child.forEach(item -> redact(item, key + "."));
+      }
     }
   }
 

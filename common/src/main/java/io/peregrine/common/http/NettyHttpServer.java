@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.Scope;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.HealthChecks;
@@ -62,6 +64,8 @@ public final class NettyHttpServer implements Component {
   private EventLoopGroup workers;
   private volatile Channel channel;
   private volatile SslContext ssl;
+  private volatile Gatekeeper gate;
+  private volatile boolean metricsOpen = true;
 
   public NettyHttpServer(String name, String listen, int threads, int maxBody, long maxBuffered,
       PrometheusMeterRegistry registry, HealthChecks health) {
@@ -100,6 +104,43 @@ public final class NettyHttpServer implements Component {
     return this;
   }
 
+  /**
+   * Wants a token on every route (scopes as the gatekeeper's rule says) and on {@code /metrics} unless
+   * {@code metricsOpen}; {@code /health} always answers. Null = no checks. Call before {@link #start()}. A check
+   * runs on the I/O thread: answers are cached, so only a token's first request (per cache period) waits for hbs.
+   */
+  public NettyHttpServer guard(Gatekeeper gatekeeper, boolean metricsOpen) {
+    if (channel != null) {
+      throw new IllegalStateException(name + ": the guard must be set before start");
+    }
+    this.gate = gatekeeper;
+    this.metricsOpen = metricsOpen;
+    return this;
+  }
+
+  /** Puts the token check in front of the routes that need one; runs once, at start. */
+  private void applyGuard() {
+    Gatekeeper g = gate;
+    if (g == null) {
+      return;
+    }
+    routes.replaceAll((path, route) -> {
+      if (path.equals("/health") || (path.equals("/metrics") && metricsOpen)) {
+        return route;
+      }
+      return call -> {
+        String auth = call.header("Authorization");
+        Gatekeeper.Refusal refusal = path.equals("/metrics") ? g.decide(Scope.READ, auth)
+            : g.decide(call.method(), path, auth);
+        if (refusal == null) {
+          return route.handle(call);
+        }
+        HttpAnswer answer = HttpAnswer.json(refusal.httpStatus(), error(refusal.message()));
+        return refusal.httpStatus() == 401 ? answer.withHeader("WWW-Authenticate", "Bearer") : answer;
+      };
+    });
+  }
+
   HttpRoute routeFor(String path) {
     return routes.get(path);
   }
@@ -119,6 +160,7 @@ public final class NettyHttpServer implements Component {
 
   @Override
   public void start() throws Exception {
+    applyGuard();
     HostPort hp = HostPort.parse(name + ".listen", listen);
     boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
         NioIoHandler.newFactory());

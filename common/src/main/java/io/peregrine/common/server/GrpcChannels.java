@@ -2,6 +2,7 @@ package io.peregrine.common.server;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.peregrine.common.auth.BearerClientInterceptor;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.tls.TlsContexts;
@@ -21,12 +22,22 @@ public final class GrpcChannels {
     return forAddress(address, TlsMaterial.plaintext("channel"));
   }
 
+  /** A channel as {@code tls} says, sending its {@link TlsMaterial#callToken() call token} when it has one. */
   public static ManagedChannel forAddress(String address, TlsMaterial tls) {
-    return builder(address, tls).build();
+    return forAddress(address, tls, tls.callToken());
+  }
+
+  /** A channel that also sends {@code token} (when not empty) as {@code authorization: Bearer} on every call. */
+  public static ManagedChannel forAddress(String address, TlsMaterial tls, String token) {
+    return builder(address, tls, token).build();
   }
 
   /** The builder behind {@link #forAddress(String, TlsMaterial)}, for a caller that adds settings of its own. */
   public static NettyChannelBuilder builder(String address, TlsMaterial tls) {
+    return builder(address, tls, tls.callToken());
+  }
+
+  private static NettyChannelBuilder builder(String address, TlsMaterial tls, String token) {
     HostPort hp = HostPort.parse(address);
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(hp.host(), hp.port());
     if (tls.clientTls()) {
@@ -37,6 +48,9 @@ public final class GrpcChannels {
       }
     } else {
       builder.usePlaintext();
+    }
+    if (token != null && !token.isEmpty()) {
+      builder.intercept(new BearerClientInterceptor(token));
     }
     return builder
         .maxInboundMessageSize(Limits.MAX_MESSAGE_BYTES)

@@ -2,6 +2,7 @@ package io.peregrine.common.server;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,6 +39,7 @@ public final class GrpcServerHost implements Component {
   private final List<BindableService> services;
   private final TlsMaterial tls;
   private final HealthStatusManager health = new HealthStatusManager();
+  private volatile List<ServerInterceptor> inner = List.of();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server server;
   private volatile ThreadPoolExecutor executor;
@@ -53,6 +55,25 @@ public final class GrpcServerHost implements Component {
     this.threads = threads;
     this.services = List.copyOf(services);
     this.tls = tls;
+  }
+
+  /**
+   * Interceptors run on the handler pool before every service's calls, the first given first (the token check,
+   * then the endpoint check); call before {@link #start()}. Null entries are skipped. The health service is not
+   * intercepted.
+   */
+  public GrpcServerHost intercept(ServerInterceptor... interceptors) {
+    if (server != null) {
+      throw new IllegalStateException(name + ": interceptors must be set before start");
+    }
+    List<ServerInterceptor> list = new java.util.ArrayList<>();
+    for (ServerInterceptor i : interceptors) {
+      if (i != null) {
+        list.add(i);
+      }
+    }
+    this.inner = List.copyOf(list);
+    return this;
   }
 
   @Override
@@ -74,7 +95,11 @@ public final class GrpcServerHost implements Component {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(health.getHealthService(), offload));
-    services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, offload)));
+    // the last interceptor runs first: offload hands the call to the pool, then the inner one (which may wait) runs
+    List<ServerInterceptor> chain = new java.util.ArrayList<>(inner);
+    java.util.Collections.reverse(chain);
+    chain.add(offload);
+    services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, chain)));
     if (tls.serverTls()) {
       builder.sslContext(TlsContexts.grpcServer(tls));
     }

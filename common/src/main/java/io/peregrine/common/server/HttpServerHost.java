@@ -9,6 +9,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.Scope;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.tls.TlsContexts;
@@ -53,6 +55,8 @@ public final class HttpServerHost implements Component {
   private final HealthChecks health;
   private final TlsMaterial tls;
   private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+  private volatile Gatekeeper gate;
+  private volatile boolean metricsOpen = true;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile HttpServer server;
   private volatile ThreadPoolExecutor executor;
@@ -88,6 +92,19 @@ public final class HttpServerHost implements Component {
     return this;
   }
 
+  /**
+   * Wants a token on every route (scopes as the gatekeeper's rule says) and on {@code /metrics} unless
+   * {@code metricsOpen}; {@code /health} always answers. Null = no checks. Call before {@link #start()}.
+   */
+  public HttpServerHost guard(Gatekeeper gatekeeper, boolean metricsOpen) {
+    if (server != null) {
+      throw new IllegalStateException(name + ": the guard must be set before start");
+    }
+    this.gate = gatekeeper;
+    this.metricsOpen = metricsOpen;
+    return this;
+  }
+
   @Override
   public String name() {
     return name;
@@ -100,11 +117,12 @@ public final class HttpServerHost implements Component {
     executor = NamedExecutors.fixed(name, threads, QUEUE_CAPACITY, new ThreadPoolExecutor.AbortPolicy());
     try {
       s.setExecutor(executor);
-      s.createContext("/metrics", guarded(ex -> HttpExchanges.send(ex, 200,
-          "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+      HttpHandler metrics = ex -> HttpExchanges.send(ex, 200,
+          "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+      s.createContext("/metrics", guarded(metricsOpen ? metrics : checked(metrics, Scope.READ)));
       s.createContext("/health", guarded(this::health));
       // the port is bound already: whatever fails from here on must not leave it bound or the pool running
-      routes.forEach((path, handler) -> s.createContext(path, guarded(handler)));
+      routes.forEach((path, handler) -> s.createContext(path, guarded(checked(handler, null))));
       s.start();
     } catch (RuntimeException e) {
       s.stop(0);
@@ -151,6 +169,28 @@ public final class HttpServerHost implements Component {
   private void health(HttpExchange ex) throws IOException {
     HealthReport report = HealthReport.of(name, health);
     HttpExchanges.json(ex, report.status(), report.json());
+  }
+
+  /** The handler behind the token check ({@code fixed} scope, or the gatekeeper's rule when null). */
+  private HttpHandler checked(HttpHandler handler, Scope fixed) {
+    Gatekeeper g = gate;
+    if (g == null) {
+      return handler;
+    }
+    return ex -> {
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      Gatekeeper.Refusal refusal = fixed != null ? g.decide(fixed, auth)
+          : g.decide(ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT), ex.getRequestURI().getPath(), auth);
+      if (refusal == null) {
+        handler.handle(ex);
+        return;
+      }
+      if (refusal.httpStatus() == 401) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      }
+      HttpExchanges.json(ex, refusal.httpStatus(),
+          JSON.createObjectNode().put("error", refusal.message()).toString());
+    };
   }
 
   private HttpHandler guarded(HttpHandler handler) {

@@ -49,6 +49,7 @@ public final class TlsMaterial implements Component {
   private byte[] installed;
   private byte[] lastFailed;
   private volatile ScheduledExecutorService executor;
+  private volatile String callToken = "";
 
   /** No TLS either way: listeners and channels stay plaintext. */
   public static TlsMaterial plaintext(String component) {
@@ -99,6 +100,22 @@ public final class TlsMaterial implements Component {
 
   public TlsConfig config() {
     return config;
+  }
+
+  /**
+   * Makes the channels built with this material ({@code GrpcChannels.forAddress(address, tls)}) also send
+   * {@code token} (the component's {@code auth.token}) as {@code authorization: Bearer} on every call. It rides
+   * here because every channel of a component is built from its one material: its credentials are both.
+   * Empty = no token. Set before the component opens its channels.
+   */
+  public TlsMaterial withCallToken(String token) {
+    this.callToken = token == null ? "" : token;
+    return this;
+  }
+
+  /** The token channels built with this material send; empty = none. */
+  public String callToken() {
+    return callToken;
   }
 
   /** Whether the component's listeners speak TLS. */

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peregrine.common.auth.Bearer;
+import io.peregrine.common.auth.Gatekeeper;
+import io.peregrine.common.auth.Scope;
 import io.peregrine.common.config.HostPort;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.server.NamedExecutors;
@@ -60,6 +63,7 @@ public final class JsonRpcServer implements Component {
   private volatile ServerSocket server;
   private ExecutorService acceptor;
   private ThreadPoolExecutor connections;
+  private volatile Gatekeeper gate;
 
   public JsonRpcServer(String listen, TransferRpc handler, int maxConnections, Duration idleTimeout,
       long maxRequestBytes) {
@@ -71,6 +75,16 @@ public final class JsonRpcServer implements Component {
     this.factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
         .maxStringLength(64 * 1024).maxNestingDepth(16).build()).build();
     this.factory.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+  }
+
+  /**
+   * Wants a token (scope push) on every connection: its first call is {@code Transfer.Auth} with params
+   * {@code ["<token>"]}; until then {@code Transfer.Update} answers an error naming what to send. Null = open.
+   * Call before {@link #start()}.
+   */
+  public JsonRpcServer guard(Gatekeeper gatekeeper) {
+    this.gate = gatekeeper;
+    return this;
   }
 
   @Override
@@ -145,6 +159,7 @@ public final class JsonRpcServer implements Component {
       socket.setTcpNoDelay(true);
       Limited in = new Limited(socket.getInputStream(), maxRequestBytes);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+      boolean[] authorized = {gate == null}; // per connection: set by a good Transfer.Auth
       try (JsonParser p = factory.createParser(in)) {
         while (!closed.get()) {
           in.reset();
@@ -158,7 +173,7 @@ public final class JsonRpcServer implements Component {
             return;
           }
           JsonNode request = MAPPER.readTree(p);
-          out.write(answer(request));
+          out.write(answer(request, authorized));
           out.flush();
         }
       } catch (Limited.TooLarge e) {
@@ -187,7 +202,7 @@ public final class JsonRpcServer implements Component {
     }
   }
 
-  private byte[] answer(JsonNode request) {
+  private byte[] answer(JsonNode request, boolean[] authorized) {
     JsonNode id = request.get("id");
     JsonNode method = request.get("method");
     if (method == null || !method.isTextual()) {
@@ -197,7 +212,10 @@ public final class JsonRpcServer implements Component {
     JsonNode arg = params != null && params.isArray() && params.size() > 0 ? params.get(0) : null;
     try {
       return switch (method.asText()) {
-        case "Transfer.Update" -> arg == null ? reply(id, null, "rpc: Transfer.Update needs params [[items]]")
+        case "Transfer.Auth" -> auth(id, arg, authorized);
+        case "Transfer.Update" -> !authorized[0] ? reply(id, null, "rpc: transfer wants a token with scope 'push' on "
+            + "this connection: call Transfer.Auth with params [\"<token>\"] first")
+            : arg == null ? reply(id, null, "rpc: Transfer.Update needs params [[items]]")
             : reply(id, handler.update(MAPPER.writeValueAsBytes(arg)), null);
         case "Transfer.Ping" -> reply(id, MAPPER.createObjectNode().put("Code", 0), null);
         default -> reply(id, null, "rpc: can't find method " + method.asText());
@@ -207,6 +225,18 @@ public final class JsonRpcServer implements Component {
     } catch (IOException e) {
       return reply(id, null, "transfer failed: " + e.getMessage());
     }
+  }
+
+  private byte[] auth(JsonNode id, JsonNode arg, boolean[] authorized) {
+    Gatekeeper g = gate;
+    if (g == null) {
+      return reply(id, MAPPER.createObjectNode().put("Code", 0), null); // nothing wanted: any token is fine
+    }
+    String token = arg != null && arg.isTextual() ? arg.asText() : null;
+    Gatekeeper.Refusal refusal = g.decide(Scope.PUSH, token == null ? null : Bearer.header(token));
+    authorized[0] = refusal == null;
+    return refusal == null ? reply(id, MAPPER.createObjectNode().put("Code", 0), null)
+        : reply(id, null, "rpc: " + refusal.message());
   }
 
   static byte[] reply(JsonNode id, JsonNode result, String error) {
