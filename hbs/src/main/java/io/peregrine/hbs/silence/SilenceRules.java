@@ -1,5 +1,6 @@
 package io.peregrine.hbs.silence;
 
+import io.peregrine.common.model.SilenceFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,8 +22,8 @@ public final class SilenceRules {
   public static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
   /** Silences not yet ended that hbs hands to senders in one answer (and that may exist at once). */
   public static final int MAX_LIVE_SILENCES = 10_000;
-  static final List<String> FIELDS = List.of("endpoint", "metric", "strategyId", "expressionId", "priority");
-  private static final String TAG_PREFIX = "tags.";
+  static final List<String> FIELDS = SilenceFields.NAMES;
+  private static final String TAG_PREFIX = SilenceFields.TAG_PREFIX;
 
   /** One bad field and what is wrong with it. */
   public record Problem(String field, String message) {

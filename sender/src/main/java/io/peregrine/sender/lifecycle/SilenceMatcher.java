@@ -1,6 +1,7 @@
 package io.peregrine.sender.lifecycle;
 
 import io.peregrine.common.event.AlertEvent;
+import io.peregrine.common.model.SilenceFields;
 import io.peregrine.sender.message.MessageFormatter;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -37,8 +38,7 @@ public record SilenceMatcher(long id, List<Field> fields, long startsAt, long en
    * @throws IllegalArgumentException naming the matcher and why
    */
   public static Field field(String name, String value, boolean regex) {
-    if (!(name.equals("endpoint") || name.equals("metric") || name.equals("strategyId")
-        || name.equals("expressionId") || name.equals("priority") || (name.startsWith("tags.") && name.length() > 5))) {
+    if (!SilenceFields.known(name)) {
       throw new IllegalArgumentException("unknown matcher name '" + name + "'");
     }
     if (!regex) {
@@ -77,7 +77,7 @@ public record SilenceMatcher(long id, List<Field> fields, long startsAt, long en
       case "expressionId" -> e.expression() == null ? "" : Long.toString(e.expression().id());
       case "priority" -> Integer.toString(MessageFormatter.priorityOf(e));
       default -> {
-        String tag = e.pushedTags() == null ? null : e.pushedTags().get(name.substring("tags.".length()));
+        String tag = e.pushedTags() == null ? null : e.pushedTags().get(name.substring(SilenceFields.TAG_PREFIX.length()));
         yield tag == null ? "" : tag;
       }
     };
