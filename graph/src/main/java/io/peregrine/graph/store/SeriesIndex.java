@@ -1,23 +1,14 @@
 package io.peregrine.graph.store;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.peregrine.common.model.PromNames;
-import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
 import io.peregrine.proto.v1.CounterType;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every series graph holds: key to endpoint, metric, tags, step, counter type and slot, with the lookups the query
  * APIs need (by key; sorted for listing by endpoint; endpoints; counters; Prometheus metric names and label values).
- * Kept in memory and persisted as an append-only log of JSON lines, {@code series.log}: {@code {"op":"add",...}}
+ * Kept in memory and persisted ({@link SeriesLog}) as an append-only log of JSON lines, {@code series.log}: {@code {"op":"add",...}}
  * when a series is created (written with the writer's batch, forced to disk on the flush schedule), {@code {"op":"del","slot":N}} when one
  * is deleted. A torn last line (a crash mid-append) is cut off at load; the log is rewritten without deleted entries
  * at start when they outnumber the live ones.
@@ -41,13 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 final class SeriesIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SeriesIndex.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
   static final String FILE_NAME = "series.log";
   /** No slot is this high ({@code graph.maxSeries} is at most 100,000,000): a line saying so is damaged. */
   static final int MAX_SLOTS = 100_000_000;
 
-  private final Path file;
+  private final SeriesLog seriesLog;
   private final ConcurrentHashMap<String, SeriesMeta> byKey = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<String, SeriesMeta> sorted = new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<String, AtomicInteger> endpoints = new ConcurrentSkipListMap<>();
@@ -63,14 +52,11 @@ final class SeriesIndex implements AutoCloseable {
   /** {@link HeapEstimate#series} summed over the live series. */
   private final AtomicLong heapBytes = new AtomicLong();
   private final BitSet usedSlots = new BitSet();
-  private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
   private int nextSlot;
-  private FileChannel out;
-  private final StringBuilder pending = new StringBuilder();
-  private boolean dirty;
 
   SeriesIndex(Path dataDir) {
-    this.file = dataDir.resolve(FILE_NAME);
+    this.seriesLog = new SeriesLog(dataDir.resolve(FILE_NAME));
   }
 
   /**
@@ -78,72 +64,39 @@ final class SeriesIndex implements AutoCloseable {
    * {@code series.log.corrupt-<millis>} and rewritten from what was read.
    */
   Loaded load() throws IOException {
-    int lines = 0;
-    int unreadable = 0;
-    if (Files.exists(file)) {
-      byte[] bytes = Files.readAllBytes(file);
-      int end = bytes.length;
-      while (end > 0 && bytes[end - 1] != '\n') {
-        end--;
+    Map<Integer, SeriesMeta> bySlot = new HashMap<>();
+    SeriesLog.Read read = seriesLog.read(new SeriesLog.Entries() {
+      @Override
+      public void added(SeriesMeta parsed) {
+        SeriesMeta meta = shared(parsed.key(), parsed.endpoint(), parsed.metric(), parsed.tags(), parsed.step(),
+            parsed.counterType(), parsed.slot());
+        SeriesMeta before = bySlot.put(meta.slot(), meta);
+        if (before != null) {
+          remove(before);
+        }
+        SeriesMeta sameKey = byKey.get(meta.key());
+        if (sameKey != null) { // re-created after a delete whose line was lost: the newer entry wins
+          bySlot.remove(sameKey.slot());
+          remove(sameKey);
+        }
+        add(meta);
       }
-      if (end < bytes.length) {
-        log.warn("graph-store: {} ends with {} bytes of an unfinished entry (a crash while adding a series); "
-            + "cutting them off", file, bytes.length - end);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          ch.truncate(end);
+
+      @Override
+      public void deleted(int slot) {
+        SeriesMeta gone = bySlot.remove(slot);
+        if (gone != null) {
+          remove(gone);
         }
       }
-      Map<Integer, SeriesMeta> bySlot = new java.util.HashMap<>();
-      int lineNo = 0;
-      for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        lines++;
-        try {
-          JsonNode n = JSON.readTree(line);
-          int slot = n.get("slot").asInt();
-          if ("del".equals(n.path("op").asText())) {
-            SeriesMeta gone = bySlot.remove(slot);
-            if (gone != null) {
-              remove(gone);
-            }
-            continue;
-          }
-          String endpoint = n.get("endpoint").asText();
-          String metric = n.get("metric").asText();
-          String tags = n.get("tags").asText();
-          int step = n.get("step").asInt();
-          if (slot < 0 || slot >= MAX_SLOTS || step <= 0) { // checked before add(): a bad line changes nothing
-            throw new IllegalArgumentException("slot " + slot + " or step " + step + " out of range");
-          }
-          SeriesMeta meta = shared(new SeriesMeta(SeriesKey.of(endpoint, metric, tags), endpoint, metric, tags, step,
-              CounterType.valueOf(n.get("counterType").asText()), slot));
-          SeriesMeta before = bySlot.put(slot, meta);
-          if (before != null) {
-            remove(before);
-          }
-          SeriesMeta sameKey = byKey.get(meta.key());
-          if (sameKey != null) { // re-created after a delete whose line was lost: the newer entry wins
-            bySlot.remove(sameKey.slot());
-            remove(sameKey);
-          }
-          add(meta);
-        } catch (IOException | RuntimeException e) {
-          unreadable++;
-          log.warn("graph-store: skipping unreadable line {} of {}: {}", lineNo, file, e.getMessage());
-        }
-      }
-    }
+    });
     boolean movedAside = false;
-    if (unreadable > 0) {
+    if (read.unreadable() > 0) {
       // keep the damaged log for inspection, then rewrite it from what was read so the bad lines are gone
-      Path aside = file.resolveSibling(FILE_NAME + ".corrupt-" + System.currentTimeMillis());
-      Files.copy(file, aside);
+      Path aside = seriesLog.keepDamagedCopy();
       log.error("graph-store: {} had {} unreadable lines (their series are forgotten, and their slots reused); "
-          + "kept a copy as {} and rewrote the log with the {} series it holds", file, unreadable, aside,
-          count.get());
+          + "kept a copy as {} and rewrote the log with the {} series it holds", seriesLog.file(), read.unreadable(),
+          aside, count.get());
       movedAside = true;
     }
     for (int s = 0; s < nextSlot; s++) {
@@ -151,43 +104,15 @@ final class SeriesIndex implements AutoCloseable {
         freeSlots.add(s);
       }
     }
-    if (movedAside || lines > 2 * count.get() + 1_000) {
-      compact();
+    if (movedAside || read.lines() > 2 * count.get() + 1_000) {
+      seriesLog.compact(sorted.values(), count.get());
     }
-    out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    seriesLog.open();
     return new Loaded(count.get(), movedAside);
   }
 
   /** What {@link #load} found: the series, and whether the log was damaged (a copy moved aside). */
   record Loaded(int series, boolean movedAside) {}
-
-  /** Rewrites the log with the live entries only: write a temporary file, sync it, rename it over the log. */
-  private void compact() throws IOException {
-    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (SeriesMeta m : sorted.values()) {
-        w.write(addLine(m));
-      }
-    }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    log.info("graph-store: rewrote {} with its {} live series", file, count.get());
-  }
-
-  /** The same JSON Jackson would write, built directly: series creation is on the writer's hot path. */
-  private static String addLine(SeriesMeta m) {
-    StringBuilder b = new StringBuilder(96 + m.key().length());
-    b.append("{\"op\":\"add\",\"slot\":").append(m.slot()).append(",\"endpoint\":\"");
-    ESCAPER.quoteAsString(m.endpoint(), b);
-    b.append("\",\"metric\":\"");
-    ESCAPER.quoteAsString(m.metric(), b);
-    b.append("\",\"tags\":\"");
-    ESCAPER.quoteAsString(m.tags(), b);
-    return b.append("\",\"step\":").append(m.step()).append(",\"counterType\":\"").append(m.counterType().name())
-        .append("\"}\n").toString();
-  }
 
   SeriesMeta get(String key) {
     return byKey.get(key);
@@ -211,8 +136,8 @@ final class SeriesIndex implements AutoCloseable {
   SeriesMeta create(String key, String endpoint, String metric, String tags, int step, CounterType type) {
     Integer free = freeSlots.poll();
     int slot = free != null ? free : nextSlot;
-    SeriesMeta meta = shared(new SeriesMeta(key, endpoint, metric, tags, step, type, slot));
-    write(addLine(meta));
+    SeriesMeta meta = shared(key, endpoint, metric, tags, step, type, slot);
+    seriesLog.appendAdd(meta);
     add(meta);
     return meta;
   }
@@ -222,24 +147,18 @@ final class SeriesIndex implements AutoCloseable {
     if (byKey.get(meta.key()) != meta) {
       return;
     }
-    write("{\"op\":\"del\",\"slot\":" + meta.slot() + "}\n");
+    seriesLog.appendDelete(meta.slot());
     remove(meta);
     freeSlots.add(meta.slot());
   }
 
-  /** Buffered until {@link #sync()}: one write and one fsync per writer batch, not per series. */
-  private void write(String line) {
-    pending.append(line);
-    dirty = true;
-  }
-
   /**
    * The same series holding the shared instances of its endpoint, metric and tags (each use counted; released by
-   * {@link #remove}). Called once per entry before {@link #add}.
+   * {@link #remove}). Called once per new series (created or loaded), never per sample, before {@link #add}.
    */
-  private SeriesMeta shared(SeriesMeta m) {
-    return new SeriesMeta(m.key(), names.acquire(m.endpoint()), names.acquire(m.metric()), names.acquire(m.tags()),
-        m.step(), m.counterType(), m.slot());
+  private SeriesMeta shared(String key, String endpoint, String metric, String tags, int step, CounterType type,
+      int slot) {
+    return new SeriesMeta(key, names.acquire(endpoint), names.acquire(metric), names.acquire(tags), step, type, slot);
   }
 
   private void add(SeriesMeta m) {
@@ -317,21 +236,12 @@ final class SeriesIndex implements AutoCloseable {
    * writer batch that created series, and by deletes. {@link #force()} makes them durable.
    */
   void sync() throws IOException {
-    if (dirty) {
-      ByteBuffer buf = ByteBuffer.wrap(pending.toString().getBytes(StandardCharsets.UTF_8));
-      pending.setLength(0);
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-      dirty = false;
-    }
+    seriesLog.sync();
   }
 
   /** Forces what {@link #sync()} wrote to the disk; on the store's flush schedule. Safe from any thread. */
   void force() throws IOException {
-    if (out != null && out.isOpen()) {
-      out.force(false);
-    }
+    seriesLog.force();
   }
 
   /**
@@ -392,15 +302,6 @@ final class SeriesIndex implements AutoCloseable {
 
   @Override
   public void close() {
-    if (out == null) {
-      return;
-    }
-    try {
-      sync();
-      out.force(false);
-      out.close();
-    } catch (IOException e) {
-      log.warn("graph-store: closing {} failed", file, e);
-    }
+    seriesLog.close();
   }
 }
