@@ -1,22 +1,16 @@
 package io.peregrine.agent.ship;
 
-import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.tls.TlsMaterial;
-import io.peregrine.proto.v1.PushResponse;
-import io.peregrine.proto.v1.Reject;
-import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
 import io.peregrine.proto.v1.SampleBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,13 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Close: the queue stops taking samples, the worker sends what is queued until a deadline, spools the rest, and
  * logs the counts.
+ *
+ * <p>Parts: {@link BatchFiller} fills the batch from the queue; {@link OutcomeSettler} counts each answer and keeps
+ * the backoff and overload pause; this class decides where each batch goes (transfer, the spool) and runs the worker.
  */
 public final class Shipper implements Component {
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
-  private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  private static final Backoff BACKOFF = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
-  private static final long STOP_CHECK_NANOS = Duration.ofMillis(250).toNanos();
 
   private final SampleQueue queue;
   private final List<String> addresses;
@@ -70,7 +63,8 @@ public final class Shipper implements Component {
   private final DiskSpool spool;
   private final SampleLedger ledger;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ThrottledLog rejectLog = new ThrottledLog(log, Duration.ofMinutes(1));
+  private final BatchFiller filler;
+  private final OutcomeSettler outcomes;
   private volatile boolean stopping;
   private volatile boolean killed;
   private volatile long stopDeadlineNanos;
@@ -78,12 +72,6 @@ public final class Shipper implements Component {
   private volatile TlsMaterial tls = TlsMaterial.plaintext("agent");
   private ExecutorService worker;
   // worker-thread state
-  private boolean down;
-  private long downUntilNanos;
-  private long outageFailures;
-  /** Transfer answered OVERLOADED: nothing is sent before this (System.nanoTime()). */
-  private long pausedUntilNanos = System.nanoTime();
-  private int overloadedInRow;
   private long flushedAtClose;
   private long spooledAtClose;
 
@@ -98,8 +86,8 @@ public final class Shipper implements Component {
     this.registry = registry;
     this.ledger = queue.ledger();
     this.spool = new DiskSpool(spoolDir, spoolMaxBytes, ledger, registry);
-    ledger.droppedCounter("rejected_batch"); // shown as 0 from the start
-    ledger.droppedCounter("shutdown");
+    this.filler = new BatchFiller(queue, batchSize, flushInterval, () -> stopping);
+    this.outcomes = new OutcomeSettler(name(), ledger, spool);
   }
 
   /** TLS of the channels to transfer (the agent's {@code tls} block); call before {@link #start()}. */
@@ -141,8 +129,9 @@ public final class Shipper implements Component {
     try {
       while (!stopping) {
         try {
-          fill(batch);
-          if (!batch.isEmpty() && queue.size() > 0 && spool.isEmpty() && !inBackoff() && !paused()) {
+          // with a spool to replay and transfer up, do not idle on an empty queue
+          filler.fill(batch, !spool.isEmpty() && outcomes.transferReady());
+          if (!batch.isEmpty() && queue.size() > 0 && spool.isEmpty() && outcomes.transferReady()) {
             shipGroup(batch); // leaves in batch what starts the next one
           } else if (!batch.isEmpty()) {
             ship(batch);
@@ -170,57 +159,20 @@ public final class Shipper implements Component {
     }
   }
 
-  /** Up to batchSize samples, waiting at most flushInterval for the first and flushInterval more for the rest. */
-  private void fill(List<Sample> batch) throws InterruptedException {
-    if (batch.size() >= batchSize) {
-      return;
-    }
-    // with a spool to replay and transfer up, do not idle on an empty queue
-    long firstWait = !spool.isEmpty() && !inBackoff() && !paused() ? 0 : flushInterval.toNanos();
-    if (batch.isEmpty()) {
-      Sample first = poll(System.nanoTime() + firstWait);
-      if (first == null) {
-        return;
-      }
-      batch.add(first);
-    }
-    long deadline = System.nanoTime() + flushInterval.toNanos();
-    while (batch.size() < batchSize) {
-      queue.drainTo(batch, batchSize - batch.size());
-      if (batch.size() >= batchSize) {
-        return;
-      }
-      Sample next = poll(deadline);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-    }
-  }
-
-  /**
-   * Waits for a sample until the deadline, or until close() asks the worker to stop (checked every 250 ms: each check
-   * wakes an otherwise idle thread, so not more often).
-   */
-  private Sample poll(long deadlineNanos) throws InterruptedException {
-    while (true) {
-      long remaining = deadlineNanos - System.nanoTime();
-      Sample s = queue.poll(Math.max(0, Math.min(remaining, STOP_CHECK_NANOS)));
-      if (s != null || remaining <= STOP_CHECK_NANOS || stopping) {
-        return s;
-      }
-    }
-  }
-
   /**
    * Sends a new batch, or spools it when older data waits in the spool, transfer is known to be down or said it is
    * overloaded. What transfer refuses as OVERLOADED is spooled (the spool was empty: it becomes the head).
    */
   private void ship(List<Sample> batch) {
-    if (!spool.isEmpty() || inBackoff() || paused()) {
+    if (!spool.isEmpty() || !outcomes.transferReady()) {
       spool.write(batch);
       return;
     }
+    sendNew(batch);
+  }
+
+  /** Sends a new batch transfer may be called for now; what it did not take, or refused as OVERLOADED, is spooled. */
+  private void sendNew(List<Sample> batch) {
     List<Sample> again = send(batch, false);
     if (again == null) {
       spool.write(batch);
@@ -238,25 +190,25 @@ public final class Shipper implements Component {
     List<List<Sample>> group = BatchGroup.form(batch, queue, batchSize, TransferStream.MAX_IN_FLIGHT);
     List<Sample> first = group.get(0);
     if (group.size() == 1) {
-      ship(first);
+      sendNew(first); // the caller checked that transfer may be called and the spool is empty
       return;
     }
     List<SampleBatch> wire = new ArrayList<>(group.size());
     group.forEach(g -> wire.add(SampleBatch.newBuilder().addAllSamples(g).build()));
-    if (down) {
+    if (outcomes.down()) {
       client.reconnectNow();
     }
-    List<Object> outcomes = client.pushAll(wire);
+    List<Object> answers = client.pushAll(wire);
     for (int i = 0; i < group.size(); i++) {
-      List<Sample> again = settle(group.get(i), outcomes.get(i), false);
+      List<Sample> again = outcomes.settle(group.get(i), answers.get(i), false);
       if (again == null) {
         spool.write(group.get(i)); // in order: the unsent batches are the group's last
       } else if (!again.isEmpty()) {
         spool.write(again);
       }
     }
-    if (outcomes.contains(null)) {
-      markDown(0, client.lastFailures()); // once per group, after the answered batches marked transfer up
+    if (answers.contains(null)) {
+      outcomes.markDown(client.lastFailures()); // once per group, after the answered batches marked transfer up
     }
   }
 
@@ -267,7 +219,7 @@ public final class Shipper implements Component {
    */
   private void replay() {
     long until = System.nanoTime() + flushInterval.toNanos();
-    while (!stopping && !spool.isEmpty() && !inBackoff() && !paused() && System.nanoTime() < until) {
+    while (!stopping && !spool.isEmpty() && outcomes.transferReady() && System.nanoTime() < until) {
       DiskSpool.Entry oldest = spool.oldest();
       SampleBatch batch = spool.read(oldest);
       if (batch == null) {
@@ -286,104 +238,20 @@ public final class Shipper implements Component {
     }
   }
 
-  private boolean paused() {
-    return System.nanoTime() - pausedUntilNanos < 0;
-  }
-
   /**
    * @return null when no address took the batch; otherwise the samples transfer refused as OVERLOADED, in batch
    *     order (empty: the batch is done with, whatever else it refused)
    */
   private List<Sample> send(List<Sample> samples, boolean fromSpool) {
-    if (down) {
+    if (outcomes.down()) {
       client.reconnectNow();
     }
     Object outcome = client.pushAll(List.of(SampleBatch.newBuilder().addAllSamples(samples).build())).get(0);
-    List<Sample> again = settle(samples, outcome, fromSpool);
+    List<Sample> again = outcomes.settle(samples, outcome, fromSpool);
     if (again == null) {
-      markDown(samples.size(), client.lastFailures());
+      outcomes.markDown(client.lastFailures());
     }
     return again;
-  }
-
-  /**
-   * Counts what transfer answered for one batch ({@link TransferClient#pushAll}'s outcome).
-   *
-   * @return null when no address took it (nothing counted: the caller spools it or keeps it spooled); otherwise the
-   *     samples refused as OVERLOADED, in batch order
-   */
-  private List<Sample> settle(List<Sample> samples, Object outcome, boolean fromSpool) {
-    if (outcome == null) {
-      return null;
-    }
-    if (outcome instanceof StatusRuntimeException e) {
-      // INVALID_ARGUMENT for the whole batch: no transfer will ever take it, so it is not kept
-      drop(fromSpool, "rejected_batch", samples.size());
-      log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name(),
-          samples.size(), e.getStatus());
-      markUp();
-      return List.of();
-    }
-    PushResponse response = (PushResponse) outcome;
-    markUp();
-    List<Sample> overloaded = new ArrayList<>();
-    List<Reject> rejects = new ArrayList<>(response.getRejectsList());
-    rejects.sort(Comparator.comparingInt(Reject::getIndex)); // send again in the batch's order
-    int accepted = samples.size() - response.getRejectsCount();
-    if (fromSpool) {
-      ledger.sentFromSpool(accepted);
-    } else {
-      ledger.sentFromHand(accepted);
-    }
-    for (Reject r : rejects) {
-      if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() < samples.size()) {
-        overloaded.add(samples.get((int) r.getIndex()));
-      } else {
-        drop(fromSpool, "rejected_" + r.getCode().name().toLowerCase(), 1);
-        rejectLog.warn("{}: transfer rejected a sample: {} {} (dropped)", name(), r.getCode(), r.getReason());
-      }
-    }
-    if (overloaded.isEmpty()) {
-      overloadedInRow = 0;
-    } else {
-      // give transfer a moment (the project's backoff, from up to 1 s) before sending them again
-      overloadedInRow++;
-      pausedUntilNanos = System.nanoTime() + BACKOFF.delay(overloadedInRow).toNanos();
-      rejectLog.warn("{}: transfer is overloaded; {} samples kept in the spool to be sent again", name(),
-          overloaded.size());
-    }
-    return overloaded;
-  }
-
-  private void drop(boolean fromSpool, String reason, int n) {
-    if (fromSpool) {
-      ledger.droppedFromSpool(reason, n);
-    } else {
-      ledger.droppedFromHand(reason, n);
-    }
-  }
-
-  private boolean inBackoff() {
-    return down && System.nanoTime() - downUntilNanos < 0;
-  }
-
-  private void markDown(int samples, String why) {
-    outageFailures++;
-    if (!down) {
-      log.warn("{}: transfer unreachable ({}); spooling to disk and retrying with backoff up to {} s", name(), why,
-          MAX_BACKOFF.toSeconds());
-    }
-    down = true;
-    downUntilNanos = System.nanoTime() + BACKOFF.delay((int) Math.min(outageFailures, Integer.MAX_VALUE)).toNanos();
-  }
-
-  private void markUp() {
-    if (down) {
-      log.info("{}: transfer reachable again after {} failed attempts; {} spooled samples to replay", name(),
-          outageFailures, spool.samples());
-    }
-    down = false;
-    outageFailures = 0;
   }
 
   /** Runs on the worker after stopping was set: send what is queued until the deadline, spool the rest. */
@@ -391,7 +259,7 @@ public final class Shipper implements Component {
     while (!batch.isEmpty() || queue.size() > 0) {
       queue.drainTo(batch, batchSize - batch.size());
       boolean inTime = System.nanoTime() - stopDeadlineNanos < 0;
-      List<Sample> again = inTime && spool.isEmpty() && !inBackoff() && !paused() ? send(batch, false) : null;
+      List<Sample> again = inTime && spool.isEmpty() && outcomes.transferReady() ? send(batch, false) : null;
       List<Sample> rest = again == null ? batch : again;
       flushedAtClose += batch.size() - rest.size();
       if (!rest.isEmpty() && spool.write(rest)) {
