@@ -150,14 +150,6 @@ public record HbsConfig(
         configFullRefresh, incidentRetention, auth);
   }
 
-  /** The settings before {@code incidentRetention} existed; it takes its default. */
-  public HbsConfig(String grpcListen, String httpListen, String jdbcUrl, String jdbcUser, String jdbcPassword,
-      int maxPoolSize, Duration configRefresh, boolean seedDemo, String defaultGroup, List<String> trustedIps,
-      int grpcThreads, String adminPassword, String adminTokenFile, String importOnStart, TlsConfig tls) {
-    this(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
-        defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, null, null, null);
-  }
-
   /** The same settings with another incident history retention. */
   public HbsConfig withIncidentRetention(Duration retention) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
