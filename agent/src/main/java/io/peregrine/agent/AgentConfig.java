@@ -45,7 +45,8 @@ import java.util.List;
  *     pluginRoot
  * @param pluginConcurrency plugins running at once at most; a plugin due while all slots are busy waits for one
  * @param hostMetricsPath where the host's metrics are served in Prometheus text for scrapers; "" = not served
- * @param containers container and pod metrics from cgroup v2, pod metadata from the kubelet, annotated pod scraping
+ * @param containers container and pod metrics from the node's cgroups (v2, or v1 told in one log line), pod metadata
+ *     from the kubelet, annotated pod scraping
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
  *     default

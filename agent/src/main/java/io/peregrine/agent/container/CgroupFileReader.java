@@ -11,15 +11,74 @@ import java.util.Arrays;
 /**
  * Reads one small kernel file at a time into a buffer it keeps, and parses its bytes in place: a round on a node with
  * 100 containers reads ~2,000 of these files, and decoding each into a String, splitting it into lines and boxing its
- * numbers cost more than the reads. Not thread-safe: one per collector.
+ * numbers cost more than the reads. Files read every round are {@link KernelFile}s kept open (at most
+ * {@link #MAX_HELD} per reader; beyond that they are opened for each read). Not thread-safe: one per collector.
  */
 final class CgroupFileReader {
   /** A cgroup file is a few hundred bytes; io.stat and net/dev grow with devices. Larger than this is refused. */
   static final int MAX_BYTES = 1 << 20;
+  /**
+   * Open {@link KernelFile}s per reader at most: ~10 per cgroup, so ~400 cgroups; each costs a descriptor and about a
+   * page of kernel memory.
+   */
+  static final int MAX_HELD = 4096;
 
   private byte[] buf = new byte[16 * 1024];
+  private ByteBuffer view = ByteBuffer.wrap(buf);
   private int len;
   private Path file;
+  private int held;
+  private final int maxHeld;
+
+  CgroupFileReader() {
+    this(MAX_HELD);
+  }
+
+  /** @param maxHeld open {@link KernelFile}s at most (tests) */
+  CgroupFileReader(int maxHeld) {
+    this.maxHeld = maxHeld;
+  }
+
+  /**
+   * Reads the whole file through its kept descriptor (opened now if it is not yet); false as {@link #read(Path)},
+   * and when the cgroup was removed since the file was opened (kernfs: ENODEV), which also closes it.
+   */
+  boolean read(KernelFile f) throws IOException {
+    FileChannel ch = f.channel();
+    if (ch == null) {
+      if (held >= maxHeld) {
+        return read(f.path());
+      }
+      try {
+        ch = FileChannel.open(f.path(), StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        return false;
+      }
+      f.opened(ch, this);
+      held++;
+    }
+    file = f.path();
+    len = 0;
+    try {
+      fill(ch, true);
+      return true;
+    } catch (IOException e) {
+      f.close();
+      if (gone(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Files this reader holds open. */
+  int held() {
+    return held;
+  }
+
+  void closed() {
+    held--;
+  }
 
   /**
    * Reads the whole file; false when it does not exist (a cgroup removed mid-round, a controller not enabled) or
@@ -29,33 +88,50 @@ final class CgroupFileReader {
     this.file = file;
     len = 0;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (true) {
-        if (len == buf.length) {
-          if (buf.length >= MAX_BYTES) {
-            throw new IOException(file + " is larger than " + MAX_BYTES + " bytes");
-          }
-          buf = Arrays.copyOf(buf, buf.length * 2);
-        }
-        int room = buf.length - len;
-        int n = ch.read(ByteBuffer.wrap(buf, len, room));
-        if (n < 0) {
-          return true;
-        }
-        len += n;
-        if (n < room) {
-          // kernfs and procfs fill a read up to its size unless the file ended (seq_file), and so does a regular
-          // file: a short read is the end, and asking again for the EOF would be one more syscall per file
-          return true;
-        }
-      }
+      fill(ch, false);
+      return true;
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("not supported")) {
+      if (gone(e)) {
         return false;
       }
       throw e;
     }
+  }
+
+  /** Reads to the end, from offset 0 when {@code positioned} (a kept descriptor), into the kept buffer. */
+  private void fill(FileChannel ch, boolean positioned) throws IOException {
+    while (true) {
+      if (len == buf.length) {
+        if (buf.length >= MAX_BYTES) {
+          throw new IOException(file + " is larger than " + MAX_BYTES + " bytes");
+        }
+        buf = Arrays.copyOf(buf, buf.length * 2);
+        view = ByteBuffer.wrap(buf);
+      }
+      int room = buf.length - len;
+      view.limit(buf.length).position(len);
+      int n = positioned ? ch.read(view, len) : ch.read(view);
+      if (n < 0) {
+        return;
+      }
+      len += n;
+      if (n < room) {
+        // kernfs and procfs fill a read up to its size unless the file ended (seq_file), and so does a regular
+        // file: a short read is the end, and asking again for the EOF would be one more syscall per file
+        return;
+      }
+    }
+  }
+
+  /**
+   * A file that is not there to read: the pressure files with psi=0 answer EOPNOTSUPP, a removed cgroup's kept
+   * descriptor ENODEV.
+   */
+  private static boolean gone(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("not supported") || m.contains("No such device") || e instanceof NoSuchFileException;
   }
 
   /** The file as one number; -1 for "max" (no limit) or an empty file. */

@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +34,11 @@ import java.util.regex.Pattern;
  * is listed (directory times do not help: kernfs does not update them when a child cgroup comes or goes). Otherwise,
  * and always on cgroup v1, the QoS directories and every pod directory are listed by name only (no stat, no Path per
  * entry); a pod whose listing is the one of the previous scan keeps its parsed containers and their resolved file
- * paths.
+ * paths and its open files; the files of cgroups a scan no longer finds are closed.
+ *
+ * <p>On cgroupfs a removed cgroup's open files answer ENODEV, which the read takes as the cgroup gone. On a fixture
+ * tree on a regular file system a deleted file stays readable through its open descriptor, so there a removed
+ * cgroup is noticed only by the next listing (a changed {@code nr_descendants}, or no {@code cgroup.stat}).
  */
 public final class CgroupTree {
   /** How the host's cgroups are mounted. */
@@ -57,6 +64,7 @@ public final class CgroupTree {
   private final CgroupFileReader reader = new CgroupFileReader();
   private final long[] descendantsValue = new long[1];
   private long descendants = -1;
+  private KernelFile[] kubepodsStat;
   private List<PodCgroup> last;
 
   /** @param root the cgroup mount: {@code <sysRoot>/fs/cgroup} */
@@ -101,11 +109,33 @@ public final class CgroupTree {
     scanQos(cgroupfs, "guaranteed", false, seen, pods);
     scanQos(cgroupfs.resolve("burstable"), "burstable", false, seen, pods);
     scanQos(cgroupfs.resolve("besteffort"), "besteffort", false, seen, pods);
+    closeGone(seen);
     cache = seen; // pods gone since the last scan are forgotten
     pods.sort(Comparator.comparing(PodCgroup::uid));
     descendants = now;
     last = List.copyOf(pods);
     return last;
+  }
+
+  /** Closes the kept files of the cgroups of the last scan that this one no longer has. */
+  private void closeGone(Map<Path, Listed> seen) {
+    Set<CgroupFiles> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Listed l : seen.values()) {
+      kept.add(l.pod().files());
+      for (ContainerCgroup c : l.pod().containers()) {
+        kept.add(c.files());
+      }
+    }
+    for (Listed l : cache.values()) {
+      if (!kept.contains(l.pod().files())) {
+        l.pod().files().close();
+      }
+      for (ContainerCgroup c : l.pod().containers()) {
+        if (!kept.contains(c.files())) {
+          c.files().close();
+        }
+      }
+    }
   }
 
   /** A cgroup of the last scan is gone: the next scan lists the directories again. */
@@ -119,9 +149,13 @@ public final class CgroupTree {
       return -1;
     }
     long sum = -1;
-    for (String top : new String[] {"kubepods.slice", "kubepods"}) {
+    if (kubepodsStat == null) {
+      kubepodsStat = new KernelFile[] {new KernelFile(listed.resolve("kubepods.slice").resolve("cgroup.stat")),
+          new KernelFile(listed.resolve("kubepods").resolve("cgroup.stat"))};
+    }
+    for (KernelFile stat : kubepodsStat) {
       try {
-        if (reader.read(listed.resolve(top).resolve("cgroup.stat"))) {
+        if (reader.read(stat)) {
           reader.keyValues(NR_DESCENDANTS, descendantsValue);
           if (descendantsValue[0] < 0) {
             return -1;

@@ -50,18 +50,18 @@ final class CgroupV1Files implements CgroupFiles {
   private static final byte[][] OOM = CgroupV2Files.keys("oom_kill");
   private static final byte[][] IO = CgroupV2Files.keys("Read", "Write");
 
-  private final Path cpuacctUsage;
-  private final Path cpuacctStat;
-  private final Path cpuStat;
-  private final Path memoryUsage;
-  private final Path memoryLimit;
-  private final Path memoryStat;
-  private final Path oomControl;
-  private final Path ioBytes;
-  private final Path ioBytesFlat;
-  private final Path ioOps;
-  private final Path ioOpsFlat;
-  private final Path pidsCurrent;
+  private final KernelFile cpuacctUsage;
+  private final KernelFile cpuacctStat;
+  private final KernelFile cpuStat;
+  private final KernelFile memoryUsage;
+  private final KernelFile memoryLimit;
+  private final KernelFile memoryStat;
+  private final KernelFile oomControl;
+  private final KernelFile ioBytes;
+  private final KernelFile ioBytesFlat;
+  private final KernelFile ioOps;
+  private final KernelFile ioOpsFlat;
+  private final KernelFile pidsCurrent;
   private final Path procs;
   private final long[] values = new long[3];
   private long limit = -1;
@@ -72,18 +72,18 @@ final class CgroupV1Files implements CgroupFiles {
     Path cpuacct = roots.cpuacct().resolve(rel);
     Path memory = roots.memory().resolve(rel);
     Path blkio = roots.blkio().resolve(rel);
-    cpuacctUsage = cpuacct.resolve("cpuacct.usage");
-    cpuacctStat = cpuacct.resolve("cpuacct.stat");
-    cpuStat = roots.cpu().resolve(rel).resolve("cpu.stat");
-    memoryUsage = memory.resolve("memory.usage_in_bytes");
-    memoryLimit = memory.resolve("memory.limit_in_bytes");
-    memoryStat = memory.resolve("memory.stat");
-    oomControl = memory.resolve("memory.oom_control");
-    ioBytes = blkio.resolve("blkio.throttle.io_service_bytes_recursive");
-    ioBytesFlat = blkio.resolve("blkio.throttle.io_service_bytes");
-    ioOps = blkio.resolve("blkio.throttle.io_serviced_recursive");
-    ioOpsFlat = blkio.resolve("blkio.throttle.io_serviced");
-    pidsCurrent = roots.pids().resolve(rel).resolve("pids.current");
+    cpuacctUsage = new KernelFile(cpuacct.resolve("cpuacct.usage"));
+    cpuacctStat = new KernelFile(cpuacct.resolve("cpuacct.stat"));
+    cpuStat = new KernelFile(roots.cpu().resolve(rel).resolve("cpu.stat"));
+    memoryUsage = new KernelFile(memory.resolve("memory.usage_in_bytes"));
+    memoryLimit = new KernelFile(memory.resolve("memory.limit_in_bytes"));
+    memoryStat = new KernelFile(memory.resolve("memory.stat"));
+    oomControl = new KernelFile(memory.resolve("memory.oom_control"));
+    ioBytes = new KernelFile(blkio.resolve("blkio.throttle.io_service_bytes_recursive"));
+    ioBytesFlat = new KernelFile(blkio.resolve("blkio.throttle.io_service_bytes"));
+    ioOps = new KernelFile(blkio.resolve("blkio.throttle.io_serviced_recursive"));
+    ioOpsFlat = new KernelFile(blkio.resolve("blkio.throttle.io_serviced"));
+    pidsCurrent = new KernelFile(roots.pids().resolve(rel).resolve("pids.current"));
     procs = roots.listed().resolve(rel).resolve("cgroup.procs");
   }
 
@@ -138,6 +138,14 @@ final class CgroupV1Files implements CgroupFiles {
     }
     if (r.read(pidsCurrent)) {
       s.pids = r.single();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (KernelFile f : new KernelFile[] {cpuacctUsage, cpuacctStat, cpuStat, memoryUsage, memoryLimit, memoryStat,
+        oomControl, ioBytes, ioBytesFlat, ioOps, ioOpsFlat, pidsCurrent}) {
+      f.close();
     }
   }
 

@@ -15,32 +15,32 @@ final class CgroupV2Files implements CgroupFiles {
   private static final byte[][] EVENTS = keys("oom_kill");
   private static final byte[][] IO = keys("rbytes", "wbytes", "rios", "wios");
 
-  private final Path cpuStat;
-  private final Path memoryCurrent;
-  private final Path memoryMax;
-  private final Path memoryStat;
-  private final Path memoryEvents;
-  private final Path ioStat;
-  private final Path pidsCurrent;
-  private final Path cpuPressure;
-  private final Path memoryPressure;
-  private final Path ioPressure;
+  private final KernelFile cpuStat;
+  private final KernelFile memoryCurrent;
+  private final KernelFile memoryMax;
+  private final KernelFile memoryStat;
+  private final KernelFile memoryEvents;
+  private final KernelFile ioStat;
+  private final KernelFile pidsCurrent;
+  private final KernelFile cpuPressure;
+  private final KernelFile memoryPressure;
+  private final KernelFile ioPressure;
   private final Path procs;
   private final long[] values = new long[6];
   private long limit = -1;
   private boolean limitRead;
 
   CgroupV2Files(Path dir) {
-    cpuStat = dir.resolve("cpu.stat");
-    memoryCurrent = dir.resolve("memory.current");
-    memoryMax = dir.resolve("memory.max");
-    memoryStat = dir.resolve("memory.stat");
-    memoryEvents = dir.resolve("memory.events");
-    ioStat = dir.resolve("io.stat");
-    pidsCurrent = dir.resolve("pids.current");
-    cpuPressure = dir.resolve("cpu.pressure");
-    memoryPressure = dir.resolve("memory.pressure");
-    ioPressure = dir.resolve("io.pressure");
+    cpuStat = new KernelFile(dir.resolve("cpu.stat"));
+    memoryCurrent = new KernelFile(dir.resolve("memory.current"));
+    memoryMax = new KernelFile(dir.resolve("memory.max"));
+    memoryStat = new KernelFile(dir.resolve("memory.stat"));
+    memoryEvents = new KernelFile(dir.resolve("memory.events"));
+    ioStat = new KernelFile(dir.resolve("io.stat"));
+    pidsCurrent = new KernelFile(dir.resolve("pids.current"));
+    cpuPressure = new KernelFile(dir.resolve("cpu.pressure"));
+    memoryPressure = new KernelFile(dir.resolve("memory.pressure"));
+    ioPressure = new KernelFile(dir.resolve("io.pressure"));
     procs = dir.resolve("cgroup.procs");
   }
 
@@ -100,6 +100,14 @@ final class CgroupV2Files implements CgroupFiles {
     }
     if (r.read(ioPressure)) {
       r.pressure(s.pressure, CgroupStats.IO_SOME);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (KernelFile f : new KernelFile[] {cpuStat, memoryCurrent, memoryMax, memoryStat, memoryEvents, ioStat,
+        pidsCurrent, cpuPressure, memoryPressure, ioPressure}) {
+      f.close();
     }
   }
 

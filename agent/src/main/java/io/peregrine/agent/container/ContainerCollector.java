@@ -19,9 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * container.* and pod.* metrics for every kubelet pod cgroup on the node (cgroup v2 or v1), tagged from the kubelet's
  * {@code /pods}. Without metadata (no kubelet configured, the kubelet down, a pod too new) the metrics are tagged by
- * pod uid and container id instead, never skipped. At most {@code maxContainers} containers are reported per round, in
- * a stable order (pod uid, container id); the rest are counted as {@code agent_containers_dropped}. A container that
- * cannot be read (it vanished mid-round) is skipped for that round.
+ * pod uid and container id instead, never skipped. A container cgroup in a pod the kubelet lists, with an id the
+ * kubelet does not list, is not reported as a container: it is the pod sandbox ("pause": the kubelet never lists it,
+ * and its summary API leaves it out of a pod's containers too) or a container started since the kubelet's answer
+ * (reported once the kubelet lists it; a new id refreshes the answer early). Its usage is in the pod's metrics. At
+ * most {@code maxContainers} containers are reported per round, in a stable order (pod uid, container id); the rest
+ * are counted as {@code agent_containers_dropped}. A container that cannot be read (it vanished mid-round) is skipped
+ * for that round.
  */
 public final class ContainerCollector implements Collector {
   private static final Logger log = LoggerFactory.getLogger(ContainerCollector.class);
@@ -92,6 +96,9 @@ public final class ContainerCollector implements Collector {
         continue; // the pod's cgroup vanished: its containers went with it
       }
       for (CgroupTree.ContainerCgroup c : pod.containers()) {
+        if (info != null && !info.containers().containsKey(c.id())) {
+          continue; // the pod sandbox, or a container newer than the kubelet's answer: in the pod's metrics
+        }
         if (reported >= maxContainers) {
           dropped++;
           continue;
@@ -110,6 +117,7 @@ public final class ContainerCollector implements Collector {
     }
     metrics.endRound();
     network.endRound();
+    tags.endRound();
     out.gauge("container.count", "node=" + node, reported);
     droppedCap.increment(dropped);
     droppedLabels.increment(tags.takeLabelsDropped());

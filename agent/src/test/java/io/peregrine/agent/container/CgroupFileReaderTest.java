@@ -75,4 +75,41 @@ class CgroupFileReaderTest {
     read(big.toString()).sumFields(CgroupV2Files.keys("rbytes"), out);
     assertThat(out[0]).isEqualTo(3000);
   }
+
+  @Test
+  void aKeptFileIsReadAnewFromItsStartAndClosedWhenGone() throws Exception {
+    Path f = dir.resolve("memory.current");
+    Files.writeString(f, "268435456\n");
+    KernelFile kept = new KernelFile(f);
+    assertThat(reader.read(kept)).isTrue();
+    assertThat(reader.single()).isEqualTo(268435456);
+    assertThat(reader.held()).isEqualTo(1);
+
+    Files.writeString(f, "4096\n"); // shorter: the same descriptor reads only the new text
+    assertThat(reader.read(kept)).isTrue();
+    assertThat(reader.single()).isEqualTo(4096);
+    assertThat(reader.held()).isEqualTo(1);
+
+    kept.close();
+    kept.close(); // twice is once
+    assertThat(reader.held()).isZero();
+    Files.delete(f);
+    assertThat(reader.read(kept)).isFalse(); // not there to open again
+    assertThat(reader.held()).isZero();
+  }
+
+  @Test
+  void pastTheCapFilesAreOpenedForEachRead() throws Exception {
+    CgroupFileReader capped = new CgroupFileReader(1);
+    Files.writeString(dir.resolve("a"), "1\n");
+    Files.writeString(dir.resolve("b"), "2\n");
+    KernelFile a = new KernelFile(dir.resolve("a"));
+    KernelFile b = new KernelFile(dir.resolve("b"));
+    assertThat(capped.read(a)).isTrue();
+    assertThat(capped.read(b)).isTrue();
+    assertThat(capped.single()).isEqualTo(2);
+    assertThat(a.isOpen()).isTrue();
+    assertThat(b.isOpen()).isFalse();
+    assertThat(capped.held()).isEqualTo(1);
+  }
 }

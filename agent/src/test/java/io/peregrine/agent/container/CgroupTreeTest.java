@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,5 +81,28 @@ class CgroupTreeTest {
     Files.createDirectories(pod.resolve("cri-containerd-" + "e".repeat(64) + ".scope"));
     Files.writeString(dir.resolve("kubepods.slice/cgroup.stat"), "nr_descendants 7\nnr_dying_descendants 0\n");
     assertThat(tree.scan().get(0).containers()).hasSize(3);
+  }
+
+  @Test
+  void theFilesOfACgroupNoLongerFoundAreClosed(@TempDir Path dir) throws Exception {
+    FixtureCgroups.write(dir, 2, "1");
+    CgroupTree tree = new CgroupTree(dir);
+    CgroupFileReader reader = new CgroupFileReader();
+    CgroupStats stats = new CgroupStats();
+    for (CgroupTree.PodCgroup pod : tree.scan()) {
+      pod.files().read(reader, stats, true);
+      pod.containers().get(0).files().read(reader, stats, true);
+    }
+    assertThat(reader.held()).isEqualTo(40); // 10 files a cgroup, kept open
+
+    CgroupTree.PodCgroup gone = tree.scan().get(1);
+    try (Stream<Path> files = Files.walk(gone.dir())) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.writeString(dir.resolve("kubepods.slice/cgroup.stat"), "nr_descendants 3\nnr_dying_descendants 0\n");
+    assertThat(tree.scan()).hasSize(1);
+    assertThat(reader.held()).isEqualTo(20);
   }
 }

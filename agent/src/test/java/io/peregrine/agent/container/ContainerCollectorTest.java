@@ -112,7 +112,7 @@ class ContainerCollectorTest {
     assertThat(s).noneMatch(x -> x.getMetric().endsWith(".total"));
     assertThat(value(s, "pod.mem.usage", WEB_POD)).isEqualTo(64 * 1024 * 1024);
     // the label "team" holds a ',' and cannot be a tag: left out and counted
-    assertThat(dropped("label_invalid")).isEqualTo(3); // the pod and its two containers
+    assertThat(dropped("label_invalid")).isEqualTo(2); // the pod and its container (the sandbox is not reported)
     // the guaranteed pod's OOM kill, labels not whitelisted
     String dns = "container=coredns,namespace=kube-system,node=node-1,pod=coredns-5d78c9869d-4hl8w";
     assertThat(value(s, "container.mem.oom_kill", dns)).isEqualTo(2);
@@ -121,16 +121,17 @@ class ContainerCollectorTest {
         .substring(0, 12)));
     // the first round has no CPU percentages: they need two readings
     assertThat(s).noneMatch(x -> x.getMetric().endsWith(".percent") && x.getMetric().contains("cpu"));
-    assertThat(value(s, "container.count", "node=node-1")).isEqualTo(4);
+    assertThat(value(s, "container.count", "node=node-1")).isEqualTo(3);
   }
 
   @Test
   void missingMetadataGivesContainerIdTagsNotACrash() throws Exception {
-    // the kubelet does not list the sandbox nor the besteffort pod; and without a kubelet nothing has names
+    // the kubelet does not list the besteffort pod; and without a kubelet nothing has names
     List<Sample> s = run(collector(kubeletPods(), 500));
 
-    assertThat(value(s, "container.mem.usage", sorted(WEB_POD + ",container_id=" + SANDBOX.substring(0, 12))))
-        .isEqualTo(1024 * 1024);
+    // the web pod's sandbox: a pod the kubelet lists, a container id it does not: the pod's metrics have it
+    assertThat(s).noneMatch(x -> x.getTags().contains(SANDBOX.substring(0, 12)));
+    assertThat(value(s, "pod.mem.usage", WEB_POD)).isEqualTo(64 * 1024 * 1024);
     String unknownPod = "node=node-1,pod_uid=99999999-8888-4777-a666-555555555555";
     assertThat(value(s, "pod.mem.usage", unknownPod)).isEqualTo(4 * 1024 * 1024);
     assertThat(value(s, "container.mem.usage", "container_id=" + "c3".repeat(6) + "," + unknownPod))
@@ -199,10 +200,18 @@ class ContainerCollectorTest {
     assertThat(value(s, "container.cpu.usage.percent", WEB_TAGS)).isCloseTo(25.0, within(1e-9));
     assertThat(value(s, "container.cpu.throttled.percent", WEB_TAGS)).isCloseTo(20.0, within(1e-9));
     assertThat(s).noneMatch(x -> x.getTags().contains("coredns"));
-    String freshTags = WEB_POD + ",container_id=" + fresh.substring(0, 12);
-    assertThat(value(s, "container.mem.usage", sorted(freshTags))).isEqualTo(60 * 1024 * 1024);
-    assertThat(s).noneMatch(x -> x.getMetric().equals("container.cpu.usage.percent") && x.getTags().contains(
-        "c4c4c4"));
+    // the new container: not reported while the kubelet does not list it, then by its name
+    assertThat(s).noneMatch(x -> x.getTags().contains("c4c4c4"));
+    kubelet.body.set(TestKubelet.fixturePods().replace("\"containerStatuses\": [{\"name\": \"web\"",
+        "\"containerStatuses\": [{\"name\": \"sidecar\", \"containerID\": \"containerd://" + fresh
+        + "\"}, {\"name\": \"web\""));
+    nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+    s = run(c);
+    String freshTags = WEB_POD.replace(",namespace", ",container=sidecar,namespace");
+    assertThat(value(s, "container.mem.usage", freshTags)).isEqualTo(60 * 1024 * 1024);
+    assertThat(value(s, "container.cpu.usage.percent", WEB_TAGS)).isZero(); // no CPU used since the last round
+    assertThat(s).noneMatch(x -> x.getMetric().equals("container.cpu.usage.percent") && x.getTags().equals(
+        freshTags)); // its first reading
   }
 
   @Test
