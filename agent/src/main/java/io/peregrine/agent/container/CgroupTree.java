@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * every controller, {@link CgroupV1Files} reads them there). Container directories: containerd
  * {@code cri-containerd-<id>.scope} (systemd) or the bare 64-hex id (cgroupfs), CRI-O {@code crio-<id>.scope} or
  * {@code crio-<id>}, cri-dockerd {@code docker-<id>.scope}. CRI-O's {@code crio-conmon-<id>} monitors are not
- * containers and are skipped. The pod sandbox ("pause") is a container cgroup like the others; the kubelet lists no
- * id for it, so it is reported by id.
+ * containers and are skipped. The pod sandbox ("pause") is a container cgroup like the others here (the kubelet
+ * lists no id for it; {@link ContainerCollector} leaves it out when it has the pod's metadata).
  *
  * <p>On cgroup v2 a scan first reads {@code nr_descendants} from the kubepods cgroup's {@code cgroup.stat}: while it
  * stays the same and no cgroup of the last scan vanished ({@link #invalidate}), the last scan stands and no directory

@@ -64,7 +64,8 @@ public final class ContainerCollector implements Collector {
         .description("containers not reported because the node has more than agent.containers.maxContainers")
         .register(registry);
     this.droppedLabels = Counter.builder("agent_containers_dropped").tag("reason", "label_invalid")
-        .description("whitelisted pod labels left out of tags (value too long or holding ',' or '=')")
+        .description("whitelisted pod labels left out of a cgroup's tags when they are made (value too long or "
+            + "holding ',' or '=')")
         .register(registry);
     this.kubeletFailures = Counter.builder("agent_kubelet_failures")
         .description("rounds whose kubelet /pods call failed (metrics tagged by container id or older metadata)")
