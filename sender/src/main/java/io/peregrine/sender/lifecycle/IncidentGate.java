@@ -48,6 +48,7 @@ public final class IncidentGate {
   private final ZoneId zone;
   private final IncidentHistory history;
   private final ThrottledLog storeErrors = new ThrottledLog(log, Duration.ofSeconds(10));
+  private volatile Escalator escalator;
 
   /**
    * @param incidents null = acknowledgements are off
@@ -72,8 +73,21 @@ public final class IncidentGate {
     return new IncidentGate(Silences.NONE);
   }
 
+  /** Starts the escalation of each PROBLEM not acknowledged and ends it with the OK (docs/ALERTING.md). */
+  public IncidentGate escalations(Escalator escalator) {
+    this.escalator = escalator;
+    return this;
+  }
+
   public Verdict check(AlertEvent event) {
+    Escalator esc = escalator;
+    if (esc != null && !event.isProblem()) {
+      esc.recovered(event); // before the incident is forgotten, so no step is claimed in between
+    }
     Optional<IncidentStore.Ack> ack = record(event);
+    if (esc != null && event.isProblem() && ack.isEmpty()) {
+      esc.problem(event);
+    }
     long now = clock.millis();
     if (event.isProblem() && event.currentStep() == 1) {
       history.record(IncidentHistory.entry(event, "opened", now).build());
