@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Drives the escalation of open incidents (docs/ALERTING.md). The incident gate {@link #problem opens} one for a
  * PROBLEM told whose action has escalation steps, and {@link #recovered ends} it with the OK; every {@code tick}
  * one scheduled task claims the due escalations from the {@link EscalationStore} (each goes to one sender) and for
- * each: an acknowledged incident was already stopped by the claim; a silenced one is looked at again next tick; else
+ * each: an acknowledged incident was already stopped by the claim; a silenced one is looked at again when the silence ends (at the latest next tick); else
  * the next step is told ({@link EscalationSteps}) and its outcome written with the lease, then recorded in the
  * incident history (kind {@code escalated}). After the last step, the last one is told again every
  * {@code repeatMinutes} of the action. An OK goes to everyone a step told. Counted:
@@ -158,7 +158,9 @@ public final class Escalator implements Component {
     Optional<SilenceMatcher> silence = silences.silencing(problem);
     if (silence.isPresent()) {
       registry.counter("sender.suppressed", "reason", "silenced").increment();
-      store.advance(c, c.next(), now + tick.toMillis(), List.of());
+      // looked at again when this silence ends, or at the next tick if it is expired early
+      store.advance(c, c.next(), Math.min(Math.max(now + 1, silence.get().endsAt() * 1000), now + tick.toMillis()),
+          List.of());
       return;
     }
     int index = Math.min(c.next(), n - 1);
