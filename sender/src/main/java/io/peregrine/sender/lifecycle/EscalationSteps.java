@@ -96,8 +96,13 @@ public final class EscalationSteps {
     }
   }
 
-  /** Tells the OK to everyone an escalation step told ({@code channel|address}), once per channel; recorded. */
-  void tellRecovery(AlertEvent ok, List<String> told) {
+  /**
+   * Tells the OK to everyone an escalation step told ({@code channel|address}), one send per channel; recorded.
+   *
+   * @return the {@code channel|address} a send failed for and may be tried again
+   */
+  List<String> tellRecovery(AlertEvent ok, List<String> told) {
+    List<String> failed = new ArrayList<>();
     Map<String, List<String>> byChannel = new LinkedHashMap<>();
     for (String t : told) {
       int bar = t.indexOf('|');
@@ -117,12 +122,16 @@ public final class EscalationSteps {
         Recipients to = new Recipients(addresses.stream().map(a -> person(c, a)).toList(),
             Recipients.Status.RESOLVED, "");
         s = send(c, Notice.of(ok, AlertEventJson.write(ok), texts, to, addresses, remark));
+        if (s.result().equals("failed")) {
+          addresses.forEach(a -> failed.add(name + "|" + a));
+        }
       }
       history.record(IncidentHistory.entry(ok, "notified", now).setChannel(IncidentHistory.clip(name, 32))
           .setReceiver(IncidentHistory.clip(String.join(",", addresses), 1024)).setResult(s.result())
           .setDetail(IncidentHistory.clip(s.detail().isEmpty() ? remark : remark + ": " + s.detail(), 1024))
           .build());
     });
+    return failed;
   }
 
   /** A person known only by the address a step told them at. */

@@ -20,9 +20,10 @@ public interface EscalationStore {
    * @param problem the PROBLEM's JSON (the texts are made from it)
    * @param ok the OK's JSON when the incident recovered (then {@code told} is who gets it), else empty
    * @param told {@code channel|address} of everyone an escalation step told (filled in only when {@code ok} is set)
+   * @param okTries how many times the OK was tried on those told before
    */
   record Claim(String id, long token, long actionId, long openedAt, int next, String problem, String ok,
-      List<String> told) {
+      List<String> told, int okTries) {
     public boolean recovered() {
       return !ok.isEmpty();
     }
@@ -52,6 +53,12 @@ public interface EscalationStore {
    * @return false when the lease was lost (another sender took the escalation over)
    */
   boolean advance(Claim c, int next, long nextDue, List<String> told) throws AlertQueueException;
+
+  /**
+   * The OK could not reach {@code left} ({@code channel|address}): only they are tried again at {@code due} (lease
+   * held). @return false when the lease was lost
+   */
+  boolean retryRecovery(Claim c, List<String> left, long due) throws AlertQueueException;
 
   /** Forgets the escalation after its OK was told (lease held). @return false when the lease was lost */
   boolean finish(Claim c) throws AlertQueueException;

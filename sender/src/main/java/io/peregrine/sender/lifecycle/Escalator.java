@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * each: an acknowledged incident was already stopped by the claim; a silenced one is looked at again when the silence ends (at the latest next tick); else
  * the next step is told ({@link EscalationSteps}) and its outcome written with the lease, then recorded in the
  * incident history (kind {@code escalated}). After the last step, the last one is told again every
- * {@code repeatMinutes} of the action. An OK goes to everyone a step told. Counted:
- * {@code sender_escalation_steps_total{result=ok|failed|refused}}, {@code sender_escalation_recoveries_total},
+ * {@code repeatMinutes} of the action. An OK goes to everyone a step told (those a send failed for are
+ * tried again every minute, {@value #RECOVERY_TRIES} tries in all). Counted:
+ * {@code sender_escalation_steps_total{result=ok|failed|refused}}, {@code sender_escalation_recoveries_total{result=ok|failed}},
  * {@code sender_suppressed_total{reason=silenced}}, {@code sender_escalation_errors_total}.
  */
 public final class Escalator implements Component {
@@ -38,6 +39,8 @@ public final class Escalator implements Component {
   static final int BATCH = 100;
   /** A step whose every send failed is tried again this much later (the lease then goes to whoever claims it). */
   static final Duration RETRY = Duration.ofMinutes(1);
+  /** Tries of the OK to those a step told, a minute apart: an hour, as an OK's retry deadline. */
+  static final int RECOVERY_TRIES = 60;
 
   private final EscalationStore store;
   private final ReceiverDirectory receivers;
@@ -141,11 +144,19 @@ public final class Escalator implements Component {
 
   private void handle(EscalationStore.Claim c, long now) throws AlertQueueException {
     if (c.recovered()) {
+      List<String> failed = c.told().isEmpty() ? List.of() : steps.tellRecovery(AlertEventJson.read(c.ok()),
+          c.told());
       if (!c.told().isEmpty()) {
-        steps.tellRecovery(AlertEventJson.read(c.ok()), c.told());
-        registry.counter("sender.escalation.recoveries").increment();
+        registry.counter("sender.escalation.recoveries", "result", failed.isEmpty() ? "ok" : "failed").increment();
       }
-      store.finish(c);
+      if (!failed.isEmpty() && c.okTries() + 1 < RECOVERY_TRIES) {
+        store.retryRecovery(c, failed, now + RETRY.toMillis()); // only those it did not reach
+      } else {
+        if (!failed.isEmpty()) {
+          errors.warn("sender: gave up telling the OK of {} to {} after {} tries", c.id(), failed, RECOVERY_TRIES);
+        }
+        store.finish(c);
+      }
       return;
     }
     AlertEvent problem = AlertEventJson.read(c.problem());

@@ -23,6 +23,7 @@ public final class InProcessEscalationStore implements EscalationStore {
     int next;
     String problem;
     String ok = "";
+    int okTries;
     long lease;
     long leaseUntil;
     boolean stopped;
@@ -102,7 +103,7 @@ public final class InProcessEscalationStore implements EscalationStore {
         e.leaseUntil = leaseUntil;
         e.due = leaseUntil;
         out.add(new Claim(me.getKey(), e.lease, e.actionId, e.openedAt, e.next, e.problem, e.ok,
-            e.ok.isEmpty() ? List.of() : List.copyOf(e.told)));
+            e.ok.isEmpty() ? List.of() : List.copyOf(e.told), e.okTries));
       }
     }
     return out;
@@ -127,6 +128,22 @@ public final class InProcessEscalationStore implements EscalationStore {
       e.leaseUntil = 0;
       e.told.addAll(told);
       e.due = !e.ok.isEmpty() ? 0 : nextDue;
+      return true;
+    }
+  }
+
+  @Override
+  public boolean retryRecovery(Claim c, List<String> left, long due) {
+    synchronized (lock) {
+      Entry e = entries.get(c.id());
+      if (e == null || e.lease != c.token()) {
+        return false;
+      }
+      e.told.clear();
+      e.told.addAll(left);
+      e.leaseUntil = 0;
+      e.okTries++;
+      e.due = due;
       return true;
     }
   }

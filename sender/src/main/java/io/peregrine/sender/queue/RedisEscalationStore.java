@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Escalations in Redis: a sorted set {@code <prefix>escalation:due} (event id by due time, unix ms), a hash
  * {@code <prefix>escalation:<id>} ({@code action}, {@code openedAt}, {@code next}, {@code problem}, {@code ok},
- * {@code lease}, {@code leaseUntil}, {@code stopped}) and a set {@code <prefix>escalation:<id>:told}
+ * {@code okTries}, {@code lease}, {@code leaseUntil}, {@code stopped}) and a set {@code <prefix>escalation:<id>:told}
  * ({@code channel|address}), expiring {@code ttl} after the last PROBLEM. Every change is one script, so a claim,
  * an acknowledgement ({@code <prefix>incident:<id>}, read by the claim) and a second sender see one order.
  */
@@ -39,7 +39,7 @@ final class RedisEscalationStore implements EscalationStore {
       """;
   /**
    * KEYS: due. ARGV: now, leaseUntil, limit, prefix. Answers {{id, token, action, openedAt, next, problem, ok,
-   * {told...}}, ...}. The incident and escalation keys are built from the prefix (a hash tag in it keeps them in
+   * {told...}, okTries}, ...}. The incident and escalation keys are built from the prefix (a hash tag in it keeps them in
    * one Redis Cluster slot).
    */
   static final String CLAIM = """
@@ -47,7 +47,7 @@ final class RedisEscalationStore implements EscalationStore {
       local out = {}
       for _, id in ipairs(ids) do
         local h = ARGV[4] .. 'escalation:' .. id
-        local f = redis.call('HMGET', h, 'action', 'openedAt', 'next', 'problem', 'ok')
+        local f = redis.call('HMGET', h, 'action', 'openedAt', 'next', 'problem', 'ok', 'okTries')
         if not f[1] then
           redis.call('ZREM', KEYS[1], id)
         elseif not f[5] and redis.call('HEXISTS', ARGV[4] .. 'incident:' .. id, 'ackBy') == 1 then
@@ -59,7 +59,7 @@ final class RedisEscalationStore implements EscalationStore {
           redis.call('ZADD', KEYS[1], ARGV[2], id)
           local told = {}
           if f[5] then told = redis.call('SMEMBERS', h .. ':told') end
-          out[#out + 1] = {id, token, f[1], f[2], f[3], f[4], f[5] or '', told}
+          out[#out + 1] = {id, token, f[1], f[2], f[3], f[4], f[5] or '', told, f[6] or '0'}
         end
       end
       return out
@@ -77,6 +77,16 @@ final class RedisEscalationStore implements EscalationStore {
       else
         redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
       end
+      return 1
+      """;
+  /** KEYS: hash, due, told. ARGV: id, token, due, left... (who the OK is still owed to). */
+  static final String RETRY_RECOVERY = """
+      if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[2] then return 0 end
+      redis.call('DEL', KEYS[3])
+      for i = 4, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
+      redis.call('HSET', KEYS[1], 'leaseUntil', '0')
+      redis.call('HINCRBY', KEYS[1], 'okTries', 1)
+      redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
       return 1
       """;
   /** KEYS: hash, due, told. ARGV: id, token. */
@@ -133,7 +143,8 @@ final class RedisEscalationStore implements EscalationStore {
         told.add(text(t));
       }
       out.add(new Claim(text(f.get(0)), ((Number) f.get(1)).longValue(), Long.parseLong(text(f.get(2))),
-          Long.parseLong(text(f.get(3))), Integer.parseInt(text(f.get(4))), text(f.get(5)), text(f.get(6)), told));
+          Long.parseLong(text(f.get(3))), Integer.parseInt(text(f.get(4))), text(f.get(5)), text(f.get(6)), told,
+          Integer.parseInt(text(f.get(8)))));
     }
     return out;
   }
@@ -145,6 +156,15 @@ final class RedisEscalationStore implements EscalationStore {
     args.addAll(told);
     Long ok = redis.call("escalation_advance", r -> RedisConnector.eval(r, ADVANCE, ScriptOutputType.INTEGER,
         keys(c.id()), args.toArray(new String[0])));
+    return ok != null && ok == 1;
+  }
+
+  @Override
+  public boolean retryRecovery(Claim c, List<String> left, long due) throws AlertQueueException {
+    List<String> args = new ArrayList<>(List.of(c.id(), Long.toString(c.token()), Long.toString(due)));
+    args.addAll(left);
+    Long ok = redis.call("escalation_retry_recovery", r -> RedisConnector.eval(r, RETRY_RECOVERY,
+        ScriptOutputType.INTEGER, keys(c.id()), args.toArray(new String[0])));
     return ok != null && ok == 1;
   }
 

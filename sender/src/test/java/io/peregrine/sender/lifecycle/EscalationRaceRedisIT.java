@@ -78,6 +78,42 @@ class EscalationRaceRedisIT {
     }
   }
 
+  @Test
+  void anOkThatCannotReachThoseToldIsTriedAgainForThemOnly() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    try (RedisAlertSource source = new RedisAlertSource(TestRedis.URL, redis.prefix(), "ok-retry", 10,
+        new SimpleMeterRegistry(), clock); RecordingHttpServer gw = new RecordingHttpServer(n -> down.get() ? 503
+        : 200)) {
+      source.start();
+      IncidentStore incidents = source.incidents(Duration.ofDays(1));
+      Escalator escalator = escalator(source.escalations(Duration.ofDays(1)), gw);
+      AlertEvent p = TestEvents.problem("s_3_okretry", 1, 9, clock.seconds());
+      incidents.problem(p);
+      escalator.problem(p);
+      clock.advance(Duration.ofMinutes(1));
+      escalator.tick();
+      assertThat(gw.requests()).hasSize(1);
+
+      down.set(true);
+      AlertEvent ok = new AlertEvent(p.id(), p.strategy(), null, AlertEvent.OK, p.endpoint(), 1, 1,
+          clock.seconds(), p.pushedTags(), p.priority(), p.metric(), null, p.values());
+      escalator.recovered(ok);
+      escalator.tick();
+      assertThat(gw.requests()).hasSize(2);
+      assertThat(escalator.tick()).as("not again before a minute").isZero();
+      down.set(false);
+      clock.advance(Duration.ofMinutes(1));
+      escalator.tick();
+      assertThat(gw.requests()).hasSize(3);
+      assertThat(gw.requests().get(2).form().get("tos")).isEqualTo("13800000002");
+      assertThat(gw.requests().get(2).form().get("content")).contains("recovery of an escalated incident");
+      clock.advance(Duration.ofMinutes(10));
+      assertThat(escalator.tick()).as("forgotten once told").isZero();
+      assertThat(history.stream().filter(e -> e.getKind().equals("notified")).map(IncidentEvent::getResult))
+          .containsExactly("failed", "ok");
+    }
+  }
+
   private void race(IncidentStore incidents, Escalator escalator, RecordingHttpServer gw,
       java.util.function.Function<String, String> nextIndex) throws Exception {
     int sentRounds = 0;
