@@ -126,6 +126,21 @@ abstract class AbstractEscalationScenario {
   }
 
   @Test
+  void theHistoryTakesTheSendersEscalatedEntries() throws Exception {
+    long at = HbsHarness.NOW.toEpochMilli();
+    io.peregrine.proto.v1.RecordIncidentEventsResponse r = hbs.hbs.recordIncidentEvents(
+        io.peregrine.proto.v1.IncidentEventBatch.newBuilder().addEvents(io.peregrine.proto.v1.IncidentEvent
+            .newBuilder().setEventId("s_3_0123456789abcdef0123456789abcdef").setKind("escalated").setAt(at)
+            .setEndpoint("host1").setMetric("cpu.idle").setPriority(1).setStep(1).setChannel("sms")
+            .setReceiver("+100").setResult("ok").setDetail("escalation step 1 of 2: team ops").setSender("s-1"))
+            .build());
+    assertThat(r.getAccepted()).isEqualTo(1);
+    JsonNode rows = hbs.get("/api/v1/incident-events?kind=escalated").json();
+    assertThat(rows).extracting(e -> e.get("channel").asText() + " " + e.get("detail").asText())
+        .containsExactly("sms escalation step 1 of 2: team ops");
+  }
+
+  @Test
   void exportAndImportCarryTheEscalation() throws Exception {
     long tpl = hbs.create("/api/v1/templates", "{\"name\":\"base\",\"actionId\":" + action + "}");
     assertThat(tpl).isPositive();
