@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       (currentStep + 1, up to maxStep) is told as usual;
  *   <li>a PROBLEM of an acknowledged incident is not told (the repeats stop); its OK is told, saying who
  *       acknowledged it, when and why;
- *   <li>a PROBLEM that is told carries an acknowledgement link when links are configured.
+ *   <li>a PROBLEM that is told carries an acknowledgement link when links are configured;
+ *   <li>with an {@link Escalator}, a PROBLEM not acknowledged starts its action's escalation, an OK ends it.
  * </ul>
  * When the store cannot be reached the event is told (a missed acknowledgement costs a repeat; a missed alert
  * costs more).
