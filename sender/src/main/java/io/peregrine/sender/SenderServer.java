@@ -22,7 +22,11 @@ import io.peregrine.sender.deliver.Dispatcher;
 import io.peregrine.sender.channel.Secrets;
 import io.peregrine.sender.lifecycle.AckLinkHandler;
 import io.peregrine.sender.lifecycle.AckLinks;
+import io.peregrine.sender.lifecycle.EscalationSteps;
+import io.peregrine.sender.lifecycle.EscalationStore;
+import io.peregrine.sender.lifecycle.Escalator;
 import io.peregrine.sender.lifecycle.HbsIncidentHistory;
+import io.peregrine.sender.lifecycle.InProcessEscalationStore;
 import io.peregrine.sender.lifecycle.HbsSilences;
 import io.peregrine.sender.lifecycle.IncidentHistory;
 import io.peregrine.sender.lifecycle.InProcessIncidentStore;
@@ -67,6 +71,7 @@ public final class SenderServer implements Component {
   private final HttpServerHost http;
   private final IncidentStore incidents;
   private final AckLinks ackLinks;
+  private final Escalator escalator;
 
   /**
    * @param source where events come from; null = Redis at {@code config.redisUrl()} (then it must be set)
@@ -131,9 +136,16 @@ public final class SenderServer implements Component {
     HttpClient httpClient = HttpClient.newBuilder().connectTimeout(config.callTimeout())
         .executor(httpClientExecutor).build();
     this.channels = Channels.enabled(config, console, httpClient);
+    IncidentGate gate = new IncidentGate(silences, incidents, links, clock, config.zone(), history);
     this.dispatcher = lifecycle.add(new Dispatcher(config, this.source, channels, receivers,
-        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry,
-        new IncidentGate(silences, incidents, links, clock, config.zone(), history)));
+        new MessageFormatter(config.zone(), config.dashboardUrl()), claims, clock, registry, gate));
+    // escalations next to the incidents: one Redis state for every sender, or this process's
+    EscalationStore escalationStore = this.source instanceof RedisAlertSource r ? r.escalations(lc.incidentTtl())
+        : new InProcessEscalationStore(incidents, clock, lc.incidentTtl());
+    this.escalator = lifecycle.add(new Escalator(escalationStore, receivers, silences, new EscalationSteps(channels,
+        new MessageFormatter(config.zone(), config.dashboardUrl()), history, links, clock), clock,
+        lc.escalationTick(), config.callTimeout().multipliedBy(3).plusSeconds(5), registry));
+    gate.escalations(escalator);
     HealthChecks health = new HealthChecks()
         .add("source", this.source::healthy)
         .add("workers", dispatcher::running);
@@ -213,6 +225,11 @@ public final class SenderServer implements Component {
   /** Open incidents and their acknowledgements (Redis when the source is Redis). */
   public IncidentStore incidents() {
     return incidents;
+  }
+
+  /** Escalation steps (tests with an injected clock tick it). */
+  public Escalator escalator() {
+    return escalator;
   }
 
   /** The acknowledgement links, or null when they are off. */

@@ -43,6 +43,8 @@ final class ActionsApi extends Resource {
   private final ActionRepository actions = new ActionRepository();
   private final TemplateRepository templates = new TemplateRepository();
   private final ExpressionRepository expressions = new ExpressionRepository();
+  private final io.peregrine.hbs.escalation.EscalationRepository escalations =
+      new io.peregrine.hbs.escalation.EscalationRepository();
 
   ActionsApi(Database db, Bodies bodies) {
     super(db, bodies);
@@ -77,6 +79,7 @@ final class ActionsApi extends Resource {
           throw ApiException.conflict("action " + id + " is the action of expression(s) " + xs);
         }
         require(actions.delete(h, id), "action", id);
+        escalations.delete(h, id);
         return null;
       });
       ctx.json(deleted(id));

@@ -30,10 +30,12 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Action(String uic, String url, Boolean callback, Boolean beforeCallbackSms,
-      Boolean beforeCallbackMail, Boolean afterCallbackSms, Boolean afterCallbackMail) {
+      Boolean beforeCallbackMail, Boolean afterCallbackSms, Boolean afterCallbackMail,
+      io.peregrine.hbs.escalation.Escalation escalation) {
     Action normal() {
       return new Action(s(uic), s(url), b(callback), b(beforeCallbackSms), b(beforeCallbackMail), b(afterCallbackSms),
-          b(afterCallbackMail));
+          b(afterCallbackMail), escalation == null || escalation.isEmpty() ? null
+              : EscalationApi.checked(escalation));
     }
   }
 

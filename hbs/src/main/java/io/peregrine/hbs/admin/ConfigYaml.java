@@ -56,6 +56,7 @@ public final class ConfigYaml {
   private final StrategyRepository strategies = new StrategyRepository();
   private final GroupRepository groups = new GroupRepository();
   private final ActionRepository actions = new ActionRepository();
+  private final ConfigActions configActions = new ConfigActions();
   private final ExpressionRepository expressions = new ExpressionRepository();
   private final MockcfgRepository mocks = new MockcfgRepository();
 
@@ -115,6 +116,7 @@ public final class ConfigYaml {
 
   ConfigDocument read(Handle h) {
     Map<Long, ActionRow> actionsById = by(actions.page(h, ALL).items(), ActionRow::id);
+    Map<Long, io.peregrine.hbs.escalation.Escalation> esc = configActions.escalations(h);
     List<TemplateRow> tpls = templates.page(h, ALL).items();
     Map<Long, String> tplNames = tpls.stream().collect(Collectors.toMap(TemplateRow::id, TemplateRow::name));
     Map<Long, List<StrategyRow>> byTpl = strategies.page(h, ALL).items().stream()
@@ -125,21 +127,16 @@ public final class ConfigYaml {
         teams.page(h, ALL).items().stream().map(t -> new ConfigDocument.Team(t.name(), t.resume(),
             t.users().stream().map(UserRow::name).toList())).toList(),
         tpls.stream().map(t -> new ConfigDocument.Template(t.name(), tplNames.get(t.parentId()), t.createUser(),
-            action(actionsById.get(t.actionId())), byTpl.getOrDefault(t.id(), List.of()).stream()
+            ConfigActions.of(actionsById.get(t.actionId()), esc), byTpl.getOrDefault(t.id(), List.of()).stream()
                 .map(s -> new ConfigDocument.Strategy(s.metric(), s.tags(), s.func(), s.operator(), s.rightValue(),
                     s.maxStep(), s.priority(), s.note(), s.runBegin(), s.runEnd())).toList())).toList(),
         groups.page(h, ALL).items().stream().map(g -> new ConfigDocument.Group(g.name(), g.createUser(), g.hosts(),
             g.templateIds().stream().map(tplNames::get).toList(), g.pluginDirs())).toList(),
         expressions.page(h, ALL).items().stream().map(x -> new ConfigDocument.Expression(x.expression(), x.func(),
             x.operator(), x.rightValue(), x.maxStep(), x.priority(), x.note(), x.createUser(), x.pause(),
-            action(actionsById.get(x.actionId())))).toList(),
+            ConfigActions.of(actionsById.get(x.actionId()), esc))).toList(),
         mocks.page(h, ALL).items().stream().map(m -> new ConfigDocument.Nodata(m.name(), m.obj(), m.objType(),
             m.metric(), m.tags(), m.dstype(), m.step(), m.mock())).toList()).normal();
-  }
-
-  private static ConfigDocument.Action action(ActionRow a) {
-    return a == null ? null : new ConfigDocument.Action(a.uic(), a.url(), a.callback(), a.beforeCallbackSms(),
-        a.beforeCallbackMail(), a.afterCallbackSms(), a.afterCallbackMail());
   }
 
   /** Names present and unique, references resolvable inside the file, no parent loops. */
@@ -373,14 +370,7 @@ public final class ConfigYaml {
 
   /** The id of an action with exactly this content, created when there is none; 0 for none. */
   private long actionId(Handle h, ConfigDocument.Action a) {
-    if (a == null) {
-      return 0;
-    }
-    ActionRow row = new ActionRow(0, a.uic(), a.url(), a.callback(), a.beforeCallbackSms(), a.beforeCallbackMail(),
-        a.afterCallbackSms(), a.afterCallbackMail());
-    return actions.list(h).stream().filter(x -> new ActionRow(0, x.uic(), x.url(), x.callback(),
-            x.beforeCallbackSms(), x.beforeCallbackMail(), x.afterCallbackSms(), x.afterCallbackMail()).equals(row))
-        .map(ActionRow::id).findFirst().orElseGet(() -> actions.create(h, row));
+    return configActions.idOf(h, a);
   }
 
   private static <T> Map<String, T> by(List<T> list, Function<T, String> key) {

@@ -19,6 +19,8 @@ public final class ReceiversService {
   private final Database db;
   private final ActionRepository actions = new ActionRepository();
   private final TeamRepository teams;
+  private final io.peregrine.hbs.escalation.EscalationRepository escalations =
+      new io.peregrine.hbs.escalation.EscalationRepository();
 
   public ReceiversService(Database db) {
     this.db = db;
@@ -37,6 +39,7 @@ public final class ReceiversService {
         out.addReceivers(Receiver.newBuilder().setName(u.name()).setEmail(u.email()).setPhone(u.phone())
             .setIm(u.im()));
       }
+      EscalationSteps.add(out, escalations.find(h, actionId), names -> teams.usersOfTeams(h, names));
       return out.setFound(true)
           .setCallbackUrl(a.callback() ? a.url() : "")
           .setBeforeCallbackSms(a.beforeCallbackSms())

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class IncidentEventRules {
   public static final Set<String> KINDS = Set.of("opened", "notified", "acknowledged", "silenced", "suppressed",
-      "recovered");
+      "recovered", "escalated");
   public static final Set<String> RESULTS = Set.of("", "ok", "failed", "refused");
   public static final int MAX_BATCH = 1_000;
   private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");

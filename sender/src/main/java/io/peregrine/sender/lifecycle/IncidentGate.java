@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       (currentStep + 1, up to maxStep) is told as usual;
  *   <li>a PROBLEM of an acknowledged incident is not told (the repeats stop); its OK is told, saying who
  *       acknowledged it, when and why;
- *   <li>a PROBLEM that is told carries an acknowledgement link when links are configured.
+ *   <li>a PROBLEM that is told carries an acknowledgement link when links are configured;
+ *   <li>with an {@link Escalator}, a PROBLEM not acknowledged starts its action's escalation, an OK ends it.
  * </ul>
  * When the store cannot be reached the event is told (a missed acknowledgement costs a repeat; a missed alert
  * costs more).
@@ -48,6 +49,7 @@ public final class IncidentGate {
   private final ZoneId zone;
   private final IncidentHistory history;
   private final ThrottledLog storeErrors = new ThrottledLog(log, Duration.ofSeconds(10));
+  private volatile Escalator escalator;
 
   /**
    * @param incidents null = acknowledgements are off
@@ -72,8 +74,21 @@ public final class IncidentGate {
     return new IncidentGate(Silences.NONE);
   }
 
+  /** Starts the escalation of each PROBLEM not acknowledged and ends it with the OK (docs/ALERTING.md). */
+  public IncidentGate escalations(Escalator escalator) {
+    this.escalator = escalator;
+    return this;
+  }
+
   public Verdict check(AlertEvent event) {
+    Escalator esc = escalator;
+    if (esc != null && !event.isProblem()) {
+      esc.recovered(event); // before the incident is forgotten, so no step is claimed in between
+    }
     Optional<IncidentStore.Ack> ack = record(event);
+    if (esc != null && event.isProblem() && ack.isEmpty()) {
+      esc.problem(event);
+    }
     long now = clock.millis();
     if (event.isProblem() && event.currentStep() == 1) {
       history.record(IncidentHistory.entry(event, "opened", now).build());

@@ -16,15 +16,19 @@ import java.time.Duration;
  * @param ackUrl the sender's URL as people reach it, e.g. {@code https://sender.example.com}; the links point there;
  *     empty = no links
  * @param ackLinkTtl how long a link in a message works
+ * @param escalationTick how often each sender looks for escalation steps that are due; a step goes out at most
+ *     this late
  */
 public record LifecycleConfig(Duration silenceRefresh, Duration incidentTtl, String ackSecret, String ackUrl,
-    Duration ackLinkTtl) {
+    Duration ackLinkTtl, Duration escalationTick) {
   /** A silence is usually made just before the noisy work starts; ten seconds is quick enough and one query. */
   public static final Duration DEFAULT_SILENCE_REFRESH = Duration.ofSeconds(10);
   /** A month: longer than any incident anyone still acknowledges; bounds what an OK that never came leaves. */
   public static final Duration DEFAULT_INCIDENT_TTL = Duration.ofDays(30);
   /** A day: a message read the next morning can still be acknowledged; a leaked old mail cannot. */
   public static final Duration DEFAULT_ACK_LINK_TTL = Duration.ofHours(24);
+  /** Steps are minutes apart; ten seconds late is on time, and one Redis script per sender per tick is nothing. */
+  public static final Duration DEFAULT_ESCALATION_TICK = Duration.ofSeconds(10);
   /** 256 bits of key when the text is random. */
   public static final int MIN_SECRET_LENGTH = 32;
 
@@ -32,6 +36,8 @@ public record LifecycleConfig(Duration silenceRefresh, Duration incidentTtl, Str
     silenceRefresh = silenceRefresh == null ? DEFAULT_SILENCE_REFRESH : silenceRefresh;
     incidentTtl = incidentTtl == null ? DEFAULT_INCIDENT_TTL : incidentTtl;
     ackLinkTtl = ackLinkTtl == null ? DEFAULT_ACK_LINK_TTL : ackLinkTtl;
+    escalationTick = escalationTick == null ? DEFAULT_ESCALATION_TICK : escalationTick;
+    Checks.positive("sender.lifecycle.escalationTick", escalationTick);
     ackSecret = ackSecret == null ? "" : ackSecret.trim();
     ackUrl = ackUrl == null ? "" : ackUrl.trim();
     Checks.positive("sender.lifecycle.silenceRefresh", silenceRefresh);
@@ -55,8 +61,14 @@ public record LifecycleConfig(Duration silenceRefresh, Duration incidentTtl, Str
     }
   }
 
+  public LifecycleConfig(Duration silenceRefresh, Duration incidentTtl, String ackSecret, String ackUrl,
+      Duration ackLinkTtl) {
+    this(silenceRefresh, incidentTtl, ackSecret, ackUrl, ackLinkTtl, DEFAULT_ESCALATION_TICK);
+  }
+
   public static LifecycleConfig defaults() {
-    return new LifecycleConfig(DEFAULT_SILENCE_REFRESH, DEFAULT_INCIDENT_TTL, "", "", DEFAULT_ACK_LINK_TTL);
+    return new LifecycleConfig(DEFAULT_SILENCE_REFRESH, DEFAULT_INCIDENT_TTL, "", "", DEFAULT_ACK_LINK_TTL,
+        DEFAULT_ESCALATION_TICK);
   }
 
   /** True when messages carry acknowledgement links. */

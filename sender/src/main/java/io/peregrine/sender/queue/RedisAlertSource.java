@@ -94,6 +94,11 @@ public final class RedisAlertSource implements AlertSource, DeadLetters, Compone
     return new RedisIncidentStore(redis, keys.prefix(), ttl);
   }
 
+  /** Escalations on this source's Redis connection, under the same prefix (docs/ALERTING.md). */
+  public io.peregrine.sender.lifecycle.EscalationStore escalations(Duration ttl) {
+    return new RedisEscalationStore(redis, keys.prefix(), ttl);
+  }
+
   /** Connects and recovers the previous run's events; when Redis is down this only logs, and calls retry later. */
   @Override
   public void start() {

@@ -127,7 +127,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
       count("stale");
       Recipients old = cached.recipients();
       return new Recipients(old.people(), old.people().isEmpty() ? old.status() : Recipients.Status.STALE,
-          cached.failure() + "; receivers as of " + cached.fetchedAt(), old.callback());
+          cached.failure() + "; receivers as of " + cached.fetchedAt(), old.callback(), old.escalation());
     }
     try {
       Entry fresh = cache.get(actionId);
@@ -160,10 +160,14 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
     Callback callback = answer.getCallbackUrl().isEmpty() ? null : new Callback(answer.getCallbackUrl(),
         answer.getBeforeCallbackSms(), answer.getBeforeCallbackMail(), answer.getAfterCallbackSms(),
         answer.getAfterCallbackMail());
+    Escalation escalation = new Escalation(answer.getEscalationStepsList().stream().map(s -> new Escalation.Step(
+        s.getAfterMinutes(), s.getTeam(), s.getChannel(), s.getReceiversList().stream()
+        .map(HbsReceiverDirectory::person).toList())).toList(), answer.getEscalationRepeatMinutes());
     if (people.isEmpty()) {
-      return new Recipients(List.of(), Recipients.Status.NONE, "action " + actionId + " has no users", callback);
+      return new Recipients(List.of(), Recipients.Status.NONE, "action " + actionId + " has no users", callback,
+          escalation);
     }
-    return new Recipients(people, Recipients.Status.RESOLVED, "", callback);
+    return new Recipients(people, Recipients.Status.RESOLVED, "", callback, escalation);
   }
 
   private static Person person(Receiver r) {

@@ -10,8 +10,10 @@ import java.util.function.Function;
  * @param status how the list was obtained
  * @param detail why the list is empty or stale, for the console and the logs
  * @param callback the action's callback, or null when it has none
+ * @param escalation the action's escalation steps ({@link Escalation#NONE} when it has none)
  */
-public record Recipients(List<Person> people, Status status, String detail, Callback callback) {
+public record Recipients(List<Person> people, Status status, String detail, Callback callback,
+    Escalation escalation) {
   public enum Status {
     /** hbs answered (now or within the cache TTL). */
     RESOLVED,
@@ -25,6 +27,11 @@ public record Recipients(List<Person> people, Status status, String detail, Call
 
   public Recipients {
     people = List.copyOf(people);
+    escalation = escalation == null ? Escalation.NONE : escalation;
+  }
+
+  public Recipients(List<Person> people, Status status, String detail, Callback callback) {
+    this(people, status, detail, callback, Escalation.NONE);
   }
 
   public Recipients(List<Person> people, Status status, String detail) {
