@@ -38,7 +38,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * {@code peregrine hbs export} and {@code import}: the configuration as YAML ({@link ConfigDocument}). Import makes
  * the stored configuration equal to the file, in one transaction: what the file lacks is deleted (templates with
- * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, users who
+ * their strategies, groups with their bindings, teams, users, expressions, nodata configs, on-call schedules (with
+ * their overrides); hosts stay, users who
  * sign in stay, and actions no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
  * prints the changes and writes nothing.
  */
@@ -58,11 +59,13 @@ public final class ConfigYaml {
   private final ActionRepository actions = new ActionRepository();
   private final ExpressionRepository expressions = new ExpressionRepository();
   private final MockcfgRepository mocks = new MockcfgRepository();
+  private final ScheduleConfig schedules;
 
   public ConfigYaml(Database db) {
     this.db = db;
     this.users = new UserRepository(db.userTable());
     this.teams = new TeamRepository(db.userTable());
+    this.schedules = new ScheduleConfig(db.userTable());
   }
 
   /** The stored configuration as YAML, in a stable order. */
@@ -97,7 +100,7 @@ public final class ConfigYaml {
       Set<String> wanted = want.users().stream().map(ConfigDocument.User::name).collect(Collectors.toSet());
       ConfigDocument have = new ConfigDocument(stored.users().stream()
           .filter(u -> wanted.contains(u.name()) || !accounts.contains(u.name())).toList(), stored.teams(),
-          stored.templates(), stored.groups(), stored.expressions(), stored.nodata());
+          stored.templates(), stored.groups(), stored.expressions(), stored.nodata(), stored.schedules());
       List<String> changes = diff(have, want);
       if (!dryRun && !changes.isEmpty()) {
         apply(h, want);
@@ -134,7 +137,7 @@ public final class ConfigYaml {
             x.operator(), x.rightValue(), x.maxStep(), x.priority(), x.note(), x.createUser(), x.pause(),
             action(actionsById.get(x.actionId())))).toList(),
         mocks.page(h, ALL).items().stream().map(m -> new ConfigDocument.Nodata(m.name(), m.obj(), m.objType(),
-            m.metric(), m.tags(), m.dstype(), m.step(), m.mock())).toList()).normal();
+            m.metric(), m.tags(), m.dstype(), m.step(), m.mock())).toList(), schedules.read(h)).normal();
   }
 
   private static ConfigDocument.Action action(ActionRow a) {
@@ -177,6 +180,7 @@ public final class ConfigYaml {
         throw new IllegalArgumentException("group '" + g.name() + "' binds template '" + t + "', not in templates");
       });
     }
+    ScheduleConfig.check(d);
   }
 
   private static void unique(String what, List<String> names) {
@@ -199,6 +203,7 @@ public final class ConfigYaml {
     section(out, "group", have.groups(), want.groups(), ConfigDocument.Group::name);
     section(out, "expression", have.expressions(), want.expressions(), ConfigDocument.Expression::key);
     section(out, "nodata", have.nodata(), want.nodata(), ConfigDocument.Nodata::name);
+    section(out, "schedule", have.schedules(), want.schedules(), ConfigDocument.Schedule::name);
     return out;
   }
 
@@ -321,6 +326,7 @@ public final class ConfigYaml {
         mocks.create(h, row, "");
       }
     }
+    schedules.apply(h, want.schedules());
   }
 
   /**
