@@ -93,10 +93,6 @@ final class HbsHarness implements AutoCloseable {
         .setPluginVersion("plugins-abc").build());
   }
 
-  io.peregrine.proto.v1.Receivers receivers(long actionId) {
-    return hbs.getReceivers(io.peregrine.proto.v1.ReceiversRequest.newBuilder().setActionId(actionId).build());
-  }
-
   io.peregrine.proto.v1.HostLiveness liveness() {
     return hbs.getHostLiveness(io.peregrine.proto.v1.HostLivenessRequest.getDefaultInstance());
   }
