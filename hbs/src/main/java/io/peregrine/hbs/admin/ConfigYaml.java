@@ -37,11 +37,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * {@code peregrine hbs export} and {@code import}: the configuration as YAML ({@link ConfigDocument}). Import makes
- * the stored configuration equal to the file, in one transaction: what the file lacks is deleted (templates with
- * their strategies, groups with their bindings, teams, users, expressions, nodata configs, on-call schedules (with
- * their overrides); hosts stay, users who
- * sign in stay, and actions no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
- * prints the changes and writes nothing.
+ * the store equal to the file in one transaction: what the file lacks is deleted (templates with their strategies,
+ * groups with their bindings, teams, users, expressions, nodata, schedules with their overrides; hosts, users who
+ * sign in and unused actions stay). A second import of the same file changes nothing; a dry run writes nothing.
  */
 public final class ConfigYaml {
   private static final Listing ALL = new Listing(new Filter(), "id", Integer.MAX_VALUE, 0);
@@ -59,7 +57,7 @@ public final class ConfigYaml {
   private final ActionRepository actions = new ActionRepository();
   private final ExpressionRepository expressions = new ExpressionRepository();
   private final MockcfgRepository mocks = new MockcfgRepository();
-  private final ScheduleConfig schedules;
+  private final ScheduleConfig schedules; // on-call schedules, in a class of their own
 
   public ConfigYaml(Database db) {
     this.db = db;
@@ -262,7 +260,6 @@ public final class ConfigYaml {
     }
     userRows.values().stream().filter(u -> !userIds.containsKey(u.name()) && !users.isAccount(h, u.id()))
         .forEach(u -> users.delete(h, u.id()));
-
     var teamRows = by(teams.page(h, ALL).items(), io.peregrine.hbs.store.TeamRow::name);
     for (ConfigDocument.Team t : want.teams()) {
       long id = teamRows.containsKey(t.name()) ? teamRows.get(t.name()).id() : teams.create(h, t.name(), t.resume());
