@@ -100,6 +100,8 @@ abstract class AbstractSchedulesScenario {
     assertThat(hbs.post("/api/v1/schedules", schedule("ops", "[]")).status()).isEqualTo(409);
     long id = hbs.create("/api/v1/schedules", schedule("primary", "[\"alice\"]"));
     assertThat(hbs.post("/api/v1/schedules", schedule("primary", "[]")).status()).isEqualTo(409);
+    assertThat(hbs.post("/api/v1/teams", "{\"name\":\"primary\"}").status()).as("a team of a schedule's name")
+        .isEqualTo(409);
     hbs.create("/api/v1/actions", "{\"uic\":\"ops,primary\"}");
     HbsHarness.Response named = hbs.delete("/api/v1/schedules/" + id);
     assertThat(named.status()).isEqualTo(409);
