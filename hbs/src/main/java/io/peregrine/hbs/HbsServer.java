@@ -51,7 +51,7 @@ public final class HbsServer implements Component {
         config.trustedIps(), registry);
     TokenStore tokens = new TokenStore(db, clock);
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
-        List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db),
+        List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db, clock),
             new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock),
             new io.peregrine.hbs.grpc.SilencesService(db, clock),
             new io.peregrine.hbs.grpc.IncidentEventsService(db, registry))), tls)

@@ -81,7 +81,8 @@ public final class SenderServer implements Component {
     this(config, source, console, Clock.systemUTC());
   }
 
-  SenderServer(SenderConfig config, AlertSource source, PrintStream console, Clock clock) {
+  /** @param clock the time the sender goes by (receiver cache, incidents, retries); tests pass a manual one */
+  public SenderServer(SenderConfig config, AlertSource source, PrintStream console, Clock clock) {
     this(config, source, null, console, clock);
   }
 

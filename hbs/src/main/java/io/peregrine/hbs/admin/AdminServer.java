@@ -108,7 +108,7 @@ public final class AdminServer implements Component {
         new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
         new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
-        new IncidentEventsApi(db, bodies), new EscalationApi(db, bodies))) {
+        new IncidentEventsApi(db, bodies), new EscalationApi(db, bodies), new SchedulesApi(db, bodies, audit.clock()))) {
       r.routes(routes);
     }
   }
@@ -148,11 +148,12 @@ public final class AdminServer implements Component {
 
   /**
    * Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set; nor do
-   * silences, which senders pull on their own ({@code Hbs.GetSilences}).
+   * silences, which senders pull on their own ({@code Hbs.GetSilences}), nor schedules, which hbs reads at each
+   * {@code Hbs.GetReceivers}.
    */
   private static boolean changesConfig(String path) {
     return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens")
-        || path.startsWith("/api/v1/silences"));
+        || path.startsWith("/api/v1/silences") || path.startsWith("/api/v1/schedules"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */

@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ConfigDocument(List<User> users, List<Team> teams, List<Template> templates, List<Group> groups,
-    List<Expression> expressions, List<Nodata> nodata) {
+    List<Expression> expressions, List<Nodata> nodata,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Schedule> schedules) {
+
+  /** A document without on-call schedules. */
+  public ConfigDocument(List<User> users, List<Team> teams, List<Template> templates, List<Group> groups,
+      List<Expression> expressions, List<Nodata> nodata) {
+    this(users, teams, templates, groups, expressions, nodata, null);
+  }
 
   public record User(String name, String cnname, String email, String phone, String im) {
     User normal() {
@@ -102,6 +109,14 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
     }
   }
 
+  /** An on-call schedule ({@code SchedulesApi}); the users keep their order (it is the rotation's). */
+  public record Schedule(String name, String timeZone, String handoverDay, String handoverTime, String startsOn,
+      List<String> users, String description) {
+    Schedule normal() {
+      return ScheduleConfig.normal(this);
+    }
+  }
+
   /** Defaults filled in, tags and functions canonical, lists sorted: what export would write for the same rows. */
   ConfigDocument normal() {
     return new ConfigDocument(
@@ -110,7 +125,8 @@ public record ConfigDocument(List<User> users, List<Team> teams, List<Template> 
         list(templates).stream().map(Template::normal).sorted(Comparator.comparing(Template::name)).toList(),
         list(groups).stream().map(Group::normal).sorted(Comparator.comparing(Group::name)).toList(),
         list(expressions).stream().map(Expression::normal).sorted(Comparator.comparing(Expression::key)).toList(),
-        list(nodata).stream().map(Nodata::normal).sorted(Comparator.comparing(Nodata::name)).toList());
+        list(nodata).stream().map(Nodata::normal).sorted(Comparator.comparing(Nodata::name)).toList(),
+        list(schedules).stream().map(Schedule::normal).sorted(Comparator.comparing(Schedule::name)).toList());
   }
 
   /** A name: not empty, at most 255 characters, no control characters (what the admin API takes). */

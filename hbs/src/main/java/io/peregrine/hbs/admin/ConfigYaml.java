@@ -37,10 +37,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * {@code peregrine hbs export} and {@code import}: the configuration as YAML ({@link ConfigDocument}). Import makes
- * the stored configuration equal to the file, in one transaction: what the file lacks is deleted (templates with
- * their strategies, groups with their bindings, teams, users, expressions, nodata configs; hosts stay, users who
- * sign in stay, and actions no longer used stay as unused rows). Importing the same file twice changes nothing the second time; a dry run
- * prints the changes and writes nothing.
+ * the store equal to the file in one transaction: what the file lacks is deleted (templates with their strategies,
+ * groups with their bindings, teams, users, expressions, nodata, schedules with their overrides; hosts, users who
+ * sign in and unused actions stay). A second import of the same file changes nothing; a dry run writes nothing.
  */
 public final class ConfigYaml {
   private static final Listing ALL = new Listing(new Filter(), "id", Integer.MAX_VALUE, 0);
@@ -59,11 +58,13 @@ public final class ConfigYaml {
   private final ConfigActions configActions = new ConfigActions();
   private final ExpressionRepository expressions = new ExpressionRepository();
   private final MockcfgRepository mocks = new MockcfgRepository();
+  private final ScheduleConfig schedules; // on-call schedules, in a class of their own
 
   public ConfigYaml(Database db) {
     this.db = db;
     this.users = new UserRepository(db.userTable());
     this.teams = new TeamRepository(db.userTable());
+    this.schedules = new ScheduleConfig(db.userTable());
   }
 
   /** The stored configuration as YAML, in a stable order. */
@@ -98,7 +99,7 @@ public final class ConfigYaml {
       Set<String> wanted = want.users().stream().map(ConfigDocument.User::name).collect(Collectors.toSet());
       ConfigDocument have = new ConfigDocument(stored.users().stream()
           .filter(u -> wanted.contains(u.name()) || !accounts.contains(u.name())).toList(), stored.teams(),
-          stored.templates(), stored.groups(), stored.expressions(), stored.nodata());
+          stored.templates(), stored.groups(), stored.expressions(), stored.nodata(), stored.schedules());
       List<String> changes = diff(have, want);
       if (!dryRun && !changes.isEmpty()) {
         apply(h, want);
@@ -136,7 +137,7 @@ public final class ConfigYaml {
             x.operator(), x.rightValue(), x.maxStep(), x.priority(), x.note(), x.createUser(), x.pause(),
             ConfigActions.of(actionsById.get(x.actionId()), esc))).toList(),
         mocks.page(h, ALL).items().stream().map(m -> new ConfigDocument.Nodata(m.name(), m.obj(), m.objType(),
-            m.metric(), m.tags(), m.dstype(), m.step(), m.mock())).toList()).normal();
+            m.metric(), m.tags(), m.dstype(), m.step(), m.mock())).toList(), schedules.read(h)).normal();
   }
 
   /** Names present and unique, references resolvable inside the file, no parent loops. */
@@ -174,6 +175,7 @@ public final class ConfigYaml {
         throw new IllegalArgumentException("group '" + g.name() + "' binds template '" + t + "', not in templates");
       });
     }
+    ScheduleConfig.check(d);
   }
 
   private static void unique(String what, List<String> names) {
@@ -196,6 +198,7 @@ public final class ConfigYaml {
     section(out, "group", have.groups(), want.groups(), ConfigDocument.Group::name);
     section(out, "expression", have.expressions(), want.expressions(), ConfigDocument.Expression::key);
     section(out, "nodata", have.nodata(), want.nodata(), ConfigDocument.Nodata::name);
+    section(out, "schedule", have.schedules(), want.schedules(), ConfigDocument.Schedule::name);
     return out;
   }
 
@@ -254,7 +257,6 @@ public final class ConfigYaml {
     }
     userRows.values().stream().filter(u -> !userIds.containsKey(u.name()) && !users.isAccount(h, u.id()))
         .forEach(u -> users.delete(h, u.id()));
-
     var teamRows = by(teams.page(h, ALL).items(), io.peregrine.hbs.store.TeamRow::name);
     for (ConfigDocument.Team t : want.teams()) {
       long id = teamRows.containsKey(t.name()) ? teamRows.get(t.name()).id() : teams.create(h, t.name(), t.resume());
@@ -318,6 +320,7 @@ public final class ConfigYaml {
         mocks.create(h, row, "");
       }
     }
+    schedules.apply(h, want.schedules());
   }
 
   /**

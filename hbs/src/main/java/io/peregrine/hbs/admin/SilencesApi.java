@@ -17,8 +17,10 @@ import java.util.Set;
 
 /**
  * {@code /api/v1/silences}: silences the sender honours (docs/ALERTING.md). Reading needs {@code read} (viewer),
- * creating and expiring {@code write} (editor or admin), as every admin route ({@link Access}); both writes land
- * in the audit log. The author is the caller's user, never taken from the body. {@code DELETE} expires the silence
+ * creating, editing and expiring {@code write} (editor or admin), as every admin route ({@link Access}); every write
+ * lands in the audit log. The author is the caller's user, never taken from the body. {@code PUT} edits a silence
+ * not yet ended in place (matchers, end and comment; the start only while it is pending), under the same rules as a
+ * new one; the author stays and the editor is recorded ({@code updatedBy}, {@code updatedAt}). {@code DELETE} expires the silence
  * (its end becomes now) and keeps the row, so what was silenced stays visible. At most
  * {@value SilenceRules#MAX_LIVE_SILENCES} silences may be pending or active at once (409 beyond).
  */
@@ -30,10 +32,10 @@ final class SilencesApi extends Resource {
 
   /** What a client reads: the row and its state now. */
   record SilenceView(long id, List<Matcher> matchers, long startsAt, long endsAt, String author, String comment,
-      long createdAt, String state) {
+      long createdAt, String state, String updatedBy, long updatedAt) {
     static SilenceView of(SilenceRow s, long now) {
       return new SilenceView(s.id(), s.matchers(), s.startsAt(), s.endsAt(), s.author(), s.comment(), s.createdAt(),
-          s.state(now));
+          s.state(now), s.updatedBy(), s.updatedAt());
     }
   }
 
@@ -58,16 +60,7 @@ final class SilencesApi extends Resource {
       SilenceBody body = bodies.read(ctx, SilenceBody.class);
       long now = now();
       long startsAt = body.startsAt() == null ? now : body.startsAt();
-      List<ApiException.FieldError> errors = new ArrayList<>();
-      for (SilenceRules.Problem p : SilenceRules.check(body.matchers())) {
-        errors.add(new ApiException.FieldError(p.field(), "field '" + p.field() + "' " + p.message()));
-      }
-      for (SilenceRules.Problem p : SilenceRules.checkWindow(startsAt, body.endsAt(), body.comment())) {
-        errors.add(new ApiException.FieldError(p.field(), "field '" + p.field() + "' " + p.message()));
-      }
-      if (!errors.isEmpty()) {
-        throw ApiException.badFields(errors);
-      }
+      check(body, startsAt);
       SilenceRow row = new SilenceRow(0, body.matchers(), startsAt, body.endsAt(), Access.principal(ctx).user(),
           body.comment() == null ? "" : body.comment(), now);
       long id = db.tx(h -> {
@@ -80,11 +73,45 @@ final class SilencesApi extends Resource {
       created(ctx, view(id));
     });
     r.get("/api/v1/silences/{id}", ctx -> ctx.json(view(id(ctx))));
+    r.put("/api/v1/silences/{id}", ctx -> {
+      long id = id(ctx);
+      SilenceBody body = bodies.read(ctx, SilenceBody.class);
+      long now = now();
+      db.tx(h -> {
+        SilenceRow cur = found(silences.find(h, id), "silence", id);
+        if (cur.endsAt() <= now) {
+          throw ApiException.conflict("silence " + id + " has expired (at " + cur.endsAt() + "); create a new one");
+        }
+        long startsAt = body.startsAt() == null ? cur.startsAt() : body.startsAt();
+        if (startsAt != cur.startsAt() && cur.startsAt() <= now) {
+          throw ApiException.badField("startsAt", "field 'startsAt' cannot change once the silence is active "
+              + "(it started at " + cur.startsAt() + "); leave it out or send the same value");
+        }
+        check(body, startsAt);
+        return silences.edit(h, new SilenceRow(id, body.matchers(), startsAt, body.endsAt(), cur.author(),
+            body.comment() == null ? "" : body.comment(), cur.createdAt(), Access.principal(ctx).user(), now));
+      });
+      ctx.json(view(id));
+    });
     r.delete("/api/v1/silences/{id}", ctx -> {
       long id = id(ctx);
       require(db.tx(h -> silences.expire(h, id, now())), "silence", id);
       ctx.json(view(id));
     });
+  }
+
+  /** The rules of a new silence; an edit is held to the same. */
+  private static void check(SilenceBody body, long startsAt) {
+    List<ApiException.FieldError> errors = new ArrayList<>();
+    for (SilenceRules.Problem p : SilenceRules.check(body.matchers())) {
+      errors.add(new ApiException.FieldError(p.field(), "field '" + p.field() + "' " + p.message()));
+    }
+    for (SilenceRules.Problem p : SilenceRules.checkWindow(startsAt, body.endsAt(), body.comment())) {
+      errors.add(new ApiException.FieldError(p.field(), "field '" + p.field() + "' " + p.message()));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.badFields(errors);
+    }
   }
 
   private static Filter stateFilter(String state, long now) {

@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 /**
  * {@code /api/v1/teams}: teams and their users (Open-Falcon's uic). A user is known by name: naming an existing user
  * in a team's {@code users} updates their contacts. A team that an action's {@code uic} names cannot be deleted or
- * renamed (the action would silently reach nobody).
+ * renamed (the action would silently reach nobody), nor may a team take an on-call schedule's name.
  */
 final class TeamsApi extends Resource {
   static final int MAX_USERS_PER_CALL = 1_000;
@@ -43,10 +43,12 @@ final class TeamsApi extends Resource {
 
   private final TeamRepository teams;
   private final ActionRepository actions = new ActionRepository();
+  private final io.peregrine.hbs.store.ScheduleRepository schedules;
 
   TeamsApi(Database db, Bodies bodies) {
     super(db, bodies);
     this.teams = new TeamRepository(db.userTable());
+    this.schedules = new io.peregrine.hbs.store.ScheduleRepository(db.userTable());
   }
 
   @Override
@@ -59,6 +61,7 @@ final class TeamsApi extends Resource {
     r.post("/api/v1/teams", ctx -> {
       TeamBody b = bodies.read(ctx, TeamBody.class).checked();
       long id = db.tx(h -> {
+        refuseScheduleName(h, b.name());
         long team = teams.create(h, b.name(), HostsApi.orEmpty(b.resume()));
         addUsers(h, team, b.users());
         return team;
@@ -106,6 +109,7 @@ final class TeamsApi extends Resource {
       TeamRow t = found(teams.find(h, id), "team", id);
       if (!t.name().equals(b.name())) {
         refuseIfNamed(h, t.name(), "renamed");
+        refuseScheduleName(h, b.name());
       }
       teams.update(h, id, b.name(), HostsApi.orEmpty(b.resume()));
       if (b.users() != null) {
@@ -122,6 +126,13 @@ final class TeamsApi extends Resource {
     if (!naming.isEmpty()) {
       throw ApiException.conflict("team '" + team + "' is named by action(s) " + naming + " and cannot be " + what
           + "; change their uic first");
+    }
+  }
+
+  /** A team of a schedule's name would hide the schedule from every action naming it. */
+  private void refuseScheduleName(Handle h, String name) {
+    if (schedules.findByName(h, name).isPresent()) {
+      throw ApiException.conflict("'" + name + "' is an on-call schedule's name; a team needs a name of its own");
     }
   }
 

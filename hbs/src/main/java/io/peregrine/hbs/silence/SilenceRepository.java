@@ -15,10 +15,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class SilenceRepository {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<Matcher>> MATCHERS = new TypeReference<>() {};
-  public static final String COLUMNS = "id, matchers, starts_at, ends_at, author, comment, created_at";
+  public static final String COLUMNS = "id, matchers, starts_at, ends_at, author, comment, created_at, updated_by, "
+      + "updated_at";
   public static final RowMapper<SilenceRow> MAPPER = (rs, ctx) -> new SilenceRow(rs.getLong("id"),
       matchers(rs.getString("matchers")), rs.getLong("starts_at"), rs.getLong("ends_at"), rs.getString("author"),
-      rs.getString("comment"), rs.getLong("created_at"));
+      rs.getString("comment"), rs.getLong("created_at"), rs.getString("updated_by"), rs.getLong("updated_at"));
 
   public Optional<SilenceRow> find(Handle h, long id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM silence WHERE id = :id").bind("id", id).map(MAPPER)
@@ -37,6 +38,18 @@ public final class SilenceRepository {
         .bind("matchers", json(s.matchers())).bind("startsAt", s.startsAt()).bind("endsAt", s.endsAt())
         .bind("author", s.author()).bind("comment", s.comment()).bind("createdAt", s.createdAt())
         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  /**
+   * Replaces matchers, window and comment of silence {@code s.id()} and records who edited it and when; false when
+   * there is no such silence.
+   */
+  public boolean edit(Handle h, SilenceRow s) {
+    return h.createUpdate("UPDATE silence SET matchers = :matchers, starts_at = :startsAt, ends_at = :endsAt, "
+            + "comment = :comment, updated_by = :by, updated_at = :at WHERE id = :id")
+        .bind("matchers", json(s.matchers())).bind("startsAt", s.startsAt()).bind("endsAt", s.endsAt())
+        .bind("comment", s.comment()).bind("by", s.updatedBy()).bind("at", s.updatedAt()).bind("id", s.id())
+        .execute() > 0;
   }
 
   /** Ends the silence at {@code nowSeconds} when it has not ended yet; false when there is no such silence. */

@@ -25,18 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receivers from hbs ({@code Hbs.GetReceivers}: action -> teams -> users), cached per action in a Caffeine cache.
+ * Receivers from hbs ({@code Hbs.GetReceivers}: action -> teams or on-call schedules -> users), cached per action
+ * in a Caffeine cache. An answer that names an on-call schedule holds only until hbs's next hand-over
+ * ({@code valid_until}): the first lookup after it asks hbs again at once.
  * An answer older than the TTL is still served at once while one background thread asks hbs again
  * ({@code refreshAfterWrite}); when hbs cannot be reached, the last good answer stays and is served, marked stale,
  * however old it is: a stale list of on-call people beats no alert at all. At most {@value #MAX_ACTIONS} actions
  * are kept (the least used go first; they are fetched again on demand). Counted:
- * {@code sender_receiver_lookups_total{result=fetched|cached|not_found|stale|unavailable}}, gauges
+ * {@code sender_receiver_lookups_total{result=fetched|cached|not_found|stale|unavailable}},
+ * {@code sender_receiver_problems_total} (per event, each name of its action that reaches nobody, such as a
+ * schedule with nobody on call; hbs's reasons are logged once per answer), gauges
  * {@code sender_receivers_age_seconds} (the oldest answer served, so a stuck refresh shows) and
  * {@code sender_receivers_cached}.
  */
 public final class HbsReceiverDirectory implements ReceiverDirectory, Component {
   private static final Logger log = LoggerFactory.getLogger(HbsReceiverDirectory.class);
   static final int MAX_ACTIONS = 10_000;
+  /** After a hand-over, how long a failed ask waits before the next lookup asks hbs again. */
+  static final Duration HANDOVER_RETRY = Duration.ofSeconds(5);
 
   private final String address;
   private final Duration ttl;
@@ -50,8 +56,17 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
   private volatile ManagedChannel channel;
   private volatile HbsGrpc.HbsBlockingStub stub;
 
-  /** One action's last good answer, and why the latest refresh failed (null when it did not). */
-  private record Entry(Recipients recipients, Instant fetchedAt, String failure) {}
+  /**
+   * One action's last good answer, and why the latest refresh failed (null when it did not). {@code validUntil}
+   * (unix ms, 0 for none) is hbs's next on-call hand-over for the action; {@code problems} are hbs's reasons why a
+   * name of the action reaches nobody.
+   */
+  private record Entry(Recipients recipients, Instant fetchedAt, String failure, long validUntil,
+      List<String> problems) {
+    Entry failed(String why) {
+      return new Entry(recipients, fetchedAt, why, validUntil, problems);
+    }
+  }
 
   public HbsReceiverDirectory(String address, Duration ttl, Duration callTimeout, Clock clock,
       MeterRegistry registry) {
@@ -67,7 +82,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
         .build(new CacheLoader<Long, Entry>() {
           @Override
           public Entry load(Long actionId) {
-            return new Entry(fetch(actionId), clock.instant(), null);
+            return fetch(actionId);
           }
 
           @Override
@@ -79,7 +94,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
                 log.warn("sender: {}; serving the receivers of action {} as of {}", why(e), actionId,
                     old.fetchedAt());
               }
-              return new Entry(old.recipients(), old.fetchedAt(), why(e));
+              return old.failed(why(e));
             }
           }
         });
@@ -119,7 +134,11 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
       return Recipients.unknown("receiver lookup is not started");
     }
     Entry cached = cache.getIfPresent(actionId); // starts a background refresh when the answer is older than the TTL
+    if (cached != null && cached.validUntil() > 0 && clock.millis() >= cached.validUntil()) {
+      cached = handedOver(actionId, cached);
+    }
     if (cached != null) {
+      problems(cached);
       if (cached.failure() == null) {
         count("cached");
         return cached.recipients();
@@ -132,6 +151,7 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
     try {
       Entry fresh = cache.get(actionId);
       count(fresh.recipients().status() == Recipients.Status.RESOLVED ? "fetched" : "not_found");
+      problems(fresh);
       return fresh.recipients();
     } catch (StatusRuntimeException e) {
       count("unavailable");
@@ -139,11 +159,44 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
     }
   }
 
-  private Recipients fetch(long actionId) {
+  /**
+   * An on-call schedule of the action has handed over since the answer: ask hbs now, on the lookup's thread, so
+   * the event goes to whoever is on call now; when hbs cannot be reached the old answer is served, marked stale.
+   */
+  private Entry handedOver(long actionId, Entry old) {
+    try {
+      Entry fresh = fetch(actionId);
+      cache.put(actionId, fresh);
+      return fresh;
+    } catch (StatusRuntimeException e) {
+      log.warn("sender: {}; the on-call hand-over of action {} is past, serving its receivers as of {}", why(e),
+          actionId, old.fetchedAt());
+      // ask again after a short pause, not on every event while hbs is away
+      Entry stale = new Entry(old.recipients(), old.fetchedAt(), why(e), clock.millis() + HANDOVER_RETRY.toMillis(),
+          old.problems());
+      cache.put(actionId, stale);
+      return stale;
+    }
+  }
+
+  private Entry fetch(long actionId) {
     HbsGrpc.HbsBlockingStub s = stub;
     Receivers answer = s.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .getReceivers(ReceiversRequest.newBuilder().setActionId(actionId).build());
-    return toRecipients(actionId, answer);
+    if (answer.getProblemsCount() > 0) {
+      // logged once per answer (at most once per TTL or hand-over); counted for every event it concerns
+      log.warn("sender: action {} reaches nobody through some of its names: {}", actionId,
+          String.join("; ", answer.getProblemsList()));
+    }
+    return new Entry(toRecipients(actionId, answer), clock.instant(), null, answer.getValidUntil(),
+        List.copyOf(answer.getProblemsList()));
+  }
+
+  /** Counts, per event looked up, that a name of its action reaches nobody (never a silent drop). */
+  private void problems(Entry e) {
+    if (!e.problems().isEmpty()) {
+      registry.counter("sender.receiver.problems").increment(e.problems().size());
+    }
   }
 
   private String why(StatusRuntimeException e) {
@@ -163,11 +216,12 @@ public final class HbsReceiverDirectory implements ReceiverDirectory, Component 
     Escalation escalation = new Escalation(answer.getEscalationStepsList().stream().map(s -> new Escalation.Step(
         s.getAfterMinutes(), s.getTeam(), s.getChannel(), s.getReceiversList().stream()
         .map(HbsReceiverDirectory::person).toList())).toList(), answer.getEscalationRepeatMinutes());
+    String problems = String.join("; ", answer.getProblemsList());
     if (people.isEmpty()) {
-      return new Recipients(List.of(), Recipients.Status.NONE, "action " + actionId + " has no users", callback,
-          escalation);
+      return new Recipients(List.of(), Recipients.Status.NONE, "action " + actionId + " has no users"
+          + (problems.isEmpty() ? "" : ": " + problems), callback, escalation);
     }
-    return new Recipients(people, Recipients.Status.RESOLVED, "", callback, escalation);
+    return new Recipients(people, Recipients.Status.RESOLVED, problems, callback, escalation);
   }
 
   private static Person person(Receiver r) {

@@ -1,0 +1,15 @@
+package io.peregrine.hbs;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The silence-edit scenario on H2 (MySQL mode) in a temp dir. */
+class SilenceEditH2Test extends AbstractSilenceEditScenario {
+  @TempDir
+  Path dir;
+
+  @Override
+  TestDatabase openDatabase() {
+    return TestDatabase.h2(dir.resolve(TestDatabase.uniqueName()));
+  }
+}
