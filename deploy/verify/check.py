@@ -20,7 +20,9 @@ REQUIRED_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/component", "app
 # Containers allowed to run as root, and why: see agent.yaml.
 ROOT_ALLOWED = {("agent", "spool-owner")}
 # Secrets created by the operator, not by the manifests.
-EXTERNAL_SECRETS = {"peregrine-hbs-database"}
+EXTERNAL_SECRETS = {"peregrine-hbs-database", "peregrine-auth"}
+# Secrets whose values only an admin can make (tokens of hbs): a stand-in value is loaded in their place.
+STAND_IN_SECRETS = {"peregrine-auth": "pgr_stand-in-token"}
 
 failures = []
 
@@ -266,6 +268,8 @@ def env_for(c, by_kind, secret):
         ref = e.get("valueFrom", {})
         if "configMapKeyRef" in ref:
             env[e["name"]] = by_kind[("ConfigMap", ref["configMapKeyRef"]["name"])]["data"][ref["configMapKeyRef"]["key"]]
+        elif "secretKeyRef" in ref and ref["secretKeyRef"]["name"] in STAND_IN_SECRETS:
+            env[e["name"]] = STAND_IN_SECRETS[ref["secretKeyRef"]["name"]]
         elif "secretKeyRef" in ref and secret is not None:
             env[e["name"]] = str(secret["stringData"][ref["secretKeyRef"]["key"]])
         elif "fieldRef" in ref:

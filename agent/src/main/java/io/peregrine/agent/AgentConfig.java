@@ -50,6 +50,8 @@ import java.util.List;
  * @param tls TLS of this component's listeners and of the channels it opens (see docs/SECURITY.md); off = plaintext
  * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
  *     default
+ * @param identity the agent's client certificate issued by hbs from a bootstrap token, and its renewal (see
+ *     docs/SECURITY.md "Agent identity"); off by default
  */
 public record AgentConfig(
     String hostname,
@@ -77,7 +79,8 @@ public record AgentConfig(
     String hostMetricsPath,
     ContainerConfig containers,
     TlsConfig tls,
-    AuthConfig auth) {
+    AuthConfig auth,
+    io.peregrine.agent.identity.IdentityConfig identity) {
 
   /** Open-Falcon's 1988, so scripts pushing to the local agent keep working. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:1988";
@@ -114,7 +117,9 @@ public record AgentConfig(
   public static final int DEFAULT_PLUGIN_CONCURRENCY = 4;
   public static final String DEFAULT_HOST_METRICS_PATH = "/metrics/host";
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public AgentConfig {
+    identity = identity == null ? io.peregrine.agent.identity.IdentityConfig.off() : identity;
     containers = containers == null ? ContainerConfig.defaults() : containers;
     tls = tls == null ? TlsConfig.off() : tls;
     auth = auth == null ? AuthConfig.off() : auth;
@@ -178,12 +183,34 @@ public record AgentConfig(
     }
   }
 
+  /** The settings without an {@code identity} section (the agent presents the certificate its tls block names). */
+  public AgentConfig(String hostname, String listen, List<String> transferAddresses, String hbsAddress,
+      Duration collectInterval, Duration heartbeatInterval, String procRoot, String sysRoot, String hostRoot,
+      int batchSize, Duration flushInterval, int queueCapacity, String spoolDir, long spoolMaxBytes,
+      Duration sendTimeout, List<String> trustedIps, int httpThreads, Duration checksInterval, Duration duTimeBudget,
+      String pluginRoot, List<String> pluginDirs, int pluginConcurrency, String hostMetricsPath,
+      ContainerConfig containers, TlsConfig tls, AuthConfig auth) {
+    this(hostname, listen, transferAddresses, hbsAddress, collectInterval, heartbeatInterval, procRoot, sysRoot,
+        hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
+        httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
+        containers, tls, auth, io.peregrine.agent.identity.IdentityConfig.off());
+  }
+
+  /** The same settings with another {@code identity} section. */
+  public AgentConfig withIdentity(io.peregrine.agent.identity.IdentityConfig i) {
+    return new AgentConfig(hostname, listen, transferAddresses, hbsAddress, collectInterval, heartbeatInterval,
+        procRoot, sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout,
+        trustedIps, httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency,
+        hostMetricsPath, containers, tls, auth, i);
+  }
+
   public static AgentConfig defaults() {
     return new AgentConfig("", DEFAULT_LISTEN, List.of("127.0.0.1:8434"), "127.0.0.1:6030",
         DEFAULT_COLLECT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL, "", "", "", DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL,
         DEFAULT_QUEUE_CAPACITY, "./data/agent/spool", DEFAULT_SPOOL_MAX_BYTES, DEFAULT_SEND_TIMEOUT, List.of(), 4,
         DEFAULT_CHECKS_INTERVAL, DEFAULT_DU_TIME_BUDGET, "./plugins", List.of(), DEFAULT_PLUGIN_CONCURRENCY,
-        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults(), TlsConfig.off(), AuthConfig.off());
+        DEFAULT_HOST_METRICS_PATH, ContainerConfig.defaults(), TlsConfig.off(), AuthConfig.off(),
+        io.peregrine.agent.identity.IdentityConfig.off());
   }
 
   /** The same settings shipping to other transfer addresses (all-in-one and tests wire ports chosen at start). */
@@ -191,7 +218,7 @@ public record AgentConfig(
     return new AgentConfig(hostname, listen, addresses, hbsAddress, collectInterval, heartbeatInterval, procRoot,
         sysRoot, hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
         httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
-        containers, tls, auth);
+        containers, tls, auth, identity);
   }
 
   /** The same settings with another {@code auth} block. */
@@ -200,6 +227,6 @@ public record AgentConfig(
         hostname, listen, transferAddresses, hbsAddress, collectInterval, heartbeatInterval, procRoot, sysRoot,
         hostRoot, batchSize, flushInterval, queueCapacity, spoolDir, spoolMaxBytes, sendTimeout, trustedIps,
         httpThreads, checksInterval, duTimeBudget, pluginRoot, pluginDirs, pluginConcurrency, hostMetricsPath,
-        containers, tls, a);
+        containers, tls, a, identity);
   }
 }

@@ -83,8 +83,20 @@ public final class AgentServer implements Component {
     HostPaths paths = HostPaths.resolve(config.procRoot(), config.sysRoot(), config.hostRoot());
     log.info("agent: starting as '{}' (procfs {}, sysfs {}, host root {})", hostname, paths.proc(), paths.sys(),
         paths.root());
-    TlsMaterial tls = lifecycle.start(new TlsMaterial("agent", config.tls(), registry)
+    io.peregrine.agent.identity.AgentIdentity identity = null;
+    io.peregrine.common.tls.TlsConfig tlsConfig = config.tls();
+    if (config.identity().enabled()) {
+      // the certificate hbs issues for this node is what every channel presents; enrol before any channel exists
+      identity = new io.peregrine.agent.identity.AgentIdentity(config.identity(), hostname, config.tls(), clock,
+          registry);
+      identity.ensure();
+      tlsConfig = identity.tlsConfig();
+    }
+    TlsMaterial tls = lifecycle.start(new TlsMaterial("agent", tlsConfig, registry)
         .withCallToken(config.auth().token()));
+    if (identity != null) {
+      lifecycle.start(identity.attach(tls));
+    }
     shipper = lifecycle.start(new Shipper(queue, config.transferAddresses(), config.batchSize(),
         config.flushInterval(), config.sendTimeout(), Path.of(config.spoolDir()), config.spoolMaxBytes(), registry)
         .tls(tls));

@@ -36,6 +36,7 @@ import java.util.Locale;
  * @param incidentRetention how long incident history (docs/ALERTING.md) is kept; null = 30 days
  * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
  *     default
+ * @param ca hbs as the agents' certificate authority (docs/SECURITY.md "Agent identity"); off by default
  */
 public record HbsConfig(
     String grpcListen,
@@ -55,7 +56,8 @@ public record HbsConfig(
     TlsConfig tls,
     Duration configFullRefresh,
     Duration incidentRetention,
-    AuthConfig auth) {
+    AuthConfig auth,
+    io.peregrine.hbs.ca.CaConfig ca) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -73,7 +75,9 @@ public record HbsConfig(
   /** A month of incident history: the last on-call rotations and a monthly review; about 1 KiB per entry. */
   public static final Duration DEFAULT_INCIDENT_RETENTION = Duration.ofDays(30);
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public HbsConfig {
+    ca = ca == null ? io.peregrine.hbs.ca.CaConfig.off() : ca;
     tls = tls == null ? TlsConfig.off() : tls;
     incidentRetention = incidentRetention == null ? DEFAULT_INCIDENT_RETENTION : incidentRetention;
     Checks.positive("hbs.incidentRetention", incidentRetention);
@@ -110,51 +114,68 @@ public record HbsConfig(
     Checks.positive("hbs.configFullRefresh", configFullRefresh);
   }
 
+  /** The settings without the {@code ca} section (hbs issues no agent certificates). */
+  public HbsConfig(String grpcListen, String httpListen, String jdbcUrl, String jdbcUser, String jdbcPassword,
+      int maxPoolSize, Duration configRefresh, boolean seedDemo, String defaultGroup, List<String> trustedIps,
+      int grpcThreads, String adminPassword, String adminTokenFile, String importOnStart, TlsConfig tls,
+      Duration configFullRefresh, Duration incidentRetention, AuthConfig auth) {
+    this(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh,
+        incidentRetention, auth, io.peregrine.hbs.ca.CaConfig.off());
+  }
+
+  /** The same settings with another {@code ca} section. */
+  public HbsConfig withCa(io.peregrine.hbs.ca.CaConfig c) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
+        configFullRefresh, incidentRetention, auth, c);
+  }
+
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
         DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
         DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION,
-        AuthConfig.off());
+        AuthConfig.off(), io.peregrine.hbs.ca.CaConfig.off());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, ca);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, ca);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, ca);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, ca);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, ca);
   }
 
   /** The same settings with another incident history retention. */
   public HbsConfig withIncidentRetention(Duration retention) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, retention, auth);
+        configFullRefresh, retention, auth, ca);
   }
 
   private static void checkJdbcUrl(String url) {
@@ -179,6 +200,14 @@ public record HbsConfig(
   public HbsConfig withAuth(AuthConfig a) {
     return new HbsConfig(
         grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
-        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention, a);
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention,
+        a, ca);
+  }
+
+  /** The same settings with another {@code tls} block. */
+  public HbsConfig withTls(TlsConfig t) {
+    return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
+        seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, t,
+        configFullRefresh, incidentRetention, auth, ca);
   }
 }

@@ -40,6 +40,7 @@ public final class HbsServer implements Component {
   private final GrpcServerHost grpc;
   private final AdminServer http;
   private final io.peregrine.hbs.incident.IncidentRetention retention;
+  private final io.peregrine.hbs.ca.RevocationSync revocations;
 
   public HbsServer(HbsConfig config, Clock clock) {
     this.db = new Database(config, registry);
@@ -50,16 +51,29 @@ public final class HbsServer implements Component {
     HeartbeatService heartbeats = new HeartbeatService(db, refresher, heartbeatWriter, clock, config.defaultGroup(),
         config.trustedIps(), registry);
     TokenStore tokens = new TokenStore(db, clock);
+    AuditLog audit = new AuditLog(db, clock);
+    // agent identity: the CA (hbs.ca), and the revoked serials hbs's own gRPC port refuses
+    io.peregrine.hbs.ca.CertificateStore certificates = new io.peregrine.hbs.ca.CertificateStore(db);
+    this.revocations = new io.peregrine.hbs.ca.RevocationSync(certificates,
+        new io.peregrine.common.tls.RevokedSerials(), clock);
+    io.peregrine.hbs.ca.Enrolment enrolment = null;
+    if (config.ca().enabled()) {
+      io.peregrine.hbs.ca.CaMaterial ca = io.peregrine.hbs.ca.CaMaterial.load(config.ca(), clock);
+      enrolment = new io.peregrine.hbs.ca.Enrolment(db, ca,
+          new io.peregrine.hbs.ca.AgentCertificateIssuer(ca, config.ca().certLifetime(), clock), certificates, audit,
+          clock, registry);
+    }
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new HbsServiceImpl(heartbeats, refresher, new ReceiversService(db, clock),
             new io.peregrine.hbs.grpc.LivenessService(db, heartbeatWriter, clock),
             new io.peregrine.hbs.grpc.SilencesService(db, clock),
             new io.peregrine.hbs.grpc.IncidentEventsService(db, registry))), tls)
-        .intercept(io.peregrine.hbs.auth.GrpcAccess.interceptor(config.auth(), tokens, registry));
+        .intercept(new io.peregrine.common.auth.RevokedCertificateInterceptor("hbs", revocations.serials(), registry),
+            io.peregrine.hbs.auth.GrpcAccess.interceptor(config.auth(), tokens, registry));
     this.retention = new io.peregrine.hbs.incident.IncidentRetention(db, clock, config.incidentRetention(), registry);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
-        new AuditLog(db, clock), tls);
+        audit, tls, enrolment, certificates, revocations);
     lifecycle.add(tls);
     lifecycle.add(db);
     if (config.seedDemo()) {
@@ -72,6 +86,7 @@ public final class HbsServer implements Component {
     lifecycle.add(refresher);
     lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
     lifecycle.add(retention);
+    lifecycle.add(revocations);
     lifecycle.add(grpc);
     lifecycle.add(http);
   }

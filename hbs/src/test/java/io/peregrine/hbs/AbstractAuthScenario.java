@@ -74,7 +74,7 @@ abstract class AbstractAuthScenario {
     JsonNode me = ok(hbs.as(fileToken, "GET", "/api/v1/auth/me", null));
     assertThat(me.get("user").asText()).isEqualTo("admin");
     assertThat(me.get("role").asText()).isEqualTo("admin");
-    assertThat(me.get("scopes")).extracting(JsonNode::asText).containsExactly("read", "write", "admin", "push");
+    assertThat(me.get("scopes")).extracting(JsonNode::asText).containsExactly("read", "write", "admin", "push", "enroll");
     assertThat(login("admin", "wrong password!").status()).isEqualTo(401);
     assertThat(login("nobody", PASSWORD).status()).isEqualTo(401);
 
@@ -97,7 +97,8 @@ abstract class AbstractAuthScenario {
     String viewer = user("vera", "viewer");
     String editor = user("eddie", "editor");
     Set<String> open = Set.of("GET /health", "GET /metrics", "GET /api/v1/openapi.yaml", "POST /api/v1/auth/login",
-        "POST /api/v1/auth/logout");
+        "POST /api/v1/auth/logout", "POST /api/v1/agents/enroll", "GET /api/v1/agents/ca",
+        "GET /api/v1/agents/revoked");
     for (String route : hbs.server.httpRoutes()) {
       if (open.contains(route)) {
         continue;
@@ -106,7 +107,8 @@ abstract class AbstractAuthScenario {
       String path = route.substring(route.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "424242");
       String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
       boolean anyToken = path.startsWith("/api/v1/auth/") || path.startsWith("/api/v1/tokens");
-      boolean admin = path.startsWith("/api/v1/audit") || (!method.equals("GET") && path.startsWith("/api/v1/users"));
+      boolean admin = path.startsWith("/api/v1/audit") || (!method.equals("GET") && path.startsWith("/api/v1/users"))
+          || (!method.equals("GET") && path.startsWith("/api/v1/agents"));
       boolean read = method.equals("GET");
 
       assertThat(hbs.as(null, method, path, body).status()).as("%s without a token", route).isEqualTo(401);

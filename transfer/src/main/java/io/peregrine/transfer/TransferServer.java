@@ -51,9 +51,13 @@ public final class TransferServer implements Component {
     Router router = new Router(destinations.all(), registry);
     Ingest ingest = new Ingest(clock, router, registry);
     HealthChecks health = new HealthChecks();
+    // agent certificates hbs revoked (auth.revocationUrl) are refused before anything else looks at the call
+    io.peregrine.common.auth.Revocations revocations = io.peregrine.common.auth.Revocations.of("transfer",
+        config.auth(), tls, clock, registry);
     this.grpc = new GrpcServerHost("transfer-grpc", config.grpcListen(), config.grpcThreads(),
         List.of(new TransferServiceImpl(ingest)), tls)
-        .intercept(gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
+        .intercept(revocations == null ? null : revocations.interceptor(),
+            gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
             config.auth().ownEndpointsOnly() ? new OwnEndpointInterceptor("transfer",
                 java.util.Set.copyOf(config.auth().pushForOthers()), registry) : null);
     health.add("grpc", grpc::serving);
@@ -78,6 +82,9 @@ public final class TransferServer implements Component {
     // destination flushes, all in parallel within one deadline
     lifecycle.add(tls);
     lifecycle.add(destinations);
+    if (revocations != null) {
+      lifecycle.add(revocations.fetcher()); // the list is read before the port takes calls
+    }
     lifecycle.add(grpc);
     if (rpc != null) {
       lifecycle.add(rpc);

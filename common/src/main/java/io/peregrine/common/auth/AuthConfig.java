@@ -1,5 +1,6 @@
 package io.peregrine.common.auth;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.peregrine.common.config.Checks;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,11 @@ import java.util.List;
  *     certificate's subject CN, its node name
  * @param pushForOthers (transfer) certificate CNs exempt from {@code ownEndpointsOnly}: push gateways, plugins for
  *     remote devices
+ * @param revocationUrl (transfer, hbs's own port needs none) hbs's list of revoked agent certificates
+ *     ({@code https://hbs:6031/api/v1/agents/revoked}); callers presenting a listed serial are refused on the gRPC
+ *     port. Empty = no list is read
+ * @param revocationRefresh how often {@code revocationUrl} is read: a revocation in hbs is refused here within this
+ *     long while hbs answers
  */
 public record AuthConfig(
     boolean required,
@@ -34,14 +40,27 @@ public record AuthConfig(
     String token,
     boolean certPush,
     boolean ownEndpointsOnly,
-    List<String> pushForOthers) {
+    List<String> pushForOthers,
+    String revocationUrl,
+    Duration revocationRefresh) {
 
   /** A revoked token stops working within a minute; one check per token and minute is nothing for hbs. */
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
   /** Tokens are per person or per script: ten thousand is far beyond a fleet's count and ~2 MB of heap. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** Half a minute: a revoked node is shut out about as fast as a revoked token ({@code cacheTtl}). */
+  public static final Duration DEFAULT_REVOCATION_REFRESH = Duration.ofSeconds(30);
+
+  @JsonCreator
   public AuthConfig {
+    revocationUrl = revocationUrl == null ? "" : revocationUrl.trim();
+    revocationRefresh = revocationRefresh == null ? DEFAULT_REVOCATION_REFRESH : revocationRefresh;
+    Checks.positive("auth.revocationRefresh", revocationRefresh);
+    if (!revocationUrl.isEmpty() && !revocationUrl.startsWith("http://") && !revocationUrl.startsWith("https://")) {
+      throw new IllegalArgumentException("auth.revocationUrl must be an http:// or https:// URL: '" + revocationUrl
+          + "'");
+    }
     hbsUrl = hbsUrl == null ? "" : hbsUrl.trim();
     token = token == null ? "" : token.trim();
     cacheTtl = cacheTtl == null ? DEFAULT_CACHE_TTL : cacheTtl;
@@ -51,6 +70,13 @@ public record AuthConfig(
     if (!hbsUrl.isEmpty() && !hbsUrl.startsWith("http://") && !hbsUrl.startsWith("https://")) {
       throw new IllegalArgumentException("auth.hbsUrl must be an http:// or https:// URL: '" + hbsUrl + "'");
     }
+  }
+
+  /** The block without a revocation list (the components' callers before agent identity). */
+  public AuthConfig(boolean required, String hbsUrl, Duration cacheTtl, int cacheSize, boolean metricsOpen,
+      String token, boolean certPush, boolean ownEndpointsOnly, List<String> pushForOthers) {
+    this(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, ownEndpointsOnly, pushForOthers, "",
+        DEFAULT_REVOCATION_REFRESH);
   }
 
   /** No token wanted and none sent: the default, and all-in-one's. */
@@ -64,20 +90,30 @@ public record AuthConfig(
   }
 
   public AuthConfig withToken(String t) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, t, certPush, ownEndpointsOnly, pushForOthers);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, t, certPush, ownEndpointsOnly,
+        pushForOthers, revocationUrl, revocationRefresh);
   }
 
   public AuthConfig withMetricsOpen(boolean open) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, open, token, certPush, ownEndpointsOnly, pushForOthers);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, open, token, certPush, ownEndpointsOnly,
+        pushForOthers, revocationUrl, revocationRefresh);
   }
 
   public AuthConfig withCertPush(boolean on) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, on, ownEndpointsOnly, pushForOthers);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, on, ownEndpointsOnly,
+        pushForOthers, revocationUrl, revocationRefresh);
   }
 
   /** Pushes with a client certificate only for its own endpoint, except for the CNs in {@code others}. */
   public AuthConfig withOwnEndpointsOnly(boolean on, List<String> others) {
-    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, on, others);
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, on, others,
+        revocationUrl, revocationRefresh);
+  }
+
+  /** Refuses client certificates whose serials hbs's list at {@code url} names, read every {@code refresh}. */
+  public AuthConfig withRevocationList(String url, Duration refresh) {
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, ownEndpointsOnly,
+        pushForOthers, url, refresh);
   }
 
   /**

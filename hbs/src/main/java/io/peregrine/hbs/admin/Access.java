@@ -10,7 +10,7 @@ import java.util.Optional;
  * Who may call which admin route, checked before every {@code /api/*} handler. Open: {@code POST /api/v1/auth/login}
  * and {@code GET /api/v1/openapi.yaml} (and {@code /health}, {@code /metrics}, which are outside {@code /api}).
  * Any valid token: {@code /api/v1/auth/*} and {@code /api/v1/tokens*} (the handlers limit a caller to their own
- * tokens unless they hold {@code admin}). Scope {@code admin}: every write under {@code /api/v1/users} and all of
+ * tokens unless they hold {@code admin}). Scope {@code admin}: every write under {@code /api/v1/users} and {@code /api/v1/agents}, all of
  * {@code /api/v1/audit}. Otherwise {@code GET} needs {@code read} and every other method {@code write}.
  * No token, or one unknown, revoked or expired, answers 401; a token without the scope 403.
  */
@@ -34,6 +34,15 @@ final class Access {
     boolean get = method.equals("GET") || method.equals("HEAD");
     if ((method.equals("POST") && p.equals("/api/v1/auth/login")) || (get && p.equals("/api/v1/openapi.yaml"))) {
       return Need.OPEN;
+    }
+    // enrolment checks its own credential (a bootstrap token or the node's certificate); the CA chain and the
+    // revoked serials are public like a CRL
+    if ((method.equals("POST") && p.equals("/api/v1/agents/enroll"))
+        || (get && (p.equals("/api/v1/agents/ca") || p.equals("/api/v1/agents/revoked")))) {
+      return Need.OPEN;
+    }
+    if (!get && under(p, "/api/v1/agents")) {
+      return new Need(false, Scope.ADMIN);
     }
     if (under(p, "/api/v1/auth") || under(p, "/api/v1/tokens")) {
       return Need.SIGNED_IN;

@@ -54,6 +54,17 @@ public final class AdminServer implements Component {
   /** @param tls HTTPS (and client certificates) when its {@code server} is on */
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
       Runnable onChange, TokenStore tokens, AuditLog audit, TlsMaterial tls) {
+    this(listen, db, registry, health, onChange, tokens, audit, tls, null,
+        new io.peregrine.hbs.ca.CertificateStore(db), null);
+  }
+
+  /**
+   * @param enrolment agent certificates ({@code hbs.ca}); null = the agent routes answer 404
+   * @param revocations kept in step when a node is revoked; null with {@code enrolment}
+   */
+  public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
+      Runnable onChange, TokenStore tokens, AuditLog audit, TlsMaterial tls, io.peregrine.hbs.ca.Enrolment enrolment,
+      io.peregrine.hbs.ca.CertificateStore certificates, io.peregrine.hbs.ca.RevocationSync revocations) {
     this.listen = listen;
     Bodies bodies = new Bodies();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
@@ -108,7 +119,8 @@ public final class AdminServer implements Component {
         new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
         new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
-        new IncidentEventsApi(db, bodies), new EscalationApi(db, bodies), new SchedulesApi(db, bodies, audit.clock()))) {
+        new IncidentEventsApi(db, bodies), new EscalationApi(db, bodies), new SchedulesApi(db, bodies, audit.clock()),
+        new AgentsApi(db, bodies, enrolment, certificates, revocations, tokens, tokens.clock()))) {
       r.routes(routes);
     }
   }
@@ -153,7 +165,8 @@ public final class AdminServer implements Component {
    */
   private static boolean changesConfig(String path) {
     return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens")
-        || path.startsWith("/api/v1/silences") || path.startsWith("/api/v1/schedules"));
+        || path.startsWith("/api/v1/silences") || path.startsWith("/api/v1/schedules")
+        || path.startsWith("/api/v1/agents"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */

@@ -42,7 +42,7 @@ final class AuthApi extends Resource {
   }
 
   record TokenBody(@NotBlank(message = "is required") @Size(max = 64) String name,
-      @NotEmpty(message = "is required (some of read, write, admin, push)") @Size(max = 4) List<String> scopes,
+      @NotEmpty(message = "is required (some of read, write, admin, push, enroll)") @Size(max = 5) List<String> scopes,
       @PositiveOrZero @Max(MAX_EXPIRES_IN_SECONDS) Long expiresInSeconds, @PositiveOrZero Long userId) {
   }
 

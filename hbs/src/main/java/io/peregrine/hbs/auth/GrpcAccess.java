@@ -53,7 +53,12 @@ public final class GrpcAccess {
 
   private static Set<Scope> scopes(Principal p) {
     Set<Scope> out = EnumSet.noneOf(Scope.class);
-    p.scopes().forEach(s -> out.add(Scope.fromWire(s.wire())));
+    for (io.peregrine.hbs.auth.Scope s : p.scopes()) {
+      Scope common = Scope.fromWire(s.wire());
+      if (common != null) {
+        out.add(common); // enroll has no meaning on the gRPC port
+      }
+    }
     return out;
   }
 }

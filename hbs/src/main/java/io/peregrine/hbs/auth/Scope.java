@@ -8,11 +8,12 @@ import java.util.Set;
 /**
  * What a token may do. {@code read}: every GET of the admin API; {@code write}: changing the monitoring
  * configuration; {@code admin}: users, roles, other people's tokens and the audit log; {@code push}: sending metrics
- * (for components that check pushes against hbs's tokens; no hbs route needs it). {@code admin} covers every other
+ * (for components that check pushes against hbs's tokens; no hbs route needs it); {@code enroll}: an agent's bootstrap
+ * token, good only for {@code POST /api/v1/agents/enroll} (a first certificate for a node name). {@code admin} covers every other
  * scope and {@code write} covers {@code read}, so a script needs one scope, not a list.
  */
 public enum Scope {
-  READ, WRITE, ADMIN, PUSH;
+  READ, WRITE, ADMIN, PUSH, ENROLL;
 
   /** True when holding this scope allows what {@code needed} guards. */
   public boolean covers(Scope needed) {
@@ -31,7 +32,7 @@ public enum Scope {
         return scope;
       }
     }
-    throw new IllegalArgumentException("unknown scope '" + s + "' (read, write, admin, push)");
+    throw new IllegalArgumentException("unknown scope '" + s + "' (read, write, admin, push, enroll)");
   }
 
   /** A comma-separated list as stored in {@code api_token.scopes}. */
