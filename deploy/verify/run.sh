@@ -107,6 +107,9 @@ fi
 
 step "Dockerfile ENTRYPOINT, run as Docker would"
 if [ -n "$classpath" ]; then
+  # the image's agent class path, as its build stage writes it (deploy/agent-classpath.sh)
+  sh "$deploy/agent-classpath.sh" "$work" "$root/agent/target/runtime-classpath.txt" "$work/lib" >"$work/agent.classpath" \
+    || bad "agent-classpath.sh"
   python3 - "$deploy/docker/Dockerfile" "$work" "$deploy/kubernetes/base/config/peregrine.yaml" <<'EOF' || bad "ENTRYPOINT"
 import json, os, re, subprocess, sys
 df = open(sys.argv[1]).read()
@@ -126,6 +129,12 @@ checks = [
     ("JAVA_OPTS overrides it", lambda: flag(run(["--version"], JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+PrintFlagsFinal")
                                            .stdout, "MaxRAMPercentage") == "40.000000"),
     ("the cluster config loads", lambda: run(["config", "--config", sys.argv[3]]).returncode == 0),
+    # -XshowSettings prints the class path, then the launcher exits on the missing file (status 2)
+    ("`agent --config FILE` gets only the agent's jars", lambda: (lambda out: "peregrine-agent-" in out
+        and "picocli" not in out)(run(["agent", "--config", "/nonexistent.yaml"],
+        JAVA_OPTS="-XshowSettings:properties").stderr)),
+    ("`agent --help` gets lib/* (picocli among it)", lambda: "picocli" in run(["agent", "--help"],
+        JAVA_OPTS="-XshowSettings:properties").stderr),
 ]
 ok = True
 for what, check in checks:

@@ -124,7 +124,7 @@ public final class AgentServer implements Component {
     NettyHttpServer host = new NettyHttpServer("agent-http", config.listen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, Limits.MAX_MESSAGE_BYTES, registry, health)
         .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null)
-        .route("/v1/push", new PushHandler(json, validator, hostname, queue, trusted, registry));
+        .route("/v1/push", new PushHandler(clock, validator, hostname, queue, trusted, registry));
     if (page != null) {
       host.route(config.hostMetricsPath(), call -> hostMetrics(page, call));
     }

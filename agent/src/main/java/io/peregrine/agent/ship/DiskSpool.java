@@ -156,15 +156,15 @@ final class DiskSpool {
   }
 
   /**
-   * Rewrites the oldest batch with the samples still to send (transfer took the others), keeping its place at the
-   * head, so a partly refused batch is sent again before anything newer. The rewrite is written beside the old file
-   * under the same sequence, then the old file is deleted; a crash in between leaves both, and {@link #open} keeps
-   * the smaller. If the rewrite cannot be written the file stays as it is and {@code rest} is kept in memory to be
-   * sent instead of it (false returned); only a restart before it is sent would send the file whole again.
+   * Rewrites a batch with the samples still to send (transfer took the others), keeping its place in the spool, so a
+   * partly refused batch is sent again before anything newer. The rewrite is written beside the old file under the
+   * same sequence, then the old file is deleted; a crash in between leaves both, and {@link #open} keeps the smaller.
+   * If the rewrite cannot be written the file stays as it is and {@code rest} is kept in memory to be sent instead of
+   * it (false returned); only a restart before it is sent would send the file whole again.
    */
-  boolean replaceOldest(Entry e, List<Sample> rest) {
-    if (entries.peekFirst() != e) {
-      throw new IllegalStateException("only the oldest batch is replaced");
+  boolean replace(Entry e, List<Sample> rest) {
+    if (!entries.contains(e)) {
+      throw new IllegalStateException("not a batch of this spool: " + e.path());
     }
     if (rest.size() == e.pending()) {
       return true;
@@ -179,17 +179,40 @@ final class DiskSpool {
     } catch (IOException ex) {
       errors.warn("agent-spool: cannot rewrite {} with its {} unsent samples: {}; they are kept in memory and sent "
           + "first (a restart before then sends the whole file again)", e.path(), rest.size(), ex.toString());
-      entries.pollFirst();
-      entries.addFirst(new Entry(e.sequence(), e.path(), e.samples(), e.bytes(), List.copyOf(rest)));
+      swap(e, new Entry(e.sequence(), e.path(), e.samples(), e.bytes(), List.copyOf(rest)));
       samples.addAndGet(rest.size() - e.pending());
       return false;
     }
-    entries.pollFirst();
     Entry replaced = new Entry(e.sequence(), target, rest.size(), data.length);
-    entries.addFirst(replaced);
+    swap(e, replaced);
     bytes.addAndGet(replaced.bytes() - e.bytes());
     samples.addAndGet(replaced.samples() - e.pending());
     return true;
+  }
+
+  /** Puts {@code by} where {@code e} is in the spool's order (batches in flight are among the first few). */
+  private void swap(Entry e, Entry by) {
+    Deque<Entry> before = new ArrayDeque<>();
+    while (entries.peekFirst() != e) {
+      before.addLast(entries.pollFirst());
+    }
+    entries.pollFirst();
+    entries.addFirst(by);
+    while (!before.isEmpty()) {
+      entries.addFirst(before.pollLast());
+    }
+  }
+
+  /** The oldest batches, oldest first: at most {@code n}. */
+  List<Entry> oldest(int n) {
+    List<Entry> out = new ArrayList<>(Math.min(n, entries.size()));
+    for (Entry e : entries) {
+      if (out.size() == n) {
+        break;
+      }
+      out.add(e);
+    }
+    return out;
   }
 
   boolean isEmpty() {

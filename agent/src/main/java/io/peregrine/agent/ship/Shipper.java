@@ -65,6 +65,7 @@ public final class Shipper implements Component {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final BatchFiller filler;
   private final OutcomeSettler outcomes;
+  private final ReplayGroup replayGroup;
   private volatile boolean stopping;
   private volatile boolean killed;
   private volatile long stopDeadlineNanos;
@@ -88,6 +89,7 @@ public final class Shipper implements Component {
     this.spool = new DiskSpool(spoolDir, spoolMaxBytes, ledger, registry);
     this.filler = new BatchFiller(queue, batchSize, flushInterval, () -> stopping);
     this.outcomes = new OutcomeSettler(name(), ledger, spool);
+    this.replayGroup = new ReplayGroup(spool);
   }
 
   /** TLS of the channels to transfer (the agent's {@code tls} block); call before {@link #start()}. */
@@ -213,26 +215,42 @@ public final class Shipper implements Component {
   }
 
   /**
-   * Sends spooled batches oldest first for up to flushInterval, while transfer takes them. A batch is deleted only
-   * once transfer answered for all of it; when it refused some samples as OVERLOADED the batch is rewritten with
-   * those and stays at the head, so nothing newer overtakes it and what transfer took is not sent again.
+   * Sends spooled batches oldest first for up to flushInterval, while transfer takes them: up to
+   * {@link TransferStream#MAX_IN_FLIGHT} at once when their series are disjoint ({@link ReplayGroup}), else one at a
+   * time. A batch is deleted only once transfer answered for all of it; when it refused some samples as OVERLOADED the
+   * batch is rewritten with those and keeps its place, so nothing newer of its series overtakes it and what transfer
+   * took is not sent again. Each batch of a group is settled by its own answer, in spool order.
    */
   private void replay() {
     long until = System.nanoTime() + flushInterval.toNanos();
     while (!stopping && !spool.isEmpty() && outcomes.transferReady() && System.nanoTime() < until) {
-      DiskSpool.Entry oldest = spool.oldest();
-      SampleBatch batch = spool.read(oldest);
-      if (batch == null) {
-        continue; // unreadable: read() deleted and counted it
+      List<ReplayGroup.Member> group = replayGroup.next(TransferStream.MAX_IN_FLIGHT);
+      if (group.isEmpty()) {
+        continue;
       }
-      List<Sample> again = send(batch.getSamplesList(), true);
-      if (again == null) {
-        return;
+      if (outcomes.down()) {
+        client.reconnectNow();
       }
-      if (again.isEmpty()) {
-        spool.remove(oldest);
-      } else {
-        spool.replaceOldest(oldest, again);
+      List<SampleBatch> wire = new ArrayList<>(group.size());
+      group.forEach(m -> wire.add(SampleBatch.newBuilder().addAllSamples(m.samples()).build()));
+      List<Object> answers = client.pushAll(wire);
+      boolean allDone = true;
+      for (int i = 0; i < group.size(); i++) {
+        ReplayGroup.Member m = group.get(i);
+        List<Sample> again = outcomes.settle(m.samples(), answers.get(i), true);
+        if (again == null) {
+          allDone = false; // not taken: it stays where it is
+        } else if (again.isEmpty()) {
+          spool.remove(m.entry());
+        } else {
+          spool.replace(m.entry(), again);
+          allDone = false;
+        }
+      }
+      if (answers.contains(null)) {
+        outcomes.markDown(client.lastFailures());
+      }
+      if (!allDone) {
         return;
       }
     }

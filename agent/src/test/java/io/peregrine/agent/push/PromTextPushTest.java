@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
 import io.peregrine.agent.testing.Http;
 import io.peregrine.common.http.NettyHttpServer;
-import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
@@ -36,7 +35,7 @@ class PromTextPushTest {
     SampleValidator validator = new SampleValidator(Clock.systemUTC());
     http = new NettyHttpServer("agent-http", "127.0.0.1:0", 2, Limits.MAX_MESSAGE_BYTES,
         Limits.MAX_MESSAGE_BYTES, registry, new HealthChecks())
-        .route("/v1/push", new PushHandler(new OpenFalconJson(validator), validator, "this-host", queue,
+        .route("/v1/push", new PushHandler(Clock.systemUTC(), validator, "this-host", queue,
             new TrustedCallers(List.of()), registry));
     http.start();
   }

@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
 import io.peregrine.agent.testing.Http;
 import io.peregrine.common.http.NettyHttpServer;
-import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
@@ -38,7 +37,7 @@ class PushHandlerTest {
   private void serve(String listen, SampleQueue queue, TrustedCallers trusted) throws Exception {
     http = new NettyHttpServer("agent-http", listen, 2, Limits.MAX_MESSAGE_BYTES,
         Limits.MAX_MESSAGE_BYTES, registry, new HealthChecks())
-        .route("/v1/push", new PushHandler(new OpenFalconJson(new SampleValidator(Clock.systemUTC())),
+        .route("/v1/push", new PushHandler(Clock.systemUTC(),
             new SampleValidator(Clock.systemUTC()), "this-host", queue, trusted, registry));
     http.start();
   }
