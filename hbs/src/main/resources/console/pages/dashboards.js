@@ -62,7 +62,7 @@ async function view(root, id, range, ctx) {
       if (!refs.length) { replace(slot, el('div', {class: 'chart'}, el('h3', {}, g.title), message('No series match these patterns.'))); continue; }
       const answer = await fetchHistory(refs, {start, end, cf: g.cf});
       if (!ctx.current()) return;
-      replace(slot, chart(`${g.title} (${g.cf})`, answer, {withEndpoint: true}));
+      replace(slot, chart(`${g.title} (${g.cf})`, answer, {withEndpoint: true, width: Math.max(400, graphs.clientWidth - 20)}));
     } catch (e) {
       replace(slot, message(`${g.title}: ${e.message}`, 'error'));
     }
