@@ -149,6 +149,8 @@ class ConsoleAccessH2Test {
     assertThat(send("POST", "/console/api/logout", s.cookie(), null, null).statusCode()).isEqualTo(403);
     assertThat(send("POST", "/api/v1/dashboards", s.cookie(), s.csrf(), DASHBOARD).statusCode()).isEqualTo(201);
     assertThat(send("GET", "/api/v1/dashboards", s.cookie(), null, null).body()).contains("\"updatedBy\":\"erin\"");
+    String audit = hbs.get("/api/v1/audit?actor=erin").body();
+    assertThat(audit).contains("/console/api/login", "/api/v1/dashboards").doesNotContain(PASSWORD);
   }
 
   @Test

@@ -218,6 +218,34 @@ class ConsoleBrowserTest {
     h.screenshot("dashboard-day");
   }
 
+  /** Container series (tags namespace/pod/container) are listed under their pod and graphed together. */
+  @Test
+  @Order(6)
+  void podSeriesAreGroupedAndGraphedTogether() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    ManagedChannel graph = Pipeline.channel(h.all.graph().grpcPort());
+    try {
+      SampleBatch.Builder b = SampleBatch.newBuilder();
+      for (String container : List.of("app", "sidecar")) {
+        for (int i = 0; i < 5; i++) {
+          b.addSamples(Pipeline.gauge(h.hostname, "container.cpu.usage",
+              "container=" + container + ",namespace=shop,pod=web-1", 10 + i, (now / 60 - 5 + i) * 60));
+        }
+      }
+      assertThat(GraphGrpc.newBlockingStub(graph).push(b.build()).getAccepted()).isEqualTo(10);
+    } finally {
+      close(graph);
+    }
+    h.login("admin", ConsoleHarness.ADMIN_PASSWORD);
+    h.open("host?endpoint=" + h.hostname + "&q=container.cpu");
+    assertThat(h.waitFor("#counter-list .group").getText()).isEqualTo("pod shop/web-1");
+    h.driver.findElement(By.cssSelector("#counter-list .group-box")).click();
+    await().atMost(Duration.ofSeconds(20)).until(() -> "2".equals(h.js(
+        "const c = document.querySelector('#charts .chart'); return c ? c.dataset.series : null;")));
+    assertThat(h.driver.findElement(By.cssSelector("#charts .chart h3")).getText()).startsWith("container.cpu.usage");
+    h.screenshot("host-pod");
+  }
+
   static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();

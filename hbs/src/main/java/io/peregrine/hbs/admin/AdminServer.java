@@ -111,6 +111,11 @@ public final class AdminServer implements Component {
       });
       new ConsoleApi(db, bodies, tokens, throttle, console, tls.serverTls()).routes(app);
       proxy.routes(app);
+      app.after("/console/api/*", ctx -> { // console logins and writes through the proxy are audited too
+        if (!ctx.method().name().equals("GET") && ctx.statusCode() < 300) {
+          recorder.record(ctx);
+        }
+      });
     }
     app.before("/api/*", AdminServer::requireJson);
     app.after("/api/*", ctx -> {

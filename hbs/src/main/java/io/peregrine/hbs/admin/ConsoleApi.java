@@ -66,6 +66,7 @@ final class ConsoleApi {
     throttle.succeeded(b.name());
     String token = signedIn.get().token();
     Principal p = tokens.verify(token).orElseThrow();
+    ctx.attribute(Access.PRINCIPAL, p); // for the audit log: the login is recorded under the user's name
     ctx.header("Set-Cookie", ConsoleSession.setCookie(token, config.sessionLifetime(), secure));
     ctx.json(session(p, token, signedIn.get().row().expiresAt()));
   }
