@@ -108,7 +108,7 @@ export async function render(root, params, ctx) {
       counters.length ? null : message(state.q ? 'No counter matches.' : 'graph holds no series for this host.'),
       answer.truncated ? el('p', {class: 'muted'}, 'More counters than shown: narrow the search.') : null,
       groups.map(([key, items]) => [
-        key ? el('div', {class: 'group'}, el('label', {}, el('input', {type: 'checkbox', class: 'group-box', onchange: ev => {
+        key ? el('div', {class: 'group'}, el('label', {}, el('input', {type: 'checkbox', class: 'group-box', checked: items.every(c => state.chosen.has(c.counter)), onchange: ev => {
           for (const c of items) { if (ev.target.checked) state.chosen.add(c.counter); else state.chosen.delete(c.counter); }
           loadCounters(); keepUrl(); draw();
         }}), ' pod ' + key)) : null,
