@@ -3,6 +3,7 @@ package io.peregrine.hbs;
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
+import io.peregrine.hbs.console.ConsoleConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,8 @@ import java.util.Locale;
  * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
  *     default
  * @param ca hbs as the agents' certificate authority (docs/SECURITY.md "Agent identity"); off by default
+ * @param console the web console at {@code /console/} and its proxy to graph, sender and judge (docs/CONSOLE.md);
+ *     null = {@link ConsoleConfig#defaults()}
  */
 public record HbsConfig(
     String grpcListen,
@@ -57,7 +60,8 @@ public record HbsConfig(
     Duration configFullRefresh,
     Duration incidentRetention,
     AuthConfig auth,
-    io.peregrine.hbs.ca.CaConfig ca) {
+    io.peregrine.hbs.ca.CaConfig ca,
+    ConsoleConfig console) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -82,6 +86,7 @@ public record HbsConfig(
     incidentRetention = incidentRetention == null ? DEFAULT_INCIDENT_RETENTION : incidentRetention;
     Checks.positive("hbs.incidentRetention", incidentRetention);
     auth = auth == null ? AuthConfig.off() : auth;
+    console = console == null ? ConsoleConfig.defaults() : console;
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -114,68 +119,68 @@ public record HbsConfig(
     Checks.positive("hbs.configFullRefresh", configFullRefresh);
   }
 
-  /** The settings without the {@code ca} section (hbs issues no agent certificates). */
+  /** The settings without the {@code ca} and {@code console} sections (no agent certificates, the default console). */
   public HbsConfig(String grpcListen, String httpListen, String jdbcUrl, String jdbcUser, String jdbcPassword,
       int maxPoolSize, Duration configRefresh, boolean seedDemo, String defaultGroup, List<String> trustedIps,
       int grpcThreads, String adminPassword, String adminTokenFile, String importOnStart, TlsConfig tls,
       Duration configFullRefresh, Duration incidentRetention, AuthConfig auth) {
     this(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
         trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh,
-        incidentRetention, auth, io.peregrine.hbs.ca.CaConfig.off());
+        incidentRetention, auth, io.peregrine.hbs.ca.CaConfig.off(), ConsoleConfig.defaults());
   }
 
   /** The same settings with another {@code ca} section. */
   public HbsConfig withCa(io.peregrine.hbs.ca.CaConfig c) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth, c);
+        configFullRefresh, incidentRetention, auth, c, console);
   }
 
   public static HbsConfig defaults() {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
         DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
         DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION,
-        AuthConfig.off(), io.peregrine.hbs.ca.CaConfig.off());
+        AuthConfig.off(), io.peregrine.hbs.ca.CaConfig.off(), ConsoleConfig.defaults());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
   }
 
   /** The same settings with another incident history retention. */
   public HbsConfig withIncidentRetention(Duration retention) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, retention, auth, ca);
+        configFullRefresh, retention, auth, ca, console);
   }
 
   private static void checkJdbcUrl(String url) {
@@ -201,13 +206,21 @@ public record HbsConfig(
     return new HbsConfig(
         grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
         trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention,
-        a, ca);
+        a, ca, console);
   }
 
   /** The same settings with another {@code tls} block. */
   public HbsConfig withTls(TlsConfig t) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, t,
-        configFullRefresh, incidentRetention, auth, ca);
+        configFullRefresh, incidentRetention, auth, ca, console);
+  }
+
+  /** The same settings with another {@code console} block. */
+  public HbsConfig withConsole(ConsoleConfig c) {
+    return new HbsConfig(
+        grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention,
+        auth, ca, c);
   }
 }

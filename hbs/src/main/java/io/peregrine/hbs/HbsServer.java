@@ -73,7 +73,7 @@ public final class HbsServer implements Component {
     this.retention = new io.peregrine.hbs.incident.IncidentRetention(db, clock, config.incidentRetention(), registry);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
-        audit, tls, enrolment, certificates, revocations);
+        audit, tls, config.console(), enrolment, certificates, revocations);
     lifecycle.add(tls);
     lifecycle.add(db);
     if (config.seedDemo()) {
@@ -107,6 +107,14 @@ public final class HbsServer implements Component {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /**
+   * Points the console's proxy at graph, sender and judge once they listen (all-in-one); an empty URL keeps what
+   * {@code hbs.console} says.
+   */
+  public void wireConsole(String graphUrl, String senderUrl, String judgeUrl) {
+    http.wireConsole(graphUrl, senderUrl, judgeUrl);
   }
 
   /** Every route of the HTTP port, as {@code METHOD path}. */
