@@ -108,7 +108,7 @@ public final class AdminServer implements Component {
         new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
         new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
-        new IncidentEventsApi(db, bodies))) {
+        new IncidentEventsApi(db, bodies), new OpenIncidentsApi(db, bodies))) {
       r.routes(routes);
     }
   }

@@ -5,12 +5,13 @@ import io.peregrine.hbs.incident.IncidentEventRules;
 import io.peregrine.hbs.store.Database;
 import io.peregrine.hbs.store.Filter;
 import io.peregrine.hbs.store.Listing;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code GET /api/v1/incident-events}: the incident history the senders wrote (docs/ALERTING.md), newest first by
- * default, filtered by {@code eventId}, {@code kind}, {@code endpoint} (exact) and {@code since} / {@code until}
+ * default, filtered by {@code eventId}, {@code kind} (one, or several separated by commas), {@code endpoint} (exact) and {@code since} / {@code until}
  * (unix ms, inclusive / exclusive), paged as every list ({@link Lists}). Reading needs {@code read}; there is no
  * write route (the senders write over gRPC, retention deletes).
  */
@@ -24,12 +25,16 @@ final class IncidentEventsApi extends Resource {
   @Override
   void routes(Routes r) {
     r.get("/api/v1/incident-events", ctx -> {
-      String kind = Lists.textParam(ctx, "kind", 16);
-      if (kind != null && !IncidentEventRules.KINDS.contains(kind)) {
-        throw ApiException.badField("kind", "(query parameter) must be one of " + String.join(", ",
-            IncidentEventRules.KINDS.stream().sorted().toList()) + ", got '" + kind + "'");
+      String kind = Lists.textParam(ctx, "kind", 128);
+      List<String> kinds = kind == null ? List.of() : List.of(kind.split(",", -1));
+      for (String k : kinds) {
+        if (!IncidentEventRules.KINDS.contains(k)) {
+          throw ApiException.badField("kind", "(query parameter) must be one of " + String.join(", ",
+              IncidentEventRules.KINDS.stream().sorted().toList()) + ", or several separated by commas, got '"
+              + kind + "'");
+        }
       }
-      Filter f = new Filter().eq("event_id", Lists.textParam(ctx, "eventId", 255)).eq("kind", kind)
+      Filter f = new Filter().eq("event_id", Lists.textParam(ctx, "eventId", 255)).in("kind", kinds)
           .eq("endpoint", Lists.textParam(ctx, "endpoint", 255))
           .clause("happened_at >= :v", Lists.longParam(ctx, "since"))
           .clause("happened_at < :v", Lists.longParam(ctx, "until"));
