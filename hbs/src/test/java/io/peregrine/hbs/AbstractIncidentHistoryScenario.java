@@ -160,6 +160,9 @@ abstract class AbstractIncidentHistoryScenario {
     assertThat(hbs.get("/api/v1/incident-events?kind=opened,recovered&sort=at").json())
         .extracting(n -> n.get("kind").asText())
         .containsExactly("opened", "recovered", "opened", "opened", "opened", "recovered");
+    assertThat(hbs.get("/api/v1/incident-events?kind=opened,recovered&priority=0&metric=mem.used").json())
+        .extracting(n -> n.get("eventId").asText()).containsExactly("e_9_b");
+    assertThat(hbs.get("/api/v1/incident-events?priority=9").json().get("field").asText()).isEqualTo("priority");
     assertThat(hbs.get("/api/v1/incident-events?kind=opened,nope").json().get("field").asText()).isEqualTo("kind");
   }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * {@code GET /api/v1/incident-events}: the incident history the senders wrote (docs/ALERTING.md), newest first by
- * default, filtered by {@code eventId}, {@code kind} (one, or several separated by commas), {@code endpoint} (exact) and {@code since} / {@code until}
+ * default, filtered by {@code eventId}, {@code kind} (one, or several separated by commas), {@code endpoint}, {@code metric}, {@code priority} (exact) and {@code since} / {@code until}
  * (unix ms, inclusive / exclusive), paged as every list ({@link Lists}). Reading needs {@code read}; there is no
  * write route (the senders write over gRPC, retention deletes).
  */
@@ -35,12 +35,21 @@ final class IncidentEventsApi extends Resource {
         }
       }
       Filter f = new Filter().eq("event_id", Lists.textParam(ctx, "eventId", 255)).in("kind", kinds)
-          .eq("endpoint", Lists.textParam(ctx, "endpoint", 255))
+          .eq("endpoint", Lists.textParam(ctx, "endpoint", 255)).eq("metric", Lists.textParam(ctx, "metric", 255))
+          .eq("priority", priority(ctx))
           .clause("happened_at >= :v", Lists.longParam(ctx, "since"))
           .clause("happened_at < :v", Lists.longParam(ctx, "until"));
       Listing l = Lists.listing(ctx, f, Map.of("at", "happened_at", "id", "id"), "-at", "id",
-          Set.of("eventId", "kind", "endpoint", "since", "until"));
+          Set.of("eventId", "kind", "endpoint", "metric", "priority", "since", "until"));
       ctx.json(Lists.answer(ctx, l, db.tx(h -> events.page(h, l))));
     });
+  }
+
+  private static Integer priority(io.javalin.http.Context ctx) {
+    Long p = Lists.longParam(ctx, "priority");
+    if (p != null && (p < 0 || p > 6)) {
+      throw ApiException.badField("priority", "must be within 0..6, got " + p);
+    }
+    return p == null ? null : p.intValue();
   }
 }
