@@ -2,6 +2,7 @@ package io.peregrine.dist;
 
 import io.peregrine.agent.AgentServer;
 import io.peregrine.common.config.ConfigLoader;
+import io.peregrine.common.config.HostPort;
 import io.peregrine.common.event.InProcessAlertQueue;
 import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.graph.GraphServer;
@@ -37,6 +38,7 @@ public final class AllInOne {
   private JudgeServer judge;
   private TransferServer transfer;
   private AgentServer agent;
+  private PeregrineConfig started;
 
   public AllInOne(Lifecycle lifecycle, Clock clock, PrintStream console) {
     this.lifecycle = lifecycle;
@@ -56,6 +58,7 @@ public final class AllInOne {
   }
 
   public void start(PeregrineConfig config) throws Exception {
+    started = config;
     ConfigLoader loader = new ConfigLoader();
     hbs = lifecycle.start(new HbsServer(config.hbs(), clock));
     String hbsAddress = "127.0.0.1:" + hbs.grpcPort();
@@ -81,6 +84,22 @@ public final class AllInOne {
     agentWiring.put("agent.transferAddresses", List.of("127.0.0.1:" + transfer.grpcPort()));
     agentWiring.put("agent.hbsAddress", hbsAddress);
     agent = lifecycle.start(new AgentServer(loader.with(wired, PeregrineConfig.class, agentWiring).agent(), clock));
+    hbs.wireConsole("http://127.0.0.1:" + graph.httpPort(), "http://127.0.0.1:" + sender.httpPort(),
+        "http://127.0.0.1:" + judge.httpPort());
+    if (config.hbs().console().enabled()) {
+      console.println("peregrine: console at " + consoleUrl() + " (log in as admin; the password is in "
+          + "hbs.adminPassword, or printed once in the log at the first start)");
+    }
+  }
+
+  /** The web console's address on hbs's HTTP port. */
+  public String consoleUrl() {
+    String host = HostPort.parse("hbs.httpListen", started.hbs().httpListen()).host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+      host = "127.0.0.1"; // listening everywhere: loopback is one address that surely reaches it
+    }
+    return (started.hbs().tls().server() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host)
+        + ":" + hbs.httpPort() + "/console/";
   }
 
   public HbsServer hbs() {

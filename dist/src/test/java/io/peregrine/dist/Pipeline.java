@@ -20,12 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Shared pieces of the end-to-end tests: a loopback config under a temp dir, a captured console, HTTP gets. */
-final class Pipeline {
+/** Shared pieces of the end-to-end tests (public for the console's browser tests in a subpackage): a loopback config under a temp dir, a captured console, HTTP gets. */
+public final class Pipeline {
   private Pipeline() {}
 
   /** all-in-one's defaults on free ports, with every file under {@code dir} and fast refreshes. */
-  static PeregrineConfig loopbackConfig(Path dir, String hostname, Map<String, Object> extra) {
+  public static PeregrineConfig loopbackConfig(Path dir, String hostname, Map<String, Object> extra) {
     Map<String, Object> o = new LinkedHashMap<>();
     for (String c : List.of("transfer", "graph", "judge", "hbs")) {
       o.put(c + ".grpcListen", "127.0.0.1:0");
@@ -44,7 +44,7 @@ final class Pipeline {
     return new ConfigLoader().with(AllInOne.defaults(), PeregrineConfig.class, o);
   }
 
-  static Sample gauge(String endpoint, String metric, String tags, double value, long timestamp) {
+  public static Sample gauge(String endpoint, String metric, String tags, double value, long timestamp) {
     return Sample.newBuilder().setEndpoint(endpoint).setMetric(metric).setTags(tags).setValue(value)
         .setTimestamp(timestamp).setStep(60).setCounterType(CounterType.GAUGE).build();
   }
@@ -69,16 +69,16 @@ final class Pipeline {
     return r.body();
   }
 
-  static ManagedChannel channel(int port) {
+  public static ManagedChannel channel(int port) {
     return GrpcChannels.forAddress("127.0.0.1:" + port);
   }
 
   /** A console whose printed lines a test can read. */
-  static final class Console {
+  public static final class Console {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    public final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-    String text() {
+    public String text() {
       synchronized (stream) {
         return bytes.toString(StandardCharsets.UTF_8);
       }

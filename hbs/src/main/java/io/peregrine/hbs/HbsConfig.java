@@ -3,6 +3,7 @@ package io.peregrine.hbs;
 import io.peregrine.common.config.Checks;
 import io.peregrine.common.auth.AuthConfig;
 import io.peregrine.common.tls.TlsConfig;
+import io.peregrine.hbs.console.ConsoleConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,8 @@ import java.util.Locale;
  * @param incidentRetention how long incident history (docs/ALERTING.md) is kept; null = 30 days
  * @param auth tokens this component wants on its APIs and sends on its calls (see docs/SECURITY.md); off by
  *     default
+ * @param console the web console at {@code /console/} and its proxy to graph, sender and judge (docs/CONSOLE.md);
+ *     null = {@link ConsoleConfig#defaults()}
  */
 public record HbsConfig(
     String grpcListen,
@@ -55,7 +58,8 @@ public record HbsConfig(
     TlsConfig tls,
     Duration configFullRefresh,
     Duration incidentRetention,
-    AuthConfig auth) {
+    AuthConfig auth,
+    ConsoleConfig console) {
 
   /** An embedded file database under ./data, so one host runs hbs with nothing else installed. */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/hbs/hbs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
@@ -78,6 +82,7 @@ public record HbsConfig(
     incidentRetention = incidentRetention == null ? DEFAULT_INCIDENT_RETENTION : incidentRetention;
     Checks.positive("hbs.incidentRetention", incidentRetention);
     auth = auth == null ? AuthConfig.off() : auth;
+    console = console == null ? ConsoleConfig.defaults() : console;
     Checks.address("hbs.grpcListen", grpcListen);
     Checks.address("hbs.httpListen", httpListen);
     checkJdbcUrl(jdbcUrl);
@@ -114,47 +119,47 @@ public record HbsConfig(
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", DEFAULT_JDBC_URL, "sa", "", DEFAULT_MAX_POOL_SIZE,
         DEFAULT_CONFIG_REFRESH, false, "", List.of(), DEFAULT_GRPC_THREADS, "", "", "", TlsConfig.off(),
         DEFAULT_CONFIG_FULL_REFRESH, DEFAULT_INCIDENT_RETENTION,
-        AuthConfig.off());
+        AuthConfig.off(), ConsoleConfig.defaults());
   }
 
   /** The same settings on another database; tests and all-in-one point hbs at a directory of their own. */
   public HbsConfig withJdbc(String url, String user, String password) {
     return new HbsConfig(grpcListen, httpListen, url, user, password, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, console);
   }
 
   public HbsConfig withListen(String grpc, String http) {
     return new HbsConfig(grpc, http, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo,
         defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, console);
   }
 
   /** The same settings with the first admin's password and token file (tests, all-in-one). */
   public HbsConfig withAdmin(String password, String tokenFile) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, password, tokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, console);
   }
 
   /** The same settings with another strategy-set rebuild interval (the heartbeat bench, to isolate its cost). */
   public HbsConfig withConfigRefresh(Duration every) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, every,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, console);
   }
 
   public HbsConfig withImportOnStart(String file) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, file, tls,
-        configFullRefresh, incidentRetention, auth);
+        configFullRefresh, incidentRetention, auth, console);
   }
 
   /** The same settings with another incident history retention. */
   public HbsConfig withIncidentRetention(Duration retention) {
     return new HbsConfig(grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh,
         seedDemo, defaultGroup, trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls,
-        configFullRefresh, retention, auth);
+        configFullRefresh, retention, auth, console);
   }
 
   private static void checkJdbcUrl(String url) {
@@ -179,6 +184,14 @@ public record HbsConfig(
   public HbsConfig withAuth(AuthConfig a) {
     return new HbsConfig(
         grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
-        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention, a);
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention, a, console);
+  }
+
+  /** The same settings with another {@code console} block. */
+  public HbsConfig withConsole(ConsoleConfig c) {
+    return new HbsConfig(
+        grpcListen, httpListen, jdbcUrl, jdbcUser, jdbcPassword, maxPoolSize, configRefresh, seedDemo, defaultGroup,
+        trustedIps, grpcThreads, adminPassword, adminTokenFile, importOnStart, tls, configFullRefresh, incidentRetention,
+        auth, c);
   }
 }

@@ -59,7 +59,7 @@ public final class HbsServer implements Component {
     this.retention = new io.peregrine.hbs.incident.IncidentRetention(db, clock, config.incidentRetention(), registry);
     HealthChecks health = new HealthChecks().add("database", db::reachable).add("grpc", grpc::serving);
     this.http = new AdminServer(config.httpListen(), db, registry, health, refresher::requestRefresh, tokens,
-        new AuditLog(db, clock), tls);
+        new AuditLog(db, clock), tls, config.console());
     lifecycle.add(tls);
     lifecycle.add(db);
     if (config.seedDemo()) {
@@ -92,6 +92,14 @@ public final class HbsServer implements Component {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /**
+   * Points the console's proxy at graph, sender and judge once they listen (all-in-one); an empty URL keeps what
+   * {@code hbs.console} says.
+   */
+  public void wireConsole(String graphUrl, String senderUrl, String judgeUrl) {
+    http.wireConsole(graphUrl, senderUrl, judgeUrl);
   }
 
   /** Every route of the HTTP port, as {@code METHOD path}. */

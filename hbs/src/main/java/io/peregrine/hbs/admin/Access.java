@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.peregrine.hbs.auth.Principal;
 import io.peregrine.hbs.auth.Scope;
 import io.peregrine.hbs.auth.TokenVerifier;
+import io.peregrine.hbs.console.ConsoleSession;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,13 @@ import java.util.Optional;
  * Any valid token: {@code /api/v1/auth/*} and {@code /api/v1/tokens*} (the handlers limit a caller to their own
  * tokens unless they hold {@code admin}). Scope {@code admin}: every write under {@code /api/v1/users} and all of
  * {@code /api/v1/audit}. Otherwise {@code GET} needs {@code read} and every other method {@code write}.
- * No token, or one unknown, revoked or expired, answers 401; a token without the scope 403.
+ * No token, or one unknown, revoked or expired, answers 401; a token without the scope 403. The console's session
+ * cookie ({@link ConsoleSession}) stands for a bearer token; a write made with it also needs its CSRF token (403).
  */
 final class Access {
   static final String PRINCIPAL = "hbs.principal";
+  /** The secret that proved {@link #PRINCIPAL}: the console's logout ends that session. */
+  static final String TOKEN = "hbs.token";
 
   /** What a route needs: a scope, or (null) only a valid token. */
   record Need(boolean open, Scope scope) {
@@ -54,23 +58,50 @@ final class Access {
     if (need.open()) {
       return;
     }
+    Principal principal = authenticate(ctx);
+    if (need.scope() != null && !principal.allows(need.scope())) {
+      throw forbidden(ctx, principal, need.scope());
+    }
+  }
+
+  /**
+   * The caller, from a bearer token or else the console's session cookie, set as {@link #PRINCIPAL}; 401 without
+   * either or when it is not valid, 403 when the cookie came on a write without the session's CSRF token.
+   */
+  Principal authenticate(Context ctx) {
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String token;
+    boolean cookie = false;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = header.substring(7).trim();
+    } else if (ctx.cookie(ConsoleSession.COOKIE) != null && !ctx.cookie(ConsoleSession.COOKIE).isEmpty()) {
+      token = ctx.cookie(ConsoleSession.COOKIE);
+      cookie = true;
+    } else {
       throw unauthorized(ctx, "authentication required: send 'Authorization: Bearer <token>' (a token from "
           + "POST /api/v1/tokens, or a session from POST /api/v1/auth/login)");
     }
-    Optional<Principal> p = verifier.verify(header.substring(7).trim());
+    Optional<Principal> p = verifier.verify(token);
     if (p.isEmpty()) {
-      throw unauthorized(ctx, "the bearer token is unknown, revoked or expired");
+      throw unauthorized(ctx, cookie ? "the console session has expired or was ended: log in again"
+          : "the bearer token is unknown, revoked or expired");
     }
-    Principal principal = p.get();
-    ctx.attribute(PRINCIPAL, principal);
-    if (need.scope() != null && !principal.allows(need.scope())) {
-      throw new ApiException(403, ctx.method().name() + " " + ctx.path() + " needs scope '" + need.scope().wire()
-          + "'; this token has " + (principal.scopes().isEmpty() ? "no scope"
-          : "scopes " + Scope.toList(principal.scopes()).replace(",", ", ")) + " (user '"
-          + principal.user() + "', role " + principal.role().wire() + ")");
+    String method = ctx.method().name();
+    if (cookie && !(method.equals("GET") || method.equals("HEAD"))
+        && !ConsoleSession.csrfMatches(token, ctx.header(ConsoleSession.CSRF_HEADER))) {
+      throw new ApiException(403, "CSRF token missing or wrong: a write with the console's session cookie must "
+          + "send the session's token in " + ConsoleSession.CSRF_HEADER);
     }
+    ctx.attribute(PRINCIPAL, p.get());
+    ctx.attribute(TOKEN, token);
+    return p.get();
+  }
+
+  static ApiException forbidden(Context ctx, Principal principal, Scope needed) {
+    return new ApiException(403, ctx.method().name() + " " + ctx.path() + " needs scope '" + needed.wire()
+        + "'; this token has " + (principal.scopes().isEmpty() ? "no scope"
+        : "scopes " + Scope.toList(principal.scopes()).replace(",", ", ")) + " (user '"
+        + principal.user() + "', role " + principal.role().wire() + ")");
   }
 
   /** The caller of a route that is not open; set by {@link #check}. */

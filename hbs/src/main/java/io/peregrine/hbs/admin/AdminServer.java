@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.config.HostPort;
@@ -12,6 +13,8 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.server.HealthReport;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.hbs.auth.AuditLog;
+import io.peregrine.hbs.auth.LoginThrottle;
+import io.peregrine.hbs.console.ConsoleConfig;
 import io.peregrine.hbs.auth.TokenStore;
 import io.peregrine.hbs.store.ConflictException;
 import io.peregrine.hbs.store.Database;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * conflict with what is stored 409, a database that does not answer 503; every answer is JSON. A successful write
  * asks for a rebuild of the strategy set, so judges see it at their next pull. Every {@code /api} route but
  * login and the OpenAPI document needs a bearer token ({@link Access}: 401, 403), and every successful write is
- * recorded in the audit log ({@link AuditRecorder}).
+ * recorded in the audit log ({@link AuditRecorder}). The web console is served here too: its files at
+ * {@code /console/}, its sign-in at {@code /console/api/login|session|logout} ({@link ConsoleApi}) and its proxy to
+ * graph, sender and judge ({@link ConsoleProxy}), all behind the same {@link Access} (session cookie plus CSRF).
  */
 public final class AdminServer implements Component {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -45,15 +50,20 @@ public final class AdminServer implements Component {
   private final Javalin app;
   private final Routes routes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ConsoleProxy proxy;
 
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
       Runnable onChange, TokenStore tokens, AuditLog audit) {
-    this(listen, db, registry, health, onChange, tokens, audit, TlsMaterial.plaintext("hbs-http"));
+    this(listen, db, registry, health, onChange, tokens, audit, TlsMaterial.plaintext("hbs-http"),
+        ConsoleConfig.defaults());
   }
 
-  /** @param tls HTTPS (and client certificates) when its {@code server} is on */
+  /**
+   * @param tls HTTPS (and client certificates) when its {@code server} is on
+   * @param console the web console at {@code /console/} (static files from the jar) and its API and proxy
+   */
   public AdminServer(String listen, Database db, PrometheusMeterRegistry registry, HealthChecks health,
-      Runnable onChange, TokenStore tokens, AuditLog audit, TlsMaterial tls) {
+      Runnable onChange, TokenStore tokens, AuditLog audit, TlsMaterial tls, ConsoleConfig console) {
     this.listen = listen;
     Bodies bodies = new Bodies();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
@@ -67,8 +77,18 @@ public final class AdminServer implements Component {
       cfg.jsonMapper(new JavalinJackson(bodies.json(), false));
       cfg.router.ignoreTrailingSlashes = true;
       AdminTls.configure(cfg.jetty, tls, listen);
+      if (console.enabled()) {
+        cfg.staticFiles.add(sf -> {
+          sf.hostedPath = "/console";
+          sf.directory = "/console";
+          sf.location = Location.CLASSPATH;
+          sf.headers = Map.of("Cache-Control", "no-cache");
+        });
+        cfg.staticFiles.enableWebjars(); // uPlot at /webjars/uplot/1.6.30/dist/
+      }
     });
     routes = new Routes(app);
+    proxy = new ConsoleProxy(console);
     routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(registry.scrape()));
     routes.get("/health", ctx -> health(ctx, health));
@@ -77,6 +97,21 @@ public final class AdminServer implements Component {
     Access access = new Access(tokens);
     AuditRecorder recorder = new AuditRecorder(audit);
     app.before("/api/*", access::check);
+    LoginThrottle throttle = new LoginThrottle(tokens.clock(), registry);
+    if (console.enabled()) {
+      app.before("/console/api/*", ctx -> {
+        if (!(ctx.method().name().equals("POST") && ctx.path().equals("/console/api/login"))) {
+          access.authenticate(ctx);
+        }
+      });
+      app.before("/console", ctx -> { // the pages' relative links need the trailing slash
+        if (ctx.path().equals("/console")) {
+          ctx.redirect("/console/");
+        }
+      });
+      new ConsoleApi(db, bodies, tokens, throttle, console, tls.serverTls()).routes(app);
+      proxy.routes(app);
+    }
     app.before("/api/*", AdminServer::requireJson);
     app.after("/api/*", ctx -> {
       registry.counter("hbs_admin_requests_total", "method", ctx.method().name(),
@@ -105,10 +140,10 @@ public final class AdminServer implements Component {
     for (Resource r : List.of(new HostsApi(db, bodies), new GroupsApi(db, bodies), new PluginsApi(db, bodies),
         new TemplatesApi(db, bodies), new StrategiesApi(db, bodies), new ExpressionsApi(db, bodies),
         new ActionsApi(db, bodies), new TeamsApi(db, bodies), new UsersApi(db, bodies, tokens),
-        new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens,
-        new io.peregrine.hbs.auth.LoginThrottle(tokens.clock(), registry)),
+        new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens, throttle),
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
-        new IncidentEventsApi(db, bodies), new OpenIncidentsApi(db, bodies))) {
+        new IncidentEventsApi(db, bodies), new HostOverviewApi(db, bodies, tokens.clock()),
+        new OpenIncidentsApi(db, bodies))) {
       r.routes(routes);
     }
   }
@@ -123,6 +158,11 @@ public final class AdminServer implements Component {
     HostPort hp = HostPort.parse("hbs.httpListen", listen);
     app.start(hp.host(), hp.port());
     log.info("hbs-http: admin API, /metrics and /health on {}:{}", hp.host(), port());
+  }
+
+  /** See {@link ConsoleProxy#wire}: the upstreams of the console's proxy, once they are listening. */
+  public void wireConsole(String graphUrl, String senderUrl, String judgeUrl) {
+    proxy.wire(graphUrl, senderUrl, judgeUrl);
   }
 
   public int port() {

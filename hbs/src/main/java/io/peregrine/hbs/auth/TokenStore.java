@@ -124,6 +124,11 @@ public final class TokenStore implements TokenVerifier {
    * check runs outside the transaction, so a slow hash holds no connection.
    */
   public Optional<Created> login(String name, String password) {
+    return login(name, password, SESSION_SECONDS, "login");
+  }
+
+  /** {@link #login(String, String)} with another lifetime and token name (the console's sessions). */
+  public Optional<Created> login(String name, String password, long lifetimeSeconds, String tokenName) {
     var user = db.tx(h -> h.createQuery("SELECT id, passwd, role FROM " + userTable + " WHERE name = :name")
         .bind("name", name).map((rs, ctx) -> new Account(rs.getLong("id"), rs.getString("passwd"),
             Role.of(rs.getInt("role")))).findOne());
@@ -134,7 +139,7 @@ public final class TokenStore implements TokenVerifier {
     Role role = user.get().role();
     return Optional.of(db.tx(h -> {
       deleteExpiredSessions(h, uid);
-      return create(h, uid, "login", role.grants(), KIND_SESSION, nowSeconds() + SESSION_SECONDS);
+      return create(h, uid, tokenName, role.grants(), KIND_SESSION, nowSeconds() + lifetimeSeconds);
     }));
   }
 
