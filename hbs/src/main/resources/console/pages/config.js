@@ -18,7 +18,7 @@ export async function render(root, params, ctx) {
   const visible = TABS.filter(t => !t.role || ctx.can(t.role));
   const tab = visible.find(t => t.id === params.get('tab')) || visible[0];
   root.append(el('h1', {}, 'Configuration'),
-    el('nav', {class: 'tabs', id: 'config-tabs'}, visible.map(t =>
+    el('div', {class: 'tabs', id: 'config-tabs', role: 'tablist'}, visible.map(t =>
       el('a', {href: '#/config?tab=' + t.id, class: t === tab ? 'active' : null, 'data-tab': t.id}, t.title))),
     ctx.can('editor') ? null : el('p', {class: 'readonly-note', id: 'config-readonly'},
       `You are ${ctx.user.role}: everything is read only here.`));

@@ -14,7 +14,7 @@ export async function render(root, params, ctx) {
     el('p', {class: 'muted'}, 'Events a sender gave up on after its retries. A replay puts the event back on its priority ' +
       'queue; receivers already told are not told again (the delivery claims remember them).'),
     el('div', {class: 'toolbar'}, el('button', {id: 'dead-letters-refresh', onclick: () => load()}, 'Refresh'), replayAll),
-    el('div', {class: 'two'}, list, detail));
+    list, detail);
 
   async function load() {
     const answer = await ctx.api(senderPath('dead-letters'), {query: {limit: LIMIT}});
@@ -23,7 +23,7 @@ export async function render(root, params, ctx) {
     replayAll.disabled = !items.length;
     replace(list, el('h2', {}, `Newest ${items.length}`), table([
       {title: 'Failed', cell: d => timeMs(d.failedAt)},
-      {title: 'Priority', cell: d => d.priority == null ? '' : priority(d.priority)},
+      {title: 'Priority', cell: d => prio(d) == null ? '' : priority(prio(d))},
       {title: 'Event', class: 'wrap', cell: d => summary(d)},
       {title: 'Reason', class: 'wrap', cell: d => d.reason || d.text || ''},
       {title: '', cell: d => el('span', {},
@@ -90,6 +90,12 @@ export async function render(root, params, ctx) {
     if (e.status === 501) { replace(list, message(e.message)); return; }
     throw e;
   }
+}
+
+/** The priority the sender recorded, else the event's own. */
+function prio(d) {
+  if (d.priority !== undefined && d.priority !== null) return d.priority;
+  return d.event && typeof d.event === 'object' && Number.isInteger(d.event.priority) ? d.event.priority : null;
 }
 
 /** The event of a dead letter in one line: status, host, metric, id. */

@@ -65,7 +65,7 @@ export async function render(box, params, ctx) {
         {title: 'Strategy', cell: r => el('a', {href: '#/config?tab=strategies&id=' + r.s.id}, String(r.s.id))},
         {title: 'Rule', cell: r => `${r.s.metric}${r.s.tags ? '{' + r.s.tags + '}' : ''} ${r.s.func} ${r.s.operator} ${r.s.rightValue}`},
         {title: 'From', cell: r => r.from.id === t.id ? 'own' : el('span', {class: 'inherited'}, 'inherited from ' + r.from.name)},
-        {title: '', cell: r => r.overridden ? el('span', {class: 'inherited'}, 'overridden below') : ''},
+        {title: '', cell: r => r.overridden ? el('span', {class: 'inherited'}, 'overridden (the same metric and tags nearer the template)') : ''},
       ], rows, {rowClass: r => r.from.id === t.id ? 'own' : 'inherited', empty: 'No strategies, own or inherited.'}),
       canWrite ? el('div', {class: 'toolbar'},
         el('a', {href: `#/config?tab=strategies&new=1&templateId=${t.id}`}, '+ strategy in this template'),

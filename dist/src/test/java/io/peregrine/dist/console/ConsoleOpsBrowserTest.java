@@ -130,6 +130,7 @@ class ConsoleOpsBrowserTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> h.driver.findElement(By.id("rule-test-result")).getText()
         .contains("2 events"));
     assertThat(h.driver.findElement(By.id("rule-test-result")).getText()).contains("PROBLEM").contains("OK");
+    h.screenshot("config-strategy-editor");
 
     h.driver.findElement(By.id("strategy-save")).click();
     await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", "/api/v1/strategies?metric=" + METRIC,
@@ -138,7 +139,6 @@ class ConsoleOpsBrowserTest {
     strategyId = saved.get("id").asLong();
     assertThat(saved.get("rightValue").asText()).isEqualTo("90");
     assertThat(saved.get("templateId").asLong()).isEqualTo(template);
-    h.screenshot("config-strategy-editor");
 
     // a crossing value pushed through transfer, until the judge (refreshing every second) has the strategy
     long[] t = {System.currentTimeMillis() / 1000 - 600};
@@ -190,8 +190,21 @@ class ConsoleOpsBrowserTest {
     h.waitFor("#open-incidents");
     assertThat(h.driver.findElements(By.cssSelector("#open-incidents button.ack"))).isEmpty();
     assertThat(h.driver.findElement(By.id("silence-form")).isDisplayed()).isFalse();
-    h.open("config?tab=templates");
-    h.waitFor("#template-tree");
+    // a child template: its own strategy overrides the parent's on the same metric, the rest is inherited
+    long parent = demoTemplate();
+    ConsoleHarness.Answer child = h.call("POST", "/api/v1/templates", h.adminToken(),
+        "{\"name\":\"ops-child\",\"parentId\":" + parent + "}");
+    assertThat(child.status()).as(child.body()).isEqualTo(201);
+    long childId = child.json().get("id").asLong();
+    assertThat(h.call("POST", "/api/v1/strategies", h.adminToken(), "{\"templateId\":" + childId
+        + ",\"metric\":\"cpu.busy\",\"func\":\"all(#5)\",\"operator\":\">\",\"rightValue\":95,"
+        + "\"priority\":1}").status()).isEqualTo(201);
+    h.open("config?tab=templates&id=" + childId);
+    h.waitFor("#template-detail h3");
+    String detail = h.driver.findElement(By.id("template-detail")).getText();
+    assertThat(detail).contains("Inherits: peregrine-demo").contains("inherited from peregrine-demo")
+        .contains("overridden").contains("own");
+    assertThat(h.driver.findElements(By.id("template-delete"))).isEmpty();
     h.screenshot("config-templates-viewer");
   }
 
