@@ -143,7 +143,7 @@ public final class AdminServer implements Component {
         new NodataApi(db, bodies), new ConfigPiecesApi(db, bodies), new AuthApi(db, bodies, tokens, throttle),
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
         new IncidentEventsApi(db, bodies), new HostOverviewApi(db, bodies, tokens.clock()),
-        new OpenIncidentsApi(db, bodies))) {
+        new OpenIncidentsApi(db, bodies), new DashboardsApi(db, bodies, tokens.clock()))) {
       r.routes(routes);
     }
   }
@@ -188,11 +188,11 @@ public final class AdminServer implements Component {
 
   /**
    * Signing in and tokens change no monitoring configuration, so they need no rebuild of the strategy set; nor do
-   * silences, which senders pull on their own ({@code Hbs.GetSilences}).
+   * silences, which senders pull on their own ({@code Hbs.GetSilences}), nor the console's dashboards.
    */
   private static boolean changesConfig(String path) {
     return !(path.startsWith("/api/v1/auth") || path.startsWith("/api/v1/tokens")
-        || path.startsWith("/api/v1/silences"));
+        || path.startsWith("/api/v1/silences") || path.startsWith("/api/v1/dashboards"));
   }
 
   /** Bodies must be JSON; curl's default type for {@code -d} is taken too, so that {@code curl -d '{...}'} works. */
