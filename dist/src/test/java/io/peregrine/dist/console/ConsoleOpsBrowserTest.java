@@ -171,6 +171,47 @@ class ConsoleOpsBrowserTest {
     assertThat(incident.get("acknowledgedBy").asText()).isEqualTo(EDITOR);
     assertThat(h.driver.findElement(By.id("recent-events")).getText()).contains("opened");
     h.screenshot("alerts-acknowledged");
+
+    // a silence from the incident's row: a bad regex is refused in the browser, then one on host and metric
+    h.driver.findElement(By.cssSelector("#open-incidents tr.incident .row-actions button.link")).click();
+    List<WebElement> values = h.driver.findElements(By.cssSelector("#silence-form .matcher-value"));
+    assertThat(values).hasSize(2);
+    assertThat(values.get(0).getAttribute("value")).isEqualTo(h.hostname);
+    h.driver.findElement(By.id("silence-add-matcher")).click();
+    List<WebElement> rows = h.driver.findElements(By.cssSelector("#silence-form .matcher"));
+    WebElement third = rows.get(2);
+    third.findElement(By.cssSelector(".matcher-name")).clear();
+    third.findElement(By.cssSelector(".matcher-name")).sendKeys("tags.queue");
+    third.findElement(By.cssSelector(".matcher-value")).sendKeys("(unclosed");
+    third.findElement(By.cssSelector(".matcher-regex")).click();
+    type("#silence-comment", "draining, quiet please");
+    h.driver.findElement(By.id("silence-submit")).click();
+    assertThat(h.waitFor("#silence-form .field-error").getText()).contains("not a regular expression");
+    third.findElement(By.cssSelector("button.link")).click();
+    h.driver.findElement(By.id("silence-submit")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.driver.findElement(By.id("silence-list")).getText()
+        .contains("endpoint=" + h.hostname));
+    JsonNode silence = h.call("GET", "/api/v1/silences?state=active", h.adminToken(), null).json().get(0);
+    assertThat(silence.get("author").asText()).isEqualTo(EDITOR);
+    assertThat(silence.get("comment").asText()).isEqualTo("draining, quiet please");
+    assertThat(silence.get("endsAt").asLong() - silence.get("startsAt").asLong()).isBetween(3000L, 3700L);
+    h.js("document.getElementById('silences').scrollIntoView()");
+    h.screenshot("alerts-silence");
+    h.driver.findElement(By.cssSelector("#silence-list button.expire")).click();
+    h.driver.switchTo().alert().accept();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", "/api/v1/silences/" + silence.get("id")
+        .asLong(), h.adminToken(), null).json().get("state").asText().equals("expired"));
+
+    // maintenance for this host from the same page, then cleared
+    type("#maintenance-host", h.hostname);
+    h.driver.findElement(By.id("maintenance-submit")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.driver.findElement(By.id("maintenance-list")).getText()
+        .contains(h.hostname));
+    JsonNode host = h.call("GET", "/api/v1/hosts?hostnamePrefix=" + h.hostname, h.adminToken(), null).json().get(0);
+    assertThat(host.get("maintainEnd").asLong()).isGreaterThan(System.currentTimeMillis() / 1000);
+    h.driver.findElement(By.id("maintenance-clear")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.call("GET", "/api/v1/hosts?hostnamePrefix=" + h.hostname,
+        h.adminToken(), null).json().get(0).get("maintainEnd").asLong() == 0);
   }
 
   @Test
