@@ -52,7 +52,9 @@ export function chart(title, answer, {width, height = 260, withEndpoint = false}
     width: w, height,
     scales: {x: {time: true}},
     series: [{value: (u, v) => v == null ? '—' : time(v)},
-      ...found.map((s, i) => ({label: label(s, withEndpoint), stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false}))],
+      ...found.map((s, i) => ({label: label(s, withEndpoint), stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: false,
+        // a few points between gaps draw no line: show them as dots
+        points: {show: data[i + 1].filter(v => v !== null).length < 100, size: 5, fill: COLORS[i % COLORS.length]}}))],
     axes: [{}, {size: 60}],
     legend: {live: true},
     hooks: {draw: [u => { box.dataset.drawnAt = String(performance.now()); box.dataset.drawn = String(u.data[0].length); }]},

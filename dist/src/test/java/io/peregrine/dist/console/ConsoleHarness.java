@@ -71,6 +71,9 @@ public final class ConsoleHarness implements AutoCloseable {
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
         .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
             "--disable-dev-shm-usage");
+    org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+    logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     return new ChromeDriver(service, options);
   }
 
@@ -100,6 +103,14 @@ public final class ConsoleHarness implements AutoCloseable {
   }
 
   /** Waits for an element to show; on a timeout the error carries the page's text and the browser's log. */
+  /** What the page logged (errors included), one line each. */
+  public String browserLog() {
+    StringBuilder logs = new StringBuilder();
+    driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+        .forEach(l -> logs.append(l.getLevel()).append(' ').append(l.getMessage()).append('\n'));
+    return logs.toString();
+  }
+
   public WebElement waitFor(String css) {
     try {
       return new WebDriverWait(driver, Duration.ofSeconds(20))
