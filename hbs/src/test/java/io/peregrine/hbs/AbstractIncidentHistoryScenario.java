@@ -118,4 +118,51 @@ abstract class AbstractIncidentHistoryScenario {
     assertThat(hbs.server.sweepIncidentHistory()).isEqualTo(1);
     assertThat(hbs.get("/api/v1/incident-events").json()).isEmpty();
   }
+
+  @Test
+  void openIncidentsAreThoseOpenedAndNotRecovered() throws Exception {
+    record(entry("s_3_a", "opened", t), entry("s_3_a", "recovered", t + 5),
+        entry("s_3_a", "opened", t + 10).setStep(1),
+        entry("s_3_a", "notified", t + 11).setChannel("smtp").setReceiver("a@example.com").setResult("ok"),
+        entry("s_3_a", "acknowledged", t + 12).setReceiver("alice").setDetail("on it"),
+        entry("s_3_a", "suppressed", t + 13).setStep(2),
+        entry("e_9_b", "opened", t + 20).setEndpoint("db-1").setMetric("mem.used").setPriority(0),
+        entry("e_9_b", "silenced", t + 21).setDetail("silence 4 by bob"),
+        entry("s_5_c", "opened", t + 30), entry("s_5_c", "recovered", t + 30));
+
+    HbsHarness.Response all = hbs.get("/api/v1/open-incidents");
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.header("X-Total-Count")).isEqualTo("2");
+    assertThat(all.json()).extracting(n -> n.get("eventId").asText()).containsExactly("e_9_b", "s_3_a");
+    JsonNode expr = all.json().get(0);
+    assertThat(expr.get("expressionId").asLong()).isEqualTo(9);
+    assertThat(expr.get("silenced").asBoolean()).isTrue();
+    assertThat(expr.get("silence").asText()).isEqualTo("silence 4 by bob");
+    assertThat(expr.get("acknowledged").asBoolean()).isFalse();
+    JsonNode strategy = all.json().get(1);
+    assertThat(strategy.get("strategyId").asLong()).isEqualTo(3);
+    assertThat(strategy.get("openedAt").asLong()).isEqualTo(t + 10);
+    assertThat(strategy.get("lastStep").asInt()).isEqualTo(2);
+    assertThat(strategy.get("notified").asInt()).isEqualTo(1);
+    assertThat(strategy.get("acknowledgedBy").asText()).isEqualTo("alice");
+    assertThat(strategy.get("comment").asText()).isEqualTo("on it");
+
+    assertThat(hbs.get("/api/v1/open-incidents?priority=0").json()).hasSize(1);
+    assertThat(hbs.get("/api/v1/open-incidents?endpoint=host1&metric=cpu.idle").json())
+        .extracting(n -> n.get("eventId").asText()).containsExactly("s_3_a");
+    HbsHarness.Response page = hbs.get("/api/v1/open-incidents?limit=1&offset=1");
+    assertThat(page.json()).extracting(n -> n.get("eventId").asText()).containsExactly("s_3_a");
+    assertThat(hbs.get("/api/v1/open-incidents?priority=7").json().get("field").asText()).isEqualTo("priority");
+    assertThat(hbs.get("/api/v1/open-incidents?host=x").json().get("field").asText()).isEqualTo("host");
+    assertThat(hbs.get("/api/v1/open-incidents?limit=1001").status()).isEqualTo(400);
+
+    // recent events with recoveries: several kinds in one filter
+    assertThat(hbs.get("/api/v1/incident-events?kind=opened,recovered&sort=at").json())
+        .extracting(n -> n.get("kind").asText())
+        .containsExactly("opened", "recovered", "opened", "opened", "opened", "recovered");
+    assertThat(hbs.get("/api/v1/incident-events?kind=opened,recovered&priority=0&metric=mem.used").json())
+        .extracting(n -> n.get("eventId").asText()).containsExactly("e_9_b");
+    assertThat(hbs.get("/api/v1/incident-events?priority=9").json().get("field").asText()).isEqualTo("priority");
+    assertThat(hbs.get("/api/v1/incident-events?kind=opened,nope").json().get("field").asText()).isEqualTo("kind");
+  }
 }

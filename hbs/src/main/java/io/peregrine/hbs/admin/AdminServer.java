@@ -153,7 +153,8 @@ public final class AdminServer implements Component {
         new AuditApi(db, bodies, audit), new SilencesApi(db, bodies, audit.clock()),
         new IncidentEventsApi(db, bodies), new EscalationApi(db, bodies), new SchedulesApi(db, bodies, audit.clock()),
         new AgentsApi(db, bodies, enrolment, certificates, revocations, tokens, tokens.clock()),
-        new HostOverviewApi(db, bodies, tokens.clock()), new DashboardsApi(db, bodies, tokens.clock()))) {
+        new HostOverviewApi(db, bodies, tokens.clock()), new OpenIncidentsApi(db, bodies),
+        new DashboardsApi(db, bodies, tokens.clock()))) {
       r.routes(routes);
     }
   }

@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code <upstream>/<path>} (only paths under {@code api/}) with the query and body as sent, and the bearer token
  * {@code hbs.console.upstreamToken} when set. The caller is the console user (session cookie, or a bearer token),
  * and the role decides (see {@link #need}): reading anything needs scope read (viewer); graph's bulk reads
- * ({@code POST api/v1/history|last}) are reads; other writes need write on judge (rule tests, editor) and admin on
+ * ({@code POST api/v1/history|last}) are reads; other writes need write on judge (rule tests, editor) and on a sender's incident
+ * acknowledgement ({@link ConsoleAck}: {@code by} is the signed-in user), and admin on
  * graph (deleting series) and on sender (dead letters). Bodies up to {@link Bodies#MAX_BODY_BYTES}; an upstream that
  * is not configured answers 503, one that does not answer in {@link #TIMEOUT} 502.
  */
@@ -71,6 +72,9 @@ final class ConsoleProxy {
     if (read || (upstream.equals("graph") && method.equals("POST") && GRAPH_READS.contains(rest))) {
       return Scope.READ;
     }
+    if (ConsoleAck.is(upstream, method, rest)) {
+      return Scope.WRITE;
+    }
     return upstream.equals("judge") ? Scope.WRITE : Scope.ADMIN;
   }
 
@@ -99,6 +103,9 @@ final class ConsoleProxy {
       url.append('?').append(ctx.queryString());
     }
     byte[] body = Bodies.bytes(ctx);
+    if (ConsoleAck.is(upstream, method, rest)) {
+      body = ConsoleAck.body(body, p.user());
+    }
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(TIMEOUT)
         .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));

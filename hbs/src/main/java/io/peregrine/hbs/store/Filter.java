@@ -22,6 +22,18 @@ public final class Filter {
     return this;
   }
 
+  /** {@code column IN (values...)}; nothing when null or empty. */
+  public Filter in(String column, List<?> values) {
+    if (values != null && !values.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      for (Object v : values) {
+        names.add(":" + param(v));
+      }
+      clauses.add(column + " IN (" + String.join(", ", names) + ")");
+    }
+    return this;
+  }
+
   /** {@code column} starts with {@code prefix} (LIKE's wildcards in it match themselves); nothing when empty. */
   public Filter prefix(String column, String prefix) {
     if (prefix != null && !prefix.isEmpty()) {

@@ -16,12 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The judge's read-only HTTP API:
+ * The judge's HTTP API (reads only; the rule test runs on its own simulated clock):
  * <ul>
  *   <li>{@code GET /api/v1/strategies}: the strategy set in use (per host), the unpaused expressions, and what was
  *       skipped and why; {@code multiMetric} lists the multi-metric expressions in use and the ones skipped;
  *   <li>{@code GET /api/v1/history?endpoint=&metric=&tags=}: the kept raw points of one series, newest first
- *       (404 when the judge keeps nothing for it; tags in any order, canonicalised).
+ *       (404 when the judge keeps nothing for it; tags in any order, canonicalised);
+ *   <li>{@code POST /api/v1/rules/test}: a rule test run, {@link RuleTestHandler}.
  * </ul>
  */
 public final class JudgeHttpRoutes {
@@ -45,6 +46,7 @@ public final class JudgeHttpRoutes {
   public void addTo(HttpServerHost http) {
     http.route("/api/v1/strategies", this::strategies);
     http.route("/api/v1/history", this::history);
+    http.route(RuleTestHandler.PATH, new RuleTestHandler());
   }
 
   private void strategies(HttpExchange ex) throws IOException {

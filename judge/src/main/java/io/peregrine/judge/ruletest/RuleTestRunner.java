@@ -73,6 +73,13 @@ public final class RuleTestRunner {
       return new Result(file, 0, List.of(file + ": cannot read: " + e.getMessage().lines().findFirst().orElse("")),
           List.of());
     }
+    return run(spec, file);
+  }
+
+  /**
+   * Runs a rule test already read (the HTTP route's body); {@code file} only names it in the failures.
+   */
+  public Result run(RuleTestFile spec, Path file) {
     if (spec == null || spec.tests() == null || spec.tests().isEmpty()) {
       return new Result(file, 0, List.of(file + ": no tests"), List.of());
     }
