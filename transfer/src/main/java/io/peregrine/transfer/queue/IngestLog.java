@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * consumer with its own read position and its own persisted ack, so destinations stay independent; a segment is
  * deleted once every consumer has passed it.
  *
- * <p>Record payload: {@code [u16 parts]} then per part {@code [u16 consumer id][u32 length][chunk]}, inside
- * {@link SegmentFormat}'s length-framed, CRC32C-checked records. Consumer ids are kept by name in
+ * <p>Record payload: a {@link PartTable} (which consumer each part is for, its length and CRC32C), then the parts,
+ * inside {@link SegmentFormat}'s length-framed, CRC32C-checked records; a lane reads the table and its own part only. Consumer ids are kept by name in
  * {@link ConsumerRegistry}, so a changed config never reads another lane's parts.
  *
  * <p>A consumer that has acknowledged every part written for it does not hold the log back: its effective position
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestLog.class);
-  static final int PART_HEADER = 6;
 
   /** One lane's view of the log: its id in the records, its positions, its reader. */
   static final class Consumer {
@@ -94,8 +93,8 @@ public final class IngestLog implements AutoCloseable {
   private final SegmentLog segments;
   private final List<Consumer> consumers = new ArrayList<>();
   private final CRC32C crc = new CRC32C();
-  private final byte[] partHeaders = new byte[2 + PART_HEADER * 64];
-  private ByteBuffer[] buffers = new ByteBuffer[2 + 2 * 64];
+  private byte[] table = new byte[PartTable.size(64)];
+  private ByteBuffer[] buffers = new ByteBuffer[2 + 64];
   private boolean acksDirty;
 
   private IngestLog(DirLock dirLock, SegmentLog segments) {
@@ -180,34 +179,39 @@ public final class IngestLog implements AutoCloseable {
    * log order. The record is in the kernel when this returns.
    */
   public void append(LaneQueue[] queues, byte[][] chunks, int[] samples, int n) throws IOException {
+    if (n > PartTable.MAX_PARTS) {
+      throw new IllegalArgumentException("a record for more than " + PartTable.MAX_PARTS + " lanes");
+    }
     lock.lock();
     try {
-      int need = 2 + 2 * n;
+      int need = 2 + n;
       if (buffers.length < need) {
         buffers = new ByteBuffer[need];
       }
-      byte[] heads = n <= 64 ? partHeaders : new byte[2 + PART_HEADER * n];
-      heads[0] = (byte) (n >>> 8);
-      heads[1] = (byte) n;
-      crc.reset();
-      crc.update(heads, 0, 2);
-      buffers[1] = ByteBuffer.wrap(heads, 0, 2);
-      int len = 2;
+      int tableLen = PartTable.size(n);
+      if (table.length < tableLen) {
+        table = new byte[tableLen];
+      }
+      ByteBuffer t = ByteBuffer.wrap(table, 0, tableLen);
+      t.putShort(0, (short) n);
+      int len = tableLen;
       for (int i = 0; i < n; i++) {
-        int h = 2 + PART_HEADER * i;
-        int id = queues[i].consumer().id;
+        int e = 2 + PartTable.ENTRY * i;
         byte[] c = chunks[i];
-        heads[h] = (byte) (id >>> 8);
-        heads[h + 1] = (byte) id;
-        heads[h + 2] = (byte) (c.length >>> 24);
-        heads[h + 3] = (byte) (c.length >>> 16);
-        heads[h + 4] = (byte) (c.length >>> 8);
-        heads[h + 5] = (byte) c.length;
-        crc.update(heads, h, PART_HEADER);
+        crc.reset();
         crc.update(c, 0, c.length);
-        buffers[2 + 2 * i] = ByteBuffer.wrap(heads, h, PART_HEADER);
-        buffers[3 + 2 * i] = ByteBuffer.wrap(c);
-        len += PART_HEADER + c.length;
+        t.putShort(e, (short) queues[i].consumer().id).putInt(e + 2, c.length).putInt(e + 6, (int) crc.getValue());
+        buffers[2 + i] = ByteBuffer.wrap(c);
+        len += c.length;
+      }
+      crc.reset();
+      crc.update(table, 0, tableLen - 4);
+      t.putInt(tableLen - 4, (int) crc.getValue());
+      buffers[1] = t;
+      crc.reset(); // the whole record's checksum, for the torn-tail scan at open
+      crc.update(table, 0, tableLen);
+      for (int i = 0; i < n; i++) {
+        crc.update(chunks[i], 0, chunks[i].length);
       }
       SegmentLog.Pos end = segments.append(buffers, need, len, (int) crc.getValue());
       for (int i = 0; i < n; i++) {
@@ -218,29 +222,6 @@ public final class IngestLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** The part for consumer {@code id} in a record's payload, or null when the record holds none. */
-  static byte[] partFor(byte[] payload, int id) {
-    if (payload.length < 2) {
-      return null;
-    }
-    int n = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-    int p = 2;
-    for (int i = 0; i < n && p + PART_HEADER <= payload.length; i++) {
-      int pid = ((payload[p] & 0xFF) << 8) | (payload[p + 1] & 0xFF);
-      int len = ((payload[p + 2] & 0xFF) << 24) | ((payload[p + 3] & 0xFF) << 16) | ((payload[p + 4] & 0xFF) << 8)
-          | (payload[p + 5] & 0xFF);
-      p += PART_HEADER;
-      if (len < 0 || p + len > payload.length) {
-        return null;
-      }
-      if (pid == id) {
-        return java.util.Arrays.copyOfRange(payload, p, p + len);
-      }
-      p += len;
-    }
-    return null;
   }
 
   /** Everything meant for {@code c} before {@code upTo} was delivered: persists it, deletes passed segments. */

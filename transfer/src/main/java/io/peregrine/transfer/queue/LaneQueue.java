@@ -219,12 +219,13 @@ public final class LaneQueue implements AutoCloseable {
         next = e.end;
       }
       while (backlogOnDisk) {
-        SegmentReader.Record r = next.compareTo(announced) < 0 ? consumer.reader.read(next, announced) : null;
+        SegmentReader.Record r = next.compareTo(announced) < 0
+            ? consumer.reader.read(next, announced, consumer.id) : null;
         if (r == null) {
           backlogOnDisk = false;
           break;
         }
-        byte[] part = IngestLog.partFor(r.payload(), consumer.id);
+        byte[] part = r.payload();
         if (part == null) {
           next = r.next(); // another lane's record
           continue;

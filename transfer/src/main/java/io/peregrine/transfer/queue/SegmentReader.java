@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer's reader of a {@link SegmentLog}: its own file channel, header buffer and checksum, so consumers read
- * at their own positions without the log's lock (positional reads; records before {@link SegmentLog#end()} are whole).
+ * One consumer's reader of the ingest log's {@link SegmentLog}: its own file channel, buffer and checksum, so
+ * consumers read at their own positions without the log's lock (positional reads; records before {@link SegmentLog#end()} are whole).
  * A record that fails its checksum (disk corruption) skips the rest of its segment and is counted in
  * {@link #corruptBytes()}. A segment deleted under the reader (every consumer had passed it) is skipped.
  *
@@ -21,12 +21,14 @@ final class SegmentReader implements AutoCloseable {
   private static final int HEADER = SegmentFormat.HEADER;
   private static final int RECORD_HEADER = SegmentFormat.RECORD_HEADER;
 
-  /** One record read back, and where the next one starts. */
+  /** One consumer's part of a record (null: none there), and where the next record starts. */
   record Record(byte[] payload, SegmentLog.Pos next) {}
 
   private final SegmentLog log_;
   private final SegmentFormat format = new SegmentFormat();
-  private final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
+  private static final int TABLE_READ = PartTable.size(PartTable.MAX_PARTS);
+  private static final int FIRST_READ = PartTable.size(16); // the table of a record for up to 16 lanes
+  private final ByteBuffer table = ByteBuffer.allocate(RECORD_HEADER + TABLE_READ);
   private FileChannel channel;
   private long channelSegment = -1;
   private long corruptBytes;
@@ -36,11 +38,13 @@ final class SegmentReader implements AutoCloseable {
   }
 
   /**
-   * Reads the record at {@code at}, moving on to the next segment at the end of one.
+   * Reads consumer {@code id}'s part of the record at {@code at}, moving on to the next segment at the end of one:
+   * only the record's header, its parts table and that part are read, each checked against its own CRC32C.
    *
-   * @return the record, or null when {@code at} is at or past {@code limit} (or the log's end)
+   * @return the part (null payload: the record holds none for {@code id}) and where the next record starts, or null
+   *     when {@code at} is at or past {@code limit} (or the log's end)
    */
-  Record read(SegmentLog.Pos at, SegmentLog.Pos limit) throws IOException {
+  Record read(SegmentLog.Pos at, SegmentLog.Pos limit, int id) throws IOException {
     SegmentLog.Pos p = at;
     while (true) {
       SegmentLog.Pos end = log_.end();
@@ -63,21 +67,60 @@ final class SegmentReader implements AutoCloseable {
         p = new SegmentLog.Pos(p.segment(), Long.MAX_VALUE); // deleted: every consumer had passed it
         continue;
       }
-      header.clear();
-      SegmentFormat.readFully(ch, header, p.offset());
-      int len = header.getInt(0);
-      int sum = header.getInt(4);
+      int head = (int) Math.min(RECORD_HEADER + (long) FIRST_READ, size - p.offset());
+      if (head < RECORD_HEADER + 2) {
+        p = skipCorrupt(p, size);
+        continue;
+      }
+      table.clear().limit(head);
+      SegmentFormat.readFully(ch, table, p.offset());
+      int len = table.getInt(0);
       if (!SegmentFormat.plausible(len, p.offset(), size)) {
         p = skipCorrupt(p, size);
         continue;
       }
-      byte[] payload = new byte[len];
-      SegmentFormat.readFully(ch, ByteBuffer.wrap(payload), p.offset() + RECORD_HEADER);
-      if (format.crc(payload, 0, len) != sum) {
+      SegmentLog.Pos next = new SegmentLog.Pos(p.segment(), p.offset() + RECORD_HEADER + len);
+      int n = table.getShort(RECORD_HEADER) & 0xFFFF;
+      int tableLen = PartTable.size(n);
+      if (tableLen > len || n > PartTable.MAX_PARTS) {
         p = skipCorrupt(p, size);
         continue;
       }
-      return new Record(payload, new SegmentLog.Pos(p.segment(), p.offset() + RECORD_HEADER + len));
+      if (RECORD_HEADER + tableLen > head) { // a record for many lanes: read the rest of its table
+        table.limit(RECORD_HEADER + tableLen).position(head);
+        SegmentFormat.readFully(ch, table, p.offset() + head);
+      }
+      byte[] t = table.array();
+      if (format.crc(t, RECORD_HEADER, tableLen - 4) != table.getInt(RECORD_HEADER + tableLen - 4)) {
+        p = skipCorrupt(p, size);
+        continue;
+      }
+      long partAt = p.offset() + RECORD_HEADER + tableLen;
+      int found = -1;
+      for (int i = 0; i < n; i++) {
+        int e = RECORD_HEADER + 2 + PartTable.ENTRY * i;
+        int partLen = table.getInt(e + 2);
+        if ((table.getShort(e) & 0xFFFF) == id) {
+          found = e;
+          break;
+        }
+        partAt += partLen;
+      }
+      if (found < 0) {
+        return new Record(null, next);
+      }
+      int partLen = table.getInt(found + 2);
+      if (partLen < 0 || partAt + partLen > next.offset()) {
+        p = skipCorrupt(p, size);
+        continue;
+      }
+      byte[] part = new byte[partLen];
+      SegmentFormat.readFully(ch, ByteBuffer.wrap(part), partAt);
+      if (format.crc(part, 0, partLen) != table.getInt(found + 6)) {
+        p = skipCorrupt(p, size);
+        continue;
+      }
+      return new Record(part, next);
     }
   }
 

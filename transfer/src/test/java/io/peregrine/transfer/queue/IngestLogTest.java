@@ -88,8 +88,8 @@ class IngestLogTest {
   void eachRequestIsOneRecordForBothDestinations() throws Exception {
     try (Pair p = new Pair(dir, 1 << 20, 1 << 24)) {
       p.push(0);
-      // magic, then one record: header 8, parts count 2, two parts of (6 + 304)
-      assertThat(Files.size(lastSegment())).isEqualTo(4 + 8 + 2 + 2 * (6 + 304));
+      // magic, then one record: header 8, a part table of 2 + 2 x 10 + 4, two chunks of 304
+      assertThat(Files.size(lastSegment())).isEqualTo(4 + 8 + 26 + 2 * 304);
       assertThat(drain(p.graph, 10)).containsExactly(0);
       assertThat(drain(p.judge, 10)).containsExactly(0);
     }
@@ -151,9 +151,9 @@ class IngestLogTest {
   }
 
   @Test
-  void aRecordFailingItsChecksumInAnOlderSegmentIsSkippedAndCountedByEachReader() throws Exception {
+  void aPartFailingItsChecksumInAnOlderSegmentCostsOnlyItsLaneTheRestOfThatSegment() throws Exception {
     try (Pair p = new Pair(dir, 0, 1 << 24)) {
-      for (int i = 0; i < 60; i++) { // more than one segment (about 26 records each)
+      for (int i = 0; i < 60; i++) { // more than one segment (25 records each)
         p.push(i);
       }
     }
@@ -161,18 +161,45 @@ class IngestLogTest {
     try (Stream<Path> files = Files.list(dir)) {
       first = files.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
     }
-    int record = 8 + 2 + 2 * (6 + 304);
+    int record = 8 + 26 + 2 * 304;
     try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
-      f.seek(4 + 3L * record + 100); // inside the fourth record's payload
+      f.seek(4 + 3L * record + 8 + 26 + 100); // inside the fourth record's first part (graph's chunk)
       f.write(0x55 ^ f.read());
     }
     try (Pair p = new Pair(dir, 0, 1 << 24)) {
       assertThat(p.log.tornBytes()).isZero(); // not the last segment: found when read, not at open
       List<Integer> got = drain(p.graph, 100);
       assertThat(got.subList(0, 3)).containsExactly(0, 1, 2);
-      assertThat(got).doesNotContain(3).endsWith(59);
+      assertThat(got).doesNotContain(3).contains(25).endsWith(59);
       assertThat(p.graph.corruptBytes()).isPositive();
-      assertThat(drain(p.judge, 100)).isEqualTo(got);
+      assertThat(drain(p.judge, 100)).containsExactlyElementsOf(range(0, 60)); // its own part is intact
+      assertThat(p.judge.corruptBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aCorruptPartTableSkipsTheRestOfTheSegmentForEveryLane() throws Exception {
+    try (Pair p = new Pair(dir, 0, 1 << 24)) {
+      for (int i = 0; i < 60; i++) {
+        p.push(i);
+      }
+    }
+    Path first;
+    try (Stream<Path> files = Files.list(dir)) {
+      first = files.filter(p -> p.toString().endsWith(".seg")).sorted().findFirst().orElseThrow();
+    }
+    int record = 8 + 26 + 2 * 304;
+    try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+      f.seek(4 + 3L * record + 8 + 2); // the fourth record's first table entry: its consumer id
+      f.write(0x01 ^ f.read());
+    }
+    try (Pair p = new Pair(dir, 0, 1 << 24)) {
+      for (LaneQueue q : List.of(p.graph, p.judge)) {
+        List<Integer> got = drain(q, 100);
+        assertThat(got.subList(0, 3)).containsExactly(0, 1, 2);
+        assertThat(got).doesNotContain(3).contains(25).endsWith(59);
+        assertThat(q.corruptBytes()).isPositive();
+      }
     }
   }
 
