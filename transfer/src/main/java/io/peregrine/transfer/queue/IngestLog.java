@@ -63,24 +63,28 @@ public final class IngestLog implements AutoCloseable {
   public final class Group {
     private final Consumer[] members;
     private final long budget;
+    private volatile boolean room = true;
 
     Group(Consumer[] members, long budget) {
       this.members = members;
       this.budget = budget;
     }
 
-    /** True while the log this destination has not passed is under its budget. */
+    /**
+     * True while the log this destination has not passed is under its budget. Read without the log's lock (a flag
+     * the log refreshes under it after every append and acknowledgement): ingest asks this once per request.
+     */
     public boolean hasRoom() {
-      lock.lock();
-      try {
-        long oldest = Long.MAX_VALUE;
-        for (Consumer c : members) {
-          oldest = Math.min(oldest, effective(c).segment());
-        }
-        return segments.bytesFrom(oldest) < budget;
-      } finally {
-        lock.unlock();
+      return room;
+    }
+
+    /** Under the log's lock. */
+    void refresh() {
+      long oldest = Long.MAX_VALUE;
+      for (Consumer c : members) {
+        oldest = Math.min(oldest, effective(c).segment());
       }
+      room = segments.bytesFrom(oldest) < budget;
     }
 
     public long budget() {
@@ -92,9 +96,7 @@ public final class IngestLog implements AutoCloseable {
   private final DirLock dirLock;
   private final SegmentLog segments;
   private final List<Consumer> consumers = new ArrayList<>();
-  private final CRC32C crc = new CRC32C();
-  private byte[] table = new byte[PartTable.size(64)];
-  private ByteBuffer[] buffers = new ByteBuffer[2 + 64];
+  private final List<Group> groups = new ArrayList<>();
   private boolean acksDirty;
 
   private IngestLog(DirLock dirLock, SegmentLog segments) {
@@ -170,57 +172,84 @@ public final class IngestLog implements AutoCloseable {
     for (Consumer c : cs) {
       c.group = g;
     }
+    lock.lock();
+    try {
+      groups.add(g);
+      g.refresh();
+    } finally {
+      lock.unlock();
+    }
     return g;
+  }
+
+  /** One writing thread's buffers for {@link #append}: the record is framed and checksummed outside the lock. */
+  public static final class Scratch {
+    private final CRC32C crc = new CRC32C();
+    private byte[] table = new byte[PartTable.size(64)];
+    private ByteBuffer[] buffers = new ByteBuffer[2 + 64];
+  }
+
+  /** As {@link #append(Scratch, LaneQueue[], byte[][], int[], int)} with buffers of its own (tests, one-lane use). */
+  public void append(LaneQueue[] queues, byte[][] chunks, int[] samples, int n) throws IOException {
+    append(new Scratch(), queues, chunks, samples, n);
   }
 
   /**
    * Writes one record holding {@code chunks[i]} for the queue {@code queues[i]} ({@code samples[i]} samples each), in
-   * one {@code write(2)}, then hands each chunk to its queue, all under the log's lock: each queue sees its chunks in
-   * log order. The record is in the kernel when this returns.
+   * one {@code write(2)}, then hands each chunk to its queue, under the log's lock: each queue sees its chunks in log
+   * order. The record is framed and checksummed in {@code scratch} before the lock is taken. The record is in the
+   * kernel when this returns.
    */
-  public void append(LaneQueue[] queues, byte[][] chunks, int[] samples, int n) throws IOException {
+  public void append(Scratch scratch, LaneQueue[] queues, byte[][] chunks, int[] samples, int n) throws IOException {
     if (n > PartTable.MAX_PARTS) {
       throw new IllegalArgumentException("a record for more than " + PartTable.MAX_PARTS + " lanes");
     }
+    int need = 2 + n;
+    if (scratch.buffers.length < need) {
+      scratch.buffers = new ByteBuffer[need];
+    }
+    int tableLen = PartTable.size(n);
+    if (scratch.table.length < tableLen) {
+      scratch.table = new byte[tableLen];
+    }
+    byte[] table = scratch.table;
+    ByteBuffer[] buffers = scratch.buffers;
+    CRC32C crc = scratch.crc;
+    ByteBuffer t = ByteBuffer.wrap(table, 0, tableLen);
+    t.putShort(0, (short) n);
+    int len = tableLen;
+    for (int i = 0; i < n; i++) {
+      int e = 2 + PartTable.ENTRY * i;
+      byte[] c = chunks[i];
+      crc.reset();
+      crc.update(c, 0, c.length);
+      t.putShort(e, (short) queues[i].consumer().id).putInt(e + 2, c.length).putInt(e + 6, (int) crc.getValue());
+      buffers[2 + i] = ByteBuffer.wrap(c);
+      len += c.length;
+    }
+    crc.reset();
+    crc.update(table, 0, tableLen - 4);
+    t.putInt(tableLen - 4, (int) crc.getValue());
+    buffers[1] = t;
+    crc.reset(); // the whole record's checksum, for the torn-tail scan at open
+    crc.update(table, 0, tableLen);
+    for (int i = 0; i < n; i++) {
+      crc.update(chunks[i], 0, chunks[i].length);
+    }
+    int sum = (int) crc.getValue();
     lock.lock();
     try {
-      int need = 2 + n;
-      if (buffers.length < need) {
-        buffers = new ByteBuffer[need];
-      }
-      int tableLen = PartTable.size(n);
-      if (table.length < tableLen) {
-        table = new byte[tableLen];
-      }
-      ByteBuffer t = ByteBuffer.wrap(table, 0, tableLen);
-      t.putShort(0, (short) n);
-      int len = tableLen;
-      for (int i = 0; i < n; i++) {
-        int e = 2 + PartTable.ENTRY * i;
-        byte[] c = chunks[i];
-        crc.reset();
-        crc.update(c, 0, c.length);
-        t.putShort(e, (short) queues[i].consumer().id).putInt(e + 2, c.length).putInt(e + 6, (int) crc.getValue());
-        buffers[2 + i] = ByteBuffer.wrap(c);
-        len += c.length;
-      }
-      crc.reset();
-      crc.update(table, 0, tableLen - 4);
-      t.putInt(tableLen - 4, (int) crc.getValue());
-      buffers[1] = t;
-      crc.reset(); // the whole record's checksum, for the torn-tail scan at open
-      crc.update(table, 0, tableLen);
-      for (int i = 0; i < n; i++) {
-        crc.update(chunks[i], 0, chunks[i].length);
-      }
-      SegmentLog.Pos end = segments.append(buffers, need, len, (int) crc.getValue());
+      SegmentLog.Pos end = segments.append(buffers, need, len, sum);
       for (int i = 0; i < n; i++) {
         queues[i].consumer().lastAppended = end;
         queues[i].appended(chunks[i], samples[i], end);
       }
-      java.util.Arrays.fill(buffers, 0, need, null);
+      for (Group g : groups) {
+        g.refresh();
+      }
     } finally {
       lock.unlock();
+      java.util.Arrays.fill(buffers, 0, need, null);
     }
   }
 
@@ -252,6 +281,9 @@ public final class IngestLog implements AutoCloseable {
     }
     if (oldest != Long.MAX_VALUE) {
       segments.deleteBefore(oldest);
+    }
+    for (Group g : groups) {
+      g.refresh();
     }
   }
 

@@ -117,7 +117,7 @@ final class SegmentLog implements AutoCloseable {
     }
     header.clear();
     header.putInt(0, len).putInt(4, crc);
-    parts[0] = header;
+    parts[0] = header; // slot 0 is the record header's (the caller leaves it free)
     long want = RECORD_HEADER + (long) len;
     long done = 0;
     while (done < want) {

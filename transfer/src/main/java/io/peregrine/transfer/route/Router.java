@@ -61,6 +61,7 @@ public final class Router {
     private final LaneQueue[] touched = new LaneQueue[laneTotal];
     private final byte[][] parts = new byte[laneTotal][];
     private final int[] partSamples = new int[laneTotal];
+    private final IngestLog.Scratch scratch = new IngestLog.Scratch();
     private int samples;
 
     Routing() {
@@ -131,7 +132,7 @@ public final class Router {
           }
         }
         try {
-          log.append(touched, parts, partSamples, n); // one record, one write(2), for every destination
+          log.append(scratch, touched, parts, partSamples, n); // one record, one write(2), for every destination
         } finally {
           java.util.Arrays.fill(touched, 0, n, null);
           java.util.Arrays.fill(parts, 0, n, null);
