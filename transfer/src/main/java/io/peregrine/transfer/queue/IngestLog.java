@@ -142,6 +142,7 @@ public final class IngestLog implements AutoCloseable {
     if (ack.empty()) {
       start = end; // new to this log: nothing in it was meant for it
       ack.write(start);
+      ack.channel().force(false); // an empty ack file after a power loss would read as "new" and skip its backlog
     } else {
       SegmentLog.Pos p = ack.read();
       if (p == null) {

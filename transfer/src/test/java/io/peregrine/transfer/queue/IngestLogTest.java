@@ -238,6 +238,35 @@ class IngestLogTest {
   }
 
   @Test
+  void everyAcknowledgedRequestSurvivesKillDashNineForBothDestinations() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        IngestLogWriterMain.class.getName(), dir.toString()).redirectErrorStream(true).start();
+    int acknowledged = -1;
+    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+        child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        acknowledged = Integer.parseInt(line.trim());
+        if (acknowledged >= 3_000) {
+          child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no flush of anything
+          break;
+        }
+      }
+    }
+    assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(acknowledged).isGreaterThanOrEqualTo(3_000);
+    try (Pair p = new Pair(dir, 1 << 20, 1L << 30)) {
+      for (LaneQueue q : List.of(p.graph, p.judge)) {
+        List<Integer> got = drain(q, 1_000_000);
+        // everything acknowledged, in order, then perhaps a few the child wrote after its last line was read
+        assertThat(got.size()).isGreaterThan(acknowledged);
+        assertThat(got.subList(0, acknowledged + 1)).containsExactlyElementsOf(range(0, acknowledged + 1));
+      }
+    }
+  }
+
+  @Test
   void aLaneThatGetsNothingDoesNotPinTheLog() throws Exception {
     try (Pair p = new Pair(dir, 1 << 20, 1 << 24)) {
       for (int i = 0; i < 200; i++) {
