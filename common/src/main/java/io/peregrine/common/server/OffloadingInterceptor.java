@@ -3,6 +3,7 @@ package io.peregrine.common.server;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -20,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * interceptor itself runs on the event loop: it only decides and hands over. Each call gets a sequential executor
  * over the pool (its callbacks run one at a time, in order, as gRPC requires); when the pool refuses a callback,
  * nothing of that call is running, so the call can be closed right there.
+ *
+ * <p>A unary call is handed over once, not once per callback: its handler does nothing before the half-close (gRPC's
+ * unary listener only keeps the message until then), so the interceptor requests the message itself, keeps it and
+ * the ready signal on the event loop, and at the half-close runs {@code startCall}, the message, the ready signal and
+ * the half-close as one task on the pool. A unary call cancelled before its half-close never starts (the method would
+ * not have run either). The call's completion is handed over as before.
  */
 final class OffloadingInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(OffloadingInterceptor.class);
@@ -37,7 +44,12 @@ final class OffloadingInterceptor implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
       ServerCallHandler<Q, A> next) {
     Offloaded<Q, A> listener = new Offloaded<>(call, MoreExecutors.newSequentialExecutor(pool));
-    listener.run(() -> listener.delegate = next.startCall(call, headers));
+    if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
+      listener.deferStart(next, headers);
+      call.request(2); // what the unary handler asks for at its start: one message, and one more to refuse a second
+    } else {
+      listener.run(() -> listener.delegate = next.startCall(call, headers));
+    }
     return listener;
   }
 
@@ -46,6 +58,11 @@ final class OffloadingInterceptor implements ServerInterceptor {
     private final Executor serial;
     private volatile ServerCall.Listener<Q> delegate = new ServerCall.Listener<>() {};
     private volatile boolean refused;
+    // unary, before the half-close (touched only by the event loop's callbacks, which gRPC serialises)
+    private ServerCallHandler<Q, A> pendingNext;
+    private Metadata pendingHeaders;
+    private java.util.List<Q> pendingMessages;
+    private boolean pendingReady;
 
     Offloaded(ServerCall<Q, A> call, Executor serial) {
       this.call = call;
@@ -76,18 +93,59 @@ final class OffloadingInterceptor implements ServerInterceptor {
       }
     }
 
+    void deferStart(ServerCallHandler<Q, A> next, Metadata headers) {
+      pendingNext = next;
+      pendingHeaders = headers;
+    }
+
     @Override
     public void onMessage(Q message) {
+      if (pendingNext != null) {
+        if (pendingMessages == null) {
+          pendingMessages = new java.util.ArrayList<>(1);
+        }
+        pendingMessages.add(message);
+        return;
+      }
       run(() -> delegate.onMessage(message));
     }
 
     @Override
     public void onHalfClose() {
+      if (pendingNext != null) {
+        ServerCallHandler<Q, A> next = pendingNext;
+        Metadata headers = pendingHeaders;
+        java.util.List<Q> messages = pendingMessages;
+        boolean ready = pendingReady;
+        pendingNext = null;
+        pendingHeaders = null;
+        pendingMessages = null;
+        run(() -> {
+          ServerCall.Listener<Q> d = next.startCall(call, headers);
+          delegate = d;
+          if (messages != null) {
+            for (Q m : messages) {
+              d.onMessage(m);
+            }
+          }
+          if (ready) {
+            d.onReady();
+          }
+          d.onHalfClose();
+        });
+        return;
+      }
       run(() -> delegate.onHalfClose());
     }
 
     @Override
     public void onCancel() {
+      if (pendingNext != null) {
+        pendingNext = null; // a unary call cancelled before its half-close: its method would never have run
+        pendingHeaders = null;
+        pendingMessages = null;
+        return;
+      }
       run(() -> delegate.onCancel());
     }
 
@@ -98,6 +156,10 @@ final class OffloadingInterceptor implements ServerInterceptor {
 
     @Override
     public void onReady() {
+      if (pendingNext != null) {
+        pendingReady = true;
+        return;
+      }
       run(() -> delegate.onReady());
     }
   }

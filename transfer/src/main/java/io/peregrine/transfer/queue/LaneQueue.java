@@ -6,23 +6,23 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The queue in front of one sending lane: chunks of encoded samples, in order, bounded in bytes.
  *
- * <p>With a directory, every chunk is written to the lane's {@link SegmentLog} before {@link #append} returns
- * (so an accepted chunk survives {@code kill -9}), and a copy is kept in memory while the memory budget allows, so
- * the worker need not read it back. Once a chunk did not fit in memory, later chunks stay on disk only until the
- * worker has caught up, which keeps the order: memory always holds the oldest undelivered chunks. Without a directory
+ * <p>Disk-backed, the lane is a consumer of the transfer's one {@link IngestLog}: every chunk was written there
+ * (with the other lanes' chunks of the same request, one record) before it reaches this queue, so an accepted chunk
+ * survives {@code kill -9}; a copy is kept in memory while the memory budget allows, so the worker need not read it
+ * back. Once a chunk did not fit in memory, later chunks stay on disk only until the worker has caught up reading
+ * its parts from the log, which keeps the order: memory always holds the oldest undelivered chunks. Without a log
  * the queue is memory only (lost on a crash; documented as such).
  *
- * <p>Full: {@link #hasRoom()} is false when the disk budget is spent (or, memory only, the memory budget); ingest
- * then refuses the whole batch before appending anything, so a client's retry never duplicates a sample here. The
- * check and the append are not one atomic step, so concurrent batches may overshoot a budget by at most one batch
- * each; that bounded overshoot is what keeps ingest lock-free across lanes.
+ * <p>Full: {@link #hasRoom()} is false when the destination's disk budget is spent ({@link IngestLog.Group}; memory
+ * only: the memory budget); ingest then refuses the whole batch before appending anything, so a client's retry never
+ * duplicates a sample here. The check and the append are not one atomic step, so concurrent batches may overshoot a
+ * budget by at most one batch each; that bounded overshoot is what keeps ingest lock-free across lanes.
  *
  * <p>A chunk's payload starts with its sample count (4 bytes, big-endian), then the samples, each framed as field 1
  * of a {@code SampleBatch}: a concatenation of chunk bodies is a valid {@code SampleBatch} encoding.
@@ -44,7 +44,9 @@ public final class LaneQueue implements AutoCloseable {
   private final ArrayDeque<Entry> memory = new ArrayDeque<>();
   private final long memoryBudget;
   private final long diskBudget;
-  private final SegmentLog disk;
+  private final IngestLog ingest; // null: memory only
+  private final IngestLog.Consumer consumer;
+  private final boolean ownsLog;
   private long memoryBytes; // held by chunks in memory or taken and not yet acknowledged
   private long queuedSamples;
   private long memorySamples; // samples of the chunks in memory, not yet taken
@@ -52,63 +54,113 @@ public final class LaneQueue implements AutoCloseable {
   private int lingerTarget;
   private boolean backlogOnDisk;
   private SegmentLog.Pos next; // where the worker reads on disk once memory is drained
+  private SegmentLog.Pos announced; // end of the newest record with a part for this queue: disk reads stop there
+  private int inFlight; // batches taken and not yet acknowledged
   private long recoveredBytes;
 
-  private LaneQueue(long memoryBudget, long diskBudget, SegmentLog disk) {
+  private LaneQueue(long memoryBudget, long diskBudget, IngestLog ingest, IngestLog.Consumer consumer,
+      boolean ownsLog) {
     this.memoryBudget = memoryBudget;
     this.diskBudget = diskBudget;
-    this.disk = disk;
-    if (disk != null) {
-      this.next = disk.acked();
-      this.backlogOnDisk = disk.hasUnacked();
-      this.recoveredBytes = backlogOnDisk ? disk.bytes() : 0;
+    this.ingest = ingest;
+    this.consumer = consumer;
+    this.ownsLog = ownsLog;
+    if (consumer != null) {
+      consumer.queue = this;
+      this.next = consumer.start;
+      this.announced = consumer.lastAppended;
+      this.backlogOnDisk = next.compareTo(announced) < 0;
+      this.recoveredBytes = backlogOnDisk ? ingest.pinnedBytes(consumer) : 0;
     }
   }
 
   public static LaneQueue inMemory(long memoryBudget) {
-    return new LaneQueue(memoryBudget, 0, null);
+    return new LaneQueue(memoryBudget, 0, null, null, false);
   }
 
+  /** A queue with a log of its own in {@code dir} (one consumer; the log is closed with the queue). */
   public static LaneQueue onDisk(Path dir, long memoryBudget, long diskBudget, long segmentBytes)
       throws IOException {
-    return new LaneQueue(memoryBudget, diskBudget, SegmentLog.open(dir, segmentBytes));
+    IngestLog log = IngestLog.open(dir, segmentBytes, List.of("lane"));
+    log.group(new int[] {0}, diskBudget);
+    return new LaneQueue(memoryBudget, diskBudget, log, log.consumer(0), true);
+  }
+
+  /**
+   * The queue of the {@code index}-th consumer of a shared log (its group, the destination, set on the log
+   * beforehand); the log is synced and closed by its owner, not by the queue.
+   */
+  public static LaneQueue shared(IngestLog log, int index, long memoryBudget) {
+    IngestLog.Consumer c = log.consumer(index);
+    return new LaneQueue(memoryBudget, c.group.budget(), log, c, false);
   }
 
   public boolean durable() {
-    return disk != null;
+    return ingest != null;
+  }
+
+  /** The log this queue reads (null: memory only). */
+  public IngestLog ingestLog() {
+    return ingest;
+  }
+
+  IngestLog.Consumer consumer() {
+    return consumer;
   }
 
   /** True while another batch may be appended (see the class comment on overshoot). */
   public boolean hasRoom() {
+    if (ingest != null) {
+      return consumer.group.hasRoom();
+    }
     lock.lock();
     try {
-      return disk != null ? disk.bytes() < diskBudget : memoryBytes < memoryBudget;
+      return memoryBytes < memoryBudget;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Appends a chunk (ownership passes to the queue). */
+  /** Appends a chunk (ownership passes to the queue); disk-backed, it is written to the log first, alone. */
   public void append(byte[] chunk, int samples) throws IOException {
+    if (ingest != null) {
+      ingest.append(new LaneQueue[] {this}, new byte[][] {chunk}, new int[] {samples}, 1);
+      return;
+    }
     lock.lock();
     try {
-      SegmentLog.Pos end = null;
-      if (disk != null) {
-        end = disk.append(chunk, 0, chunk.length);
-      }
       queuedSamples += samples;
-      if (disk == null || (!backlogOnDisk && memoryBytes + chunk.length <= memoryBudget)) {
+      memory.add(new Entry(chunk, null));
+      memoryBytes += chunk.length;
+      memorySamples += samples;
+      signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Called by the log, under its lock, once {@code chunk} is written in the record that ends at {@code end}. */
+  void appended(byte[] chunk, int samples, SegmentLog.Pos end) {
+    lock.lock();
+    try {
+      queuedSamples += samples;
+      announced = end;
+      if (!backlogOnDisk && memoryBytes + chunk.length <= memoryBudget) {
         memory.add(new Entry(chunk, end));
         memoryBytes += chunk.length;
         memorySamples += samples;
       } else {
         backlogOnDisk = true;
       }
-      if (!lingering || backlogOnDisk || memorySamples >= lingerTarget) {
-        nonEmpty.signal(); // a lingering worker sleeps on until its batch is full: no wake-up per request
-      }
+      signal();
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void signal() {
+    if (!lingering || backlogOnDisk || memorySamples >= lingerTarget) {
+      nonEmpty.signal(); // a lingering worker sleeps on until its batch is full: no wake-up per request
     }
   }
 
@@ -129,6 +181,8 @@ public final class LaneQueue implements AutoCloseable {
    */
   public Batch take(int maxSamples, long maxBytes, long timeoutNanos, long lingerNanos)
       throws InterruptedException, IOException {
+    SegmentLog.Pos skipped = null;
+    Batch b = new Batch();
     lock.lock();
     try {
       long wait = timeoutNanos;
@@ -150,11 +204,11 @@ public final class LaneQueue implements AutoCloseable {
           lingering = false;
         }
       }
-      Batch b = new Batch();
       while (!memory.isEmpty()) {
         Entry e = memory.peek();
         int n = count(e.chunk);
         if (!b.chunks.isEmpty() && (b.samples + n > maxSamples || b.bytes + e.chunk.length > maxBytes)) {
+          inFlight++;
           return b;
         }
         memory.poll();
@@ -165,26 +219,40 @@ public final class LaneQueue implements AutoCloseable {
         next = e.end;
       }
       while (backlogOnDisk) {
-        SegmentLog.Record r = disk.read(next);
+        SegmentReader.Record r = next.compareTo(announced) < 0
+            ? consumer.reader.read(next, announced, consumer.id) : null;
         if (r == null) {
           backlogOnDisk = false;
           break;
         }
-        int n = count(r.payload());
-        if (!b.chunks.isEmpty() && (b.samples + n > maxSamples || b.bytes + r.payload().length > maxBytes)) {
+        byte[] part = r.payload();
+        if (part == null) {
+          next = r.next(); // another lane's record
+          continue;
+        }
+        int n = count(part);
+        if (!b.chunks.isEmpty() && (b.samples + n > maxSamples || b.bytes + part.length > maxBytes)) {
           break;
         }
-        add(b, r.payload(), n);
+        add(b, part, n);
         b.end = r.next();
         next = r.next();
-        if (next.compareTo(disk.end()) >= 0) {
-          backlogOnDisk = false;
-        }
       }
-      return b.chunks.isEmpty() ? null : b;
+      if (b.chunks.isEmpty()) {
+        if (inFlight == 0 && next != null) {
+          skipped = next; // only other lanes' records were left: move this lane's ack past them
+        }
+        b = null;
+      } else {
+        inFlight++;
+      }
     } finally {
       lock.unlock();
     }
+    if (skipped != null) {
+      ingest.ack(consumer, skipped);
+    }
+    return b;
   }
 
   private static void add(Batch b, byte[] chunk, int n) {
@@ -202,30 +270,22 @@ public final class LaneQueue implements AutoCloseable {
       if (queuedSamples < 0) {
         queuedSamples = 0; // chunks recovered from disk were never counted in
       }
-      if (disk != null && b.end != null) {
-        disk.ack(b.end);
-      }
+      inFlight = Math.max(0, inFlight - 1);
     } finally {
       lock.unlock();
+    }
+    if (ingest != null && b.end != null) {
+      ingest.ack(consumer, b.end); // outside this queue's lock: the log's lock comes first (see IngestLog)
     }
   }
 
+  /** Forces the log to the device when this queue owns it (a shared log is synced by its owner). */
   public void sync() {
-    if (disk == null) {
-      return;
-    }
-    java.nio.channels.FileChannel[] channels;
-    lock.lock();
-    try {
-      channels = disk.toSync();
-    } finally {
-      lock.unlock();
-    }
-    if (channels == null) {
+    if (!ownsLog) {
       return;
     }
     try {
-      SegmentLog.force(channels); // outside the lock: appends go on while the device catches up
+      ingest.sync();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -254,13 +314,9 @@ public final class LaneQueue implements AutoCloseable {
     }
   }
 
+  /** Bytes of the log this queue keeps on disk: from its oldest undelivered record on (whole segments). */
   public long diskBytes() {
-    lock.lock();
-    try {
-      return disk == null ? 0 : disk.bytes();
-    } finally {
-      lock.unlock();
-    }
+    return ingest == null ? 0 : ingest.pinnedBytes(consumer);
   }
 
   /** True when undelivered chunks remain (in memory or on disk). */
@@ -273,14 +329,15 @@ public final class LaneQueue implements AutoCloseable {
     }
   }
 
+  /** Bytes cut from the log's torn tail at open (the log's figure: shared by every queue of a shared log). */
   public long tornBytes() {
-    return disk == null ? 0 : disk.tornBytes();
+    return ingest == null ? 0 : ingest.tornBytes();
   }
 
   public long corruptBytes() {
     lock.lock();
     try {
-      return disk == null ? 0 : disk.corruptBytes();
+      return consumer == null ? 0 : consumer.reader.corruptBytes();
     } finally {
       lock.unlock();
     }
@@ -299,18 +356,11 @@ public final class LaneQueue implements AutoCloseable {
     return diskBudget;
   }
 
-  /** Syncs and closes the files; what is undelivered stays on disk for the next start. */
+  /** Closes the log when this queue owns it; what is undelivered stays on disk for the next start. */
   @Override
   public void close() throws IOException {
-    if (disk == null) {
-      return;
-    }
-    lock.lock();
-    try {
-      disk.sync();
-      disk.close();
-    } finally {
-      lock.unlock();
+    if (ownsLog) {
+      ingest.close();
     }
   }
 }

@@ -7,28 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only log of records in segment files, with a persisted read position: the crash-safe half of a
- * destination's queue.
+ * An append-only log of records in segment files: the crash-safe half of transfer's queues ({@link IngestLog}).
  *
- * <p>Layout of {@code dir}: segments {@code 00000000000000000001.seg} ... in {@link SegmentFormat}, and the
- * {@code ack} and {@code lock} files of {@link AckFile}. A record
- * is handed to {@code write(2)} before {@link #append} returns, so it survives the process being killed (the page
- * cache keeps it); only a power loss can take what was written since the last {@link #sync}.
+ * <p>Segments {@code 00000000000000000001.seg} ... in {@link SegmentFormat}. A record is handed to {@code write(2)}
+ * before {@link #append} returns, so it survives the process being killed (the page cache keeps it); only a power
+ * loss can take what was written since the last {@link #force}.
  *
  * <p>Opening cuts a torn tail: the last segment is scanned and cut at the first record whose length runs past the
  * end of the file or whose checksum does not match (what {@code kill -9} in the middle of a write leaves); the cut
- * bytes are reported by {@link #tornBytes()}. A record that fails its checksum when read later (disk corruption)
- * skips the rest of its segment and is counted in {@link #corruptBytes()}. An unreadable ack file means replay
- * from the oldest segment: delivery is at least once, never at most once.
+ * bytes are reported by {@link #tornBytes()}. Which segments may go is the owner's call ({@link #deleteBefore}).
  *
- * <p>Not thread-safe: the owning queue serialises appends and reads under its lock.
+ * <p>Appends, rolls and deletes are serialised by the owner's lock. Readers ({@link SegmentReader}) run without it:
+ * they see {@link #end()} (volatile, moved only after a record is wholly written) and the segment map (concurrent).
  */
 final class SegmentLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentLog.class);
@@ -43,33 +40,26 @@ final class SegmentLog implements AutoCloseable {
     }
   }
 
-  /** One record read back, and where the next one starts. */
-  record Record(byte[] payload, Pos next) {}
-
   private final Path dir;
   private final long segmentBytes;
   private final SegmentFormat format = new SegmentFormat();
-  private final AckFile ackFile;
-  private final TreeMap<Long, Long> sizes = new TreeMap<>(); // segment -> bytes on disk
+  /** segment -> bytes written (the last one grows); readers look sizes up here. */
+  final ConcurrentSkipListMap<Long, Long> sizes = new ConcurrentSkipListMap<>();
   private final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
   private FileChannel writer;
   private long writeSegment;
   private long writeOffset;
-  private FileChannel reader;
-  private long readerSegment = -1;
-  private Pos acked;
+  private volatile Pos end;
   private long bytes;
   private long tornBytes;
-  private long corruptBytes;
   private boolean dirty;
 
-  private SegmentLog(Path dir, long segmentBytes) throws IOException {
+  private SegmentLog(Path dir, long segmentBytes) {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
-    this.ackFile = new AckFile(dir, format);
   }
 
-  /** Opens (creating) the log in {@code dir}, cutting a torn tail. */
+  /** Opens (creating) the log in {@code dir}, cutting a torn tail. {@code dir} must exist. */
   static SegmentLog open(Path dir, long segmentBytes) throws IOException {
     SegmentLog q = new SegmentLog(dir, segmentBytes);
     try {
@@ -94,25 +84,10 @@ final class SegmentLog implements AutoCloseable {
         }
       }
     }
-    Pos ack = ackFile.read();
     if (sizes.isEmpty()) {
-      long first = ack == null ? 1 : ack.segment();
-      startSegment(first);
-      acked = new Pos(first, HEADER);
-      writeAck();
+      startSegment(1);
       return;
     }
-    long first = sizes.firstKey();
-    if (ack == null || ack.segment() < first || ack.segment() > sizes.lastKey()) {
-      if (ack != null) {
-        log.warn("queue {}: ack position {} names no segment; replaying from segment {}", dir, ack, first);
-      }
-      ack = new Pos(first, HEADER);
-    }
-    for (long s : new ArrayList<>(sizes.headMap(ack.segment()).keySet())) {
-      delete(s); // fully delivered before the stop
-    }
-    acked = ack;
     long last = sizes.lastKey();
     long good = format.scanTail(segment(last));
     long size = sizes.get(last);
@@ -127,30 +102,34 @@ final class SegmentLog implements AutoCloseable {
     writeSegment = last;
     writeOffset = good;
     sizes.put(last, good);
-    if (acked.segment() == last && acked.offset() > good) {
-      acked = new Pos(last, good);
-    }
+    end = new Pos(last, good);
     bytes = sizes.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Appends one record; returns the position after it. The bytes are in the kernel when this returns. */
-  Pos append(byte[] payload, int off, int len) throws IOException {
+  /**
+   * Appends one record whose payload is {@code parts} (their remaining bytes, {@code len} in all, with CRC32C
+   * {@code crc}); returns the position after it. The bytes are in the kernel when this returns: one gathering
+   * {@code write(2)} per record.
+   */
+  Pos append(ByteBuffer[] parts, int count, int len, int crc) throws IOException {
     if (writeOffset > HEADER && writeOffset + RECORD_HEADER + len > segmentBytes) {
       roll();
     }
     header.clear();
-    header.putInt(0, len).putInt(4, format.crc(payload, off, len));
-    ByteBuffer[] parts = {header, ByteBuffer.wrap(payload, off, len)};
+    header.putInt(0, len).putInt(4, crc);
+    parts[0] = header; // slot 0 is the record header's (the caller leaves it free)
     long want = RECORD_HEADER + (long) len;
     long done = 0;
     while (done < want) {
-      done += writer.write(parts);
+      done += writer.write(parts, 0, count);
     }
     writeOffset += want;
     bytes += want;
     sizes.put(writeSegment, writeOffset);
     dirty = true;
-    return new Pos(writeSegment, writeOffset);
+    Pos p = new Pos(writeSegment, writeOffset);
+    end = p;
+    return p;
   }
 
   private void roll() throws IOException {
@@ -167,155 +146,71 @@ final class SegmentLog implements AutoCloseable {
     writeOffset = HEADER;
     sizes.put(number, (long) HEADER);
     bytes += HEADER;
+    end = new Pos(number, HEADER);
   }
 
   /** The end of the log: where the next append goes. */
   Pos end() {
-    return new Pos(writeSegment, writeOffset);
+    return end;
   }
 
-  Pos acked() {
-    return acked;
+  /** The start of the oldest segment on disk. */
+  Pos first() {
+    return new Pos(sizes.firstKey(), HEADER);
   }
 
-  /**
-   * Reads the record at {@code at}, moving on to the next segment at the end of one.
-   *
-   * @return the record, or null when {@code at} is the end of the log
-   */
-  Record read(Pos at) throws IOException {
-    Pos p = at;
+  /** Deletes every whole segment before {@code segment} (never the one being written). */
+  void deleteBefore(long segment) throws IOException {
     while (true) {
-      if (p.compareTo(end()) >= 0) {
-        return null;
+      Map.Entry<Long, Long> e = sizes.firstEntry();
+      if (e == null || e.getKey() >= segment || e.getKey() >= writeSegment) {
+        return;
       }
-      Long size = sizes.get(p.segment());
-      if (size == null || p.offset() >= size) {
-        Long next = sizes.higherKey(p.segment());
-        if (next == null) {
-          return null;
-        }
-        p = new Pos(next, HEADER);
-        continue;
-      }
-      FileChannel ch = readerFor(p.segment());
-      header.clear();
-      SegmentFormat.readFully(ch, header, p.offset());
-      int len = header.getInt(0);
-      int sum = header.getInt(4);
-      if (!SegmentFormat.plausible(len, p.offset(), size)) {
-        p = skipCorrupt(p, size);
-        continue;
-      }
-      byte[] payload = new byte[len];
-      SegmentFormat.readFully(ch, ByteBuffer.wrap(payload), p.offset() + RECORD_HEADER);
-      if (format.crc(payload, 0, len) != sum) {
-        p = skipCorrupt(p, size);
-        continue;
-      }
-      return new Record(payload, new Pos(p.segment(), p.offset() + RECORD_HEADER + len));
+      sizes.remove(e.getKey());
+      bytes -= e.getValue();
+      Files.deleteIfExists(segment(e.getKey()));
     }
   }
 
-  private Pos skipCorrupt(Pos p, long size) {
-    corruptBytes += size - p.offset();
-    log.error("queue {}: record at segment {} offset {} fails its checksum; skipping the {} bytes after it in "
-        + "that segment", dir, p.segment(), p.offset(), size - p.offset());
-    return new Pos(p.segment(), size);
+  /** Bytes of the segments from {@code segment} on (whole segments: what a reader there keeps on disk). */
+  long bytesFrom(long segment) {
+    if (segment <= sizes.firstKey()) {
+      return bytes;
+    }
+    long n = 0;
+    for (long v : sizes.tailMap(segment, true).values()) {
+      n += v;
+    }
+    return n;
   }
 
-  private FileChannel readerFor(long segment) throws IOException {
-    if (segment == writeSegment) {
-      return writer;
-    }
-    if (readerSegment != segment) {
-      if (reader != null) {
-        reader.close();
-      }
-      reader = FileChannel.open(segment(segment), StandardOpenOption.READ);
-      readerSegment = segment;
-    }
-    return reader;
-  }
-
-  /** Marks everything before {@code upTo} delivered: deletes whole segments behind it, rewrites the ack file. */
-  void ack(Pos upTo) throws IOException {
-    if (upTo.compareTo(acked) <= 0) {
-      return;
-    }
-    acked = upTo;
-    List<Long> done = new ArrayList<>(sizes.headMap(upTo.segment()).keySet());
-    for (long s : done) {
-      delete(s);
-    }
-    writeAck();
-  }
-
-  private void delete(long s) throws IOException {
-    if (s == readerSegment && reader != null) {
-      reader.close();
-      reader = null;
-      readerSegment = -1;
-    }
-    Long size = sizes.remove(s);
-    bytes -= size == null ? 0 : size;
-    Files.deleteIfExists(segment(s));
-  }
-
-  private void writeAck() throws IOException {
-    ackFile.write(acked);
-    dirty = true;
-  }
-
-  /** Forces written records and the ack position to the device (what a power loss could otherwise take). */
-  void sync() throws IOException {
-    FileChannel[] channels = toSync();
-    if (channels != null) {
-      force(channels);
-    }
-  }
-
-  /**
-   * The channels to force, or null when nothing was written since the last sync. The owner calls this under its
-   * lock and {@link #force} outside it: an fsync can take tens of milliseconds, and appends must not wait for it.
-   */
-  FileChannel[] toSync() {
+  /** The writer to force, or null when nothing was written since the last call (the owner forces outside its lock). */
+  FileChannel toSync() {
     if (!dirty) {
       return null;
     }
     dirty = false;
-    return new FileChannel[] {writer, ackFile.channel()};
+    return writer;
   }
 
-  static void force(FileChannel[] channels) throws IOException {
-    for (FileChannel c : channels) {
-      try {
-        c.force(false);
-      } catch (java.nio.channels.ClosedChannelException e) {
-        // a segment finished meanwhile; roll() forced it before closing
-      }
+  static void force(FileChannel c) throws IOException {
+    try {
+      c.force(false);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // a segment finished meanwhile; roll() forced it before closing
     }
   }
 
-  /** Bytes of segment files on disk, delivered or not (a segment is deleted once wholly delivered). */
+  /** Bytes of segment files on disk. */
   long bytes() {
     return bytes;
-  }
-
-  /** True when records exist after the ack position. */
-  boolean hasUnacked() {
-    return acked.compareTo(end()) < 0;
   }
 
   long tornBytes() {
     return tornBytes;
   }
 
-  long corruptBytes() {
-    return corruptBytes;
-  }
-
-  private Path segment(long n) {
+  Path segment(long n) {
     return dir.resolve(String.format("%020d.seg", n));
   }
 
@@ -323,8 +218,13 @@ final class SegmentLog implements AutoCloseable {
     return dir;
   }
 
+  /** Snapshot of the segment numbers (for tests and recovery messages). */
+  ArrayList<Long> segments() {
+    return new ArrayList<>(sizes.keySet());
+  }
+
   @Override
   public void close() throws IOException {
-    QueueFiles.closeAll(writer, reader, ackFile);
+    QueueFiles.closeAll(writer);
   }
 }

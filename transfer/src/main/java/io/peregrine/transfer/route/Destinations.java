@@ -7,7 +7,9 @@ import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.transfer.NodeSpec;
 import io.peregrine.transfer.TransferConfig;
+import io.peregrine.transfer.queue.IngestLog;
 import io.peregrine.transfer.queue.LaneQueue;
+import io.peregrine.transfer.queue.OldQueues;
 import io.peregrine.transfer.send.BatchSender;
 import io.peregrine.transfer.send.GrpcBatchSender;
 import io.peregrine.transfer.send.Lane;
@@ -28,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds every destination the config names (graph, judge, one per remote-write URL, upstream), owns their lanes,
- * forces the disk queues to the device every {@code fsyncInterval}, and stops them all in parallel within one
- * {@code shutdownTimeout}.
+ * Builds every destination the config names (graph, judge, one per remote-write URL, upstream), owns their lanes
+ * and the one {@link IngestLog} their disk queues share ({@code queueDir/ingest}), forces it to the device every
+ * {@code fsyncInterval}, and stops them all in parallel within one {@code shutdownTimeout}.
  */
 public final class Destinations implements Component {
   private static final Logger log = LoggerFactory.getLogger(Destinations.class);
@@ -40,6 +42,7 @@ public final class Destinations implements Component {
   private final TransferConfig config;
   private final List<Destination> all = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private IngestLog ingestLog; // null: queues in memory only
   private ScheduledExecutorService fsync;
 
   /** With plaintext gRPC channels (tests). */
@@ -51,22 +54,34 @@ public final class Destinations implements Component {
   public Destinations(TransferConfig config, MeterRegistry registry, TlsMaterial tls) {
     this.config = config;
     try {
+      List<Plan> plans = new ArrayList<>();
       if (!config.graphNodes().isEmpty()) {
-        all.add(ring("graph", config.graphNodes(), a -> GrpcBatchSender.graph(a, config.callTimeout(), tls),
-            registry));
+        plans.add(plan("graph", config.graphNodes(), a -> GrpcBatchSender.graph(a, config.callTimeout(), tls)));
       }
       if (!config.judgeNodes().isEmpty()) {
-        all.add(ring("judge", config.judgeNodes(), a -> GrpcBatchSender.judge(a, config.callTimeout(), tls),
-            registry));
+        plans.add(plan("judge", config.judgeNodes(), a -> GrpcBatchSender.judge(a, config.callTimeout(), tls)));
       }
       if (!config.upstreamNodes().isEmpty()) {
-        all.add(ring("upstream", config.upstreamNodes(),
-            a -> GrpcBatchSender.transfer(a, config.callTimeout(), tls), registry));
+        plans.add(plan("upstream", config.upstreamNodes(),
+            a -> GrpcBatchSender.transfer(a, config.callTimeout(), tls)));
       }
       for (int i = 0; i < config.remoteWriteUrls().size(); i++) {
         String url = config.remoteWriteUrls().get(i);
-        all.add(ring("remote_write_" + i, List.of("url=" + url),
-            u -> new RemoteWriteSender(u, config.callTimeout()), registry));
+        plans.add(new Plan("remote_write_" + i, List.of(new NodeSpec("url", url)),
+            u -> new RemoteWriteSender(u, config.callTimeout())));
+      }
+      openLog(plans);
+      int consumer = 0;
+      for (Plan p : plans) {
+        all.add(build(p, consumer, registry));
+        consumer += p.nodes.size() * config.lanesPerNode();
+      }
+      if (ingestLog != null) {
+        Gauge.builder("transfer_queue_torn_bytes", ingestLog, IngestLog::tornBytes).tag("cluster", "ingest_log")
+            .tag("node", "all").description("bytes of unfinished records cut from the disk queue's tail at start")
+            .register(registry);
+        Gauge.builder("transfer_ingest_log_bytes", ingestLog, IngestLog::bytes)
+            .description("bytes of the shared disk queue's segment files").register(registry);
       }
     } catch (IOException e) {
       closeQueues();
@@ -77,37 +92,76 @@ public final class Destinations implements Component {
     }
   }
 
-  private Destination ring(String name, List<String> nodeTexts, Function<String, BatchSender> senders,
-      MeterRegistry registry) throws IOException {
-    List<NodeSpec> nodes = name.startsWith("remote_write") ? List.of(new NodeSpec("url",
-        nodeTexts.get(0).substring(4))) : NodeSpec.parseAll("transfer." + name + "Nodes", nodeTexts);
+  /** A destination to build: its name, its nodes, how to send to one. */
+  private record Plan(String name, List<NodeSpec> nodes, Function<String, BatchSender> senders) {}
+
+  private Plan plan(String name, List<String> nodeTexts, Function<String, BatchSender> senders) {
+    return new Plan(name, NodeSpec.parseAll("transfer." + name + "Nodes", nodeTexts), senders);
+  }
+
+  private static String consumerName(String destination, String node, int lane) {
+    return destination + "/" + safe(node) + "/lane-" + lane;
+  }
+
+  /**
+   * Opens the one ingest log every lane shares (with a {@code queueDir}). Each destination's budget is counted on
+   * the log it has not passed, which holds every destination's copy of each request: so its budget there is
+   * {@code diskBudget} times the number of destinations (every destination gets every sample), i.e. about
+   * {@code diskBudget} of its own bytes, and all of them together never hold more than one queue per destination did.
+   */
+  private void openLog(List<Plan> plans) throws IOException {
+    if (config.queueDir().isEmpty() || plans.isEmpty()) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (Plan p : plans) {
+      for (NodeSpec n : p.nodes) {
+        for (int l = 0; l < config.lanesPerNode(); l++) {
+          names.add(consumerName(p.name, n.name(), l));
+        }
+      }
+    }
+    Path dir = Path.of(config.queueDir(), "ingest");
+    long segment = Math.max(64 << 10, Math.min(config.segmentBytes(), config.diskBudget() / 4));
+    OldQueues.warnIfAny(Path.of(config.queueDir()));
+    ingestLog = IngestLog.open(dir, segment, names);
+    long budget = config.diskBudget() > Long.MAX_VALUE / plans.size() ? Long.MAX_VALUE
+        : config.diskBudget() * plans.size();
+    int at = 0;
+    for (Plan p : plans) {
+      int[] members = new int[p.nodes.size() * config.lanesPerNode()];
+      for (int i = 0; i < members.length; i++) {
+        members[i] = at++;
+      }
+      ingestLog.group(members, budget);
+    }
+  }
+
+  private Destination build(Plan p, int firstConsumer, MeterRegistry registry) {
     int lanesPerNode = config.lanesPerNode();
-    int laneCount = nodes.size() * lanesPerNode;
+    int laneCount = p.nodes.size() * lanesPerNode;
     long memoryPerLane = Math.max(1, config.memoryBudget() / laneCount);
-    long diskPerLane = config.diskBudget() / laneCount;
-    long segment = Math.max(64 << 10, Math.min(config.segmentBytes(), diskPerLane / 4));
     List<Lane> lanes = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (NodeSpec n : nodes) {
+    int consumer = firstConsumer;
+    for (NodeSpec n : p.nodes) {
       names.add(n.name());
-      NodeMeters meters = new NodeMeters(registry, name, n.name());
+      NodeMeters meters = new NodeMeters(registry, p.name, n.name());
       List<LaneQueue> queues = new ArrayList<>();
       for (int l = 0; l < lanesPerNode; l++) {
-        LaneQueue q = config.queueDir().isEmpty() ? LaneQueue.inMemory(memoryPerLane)
-            : LaneQueue.onDisk(Path.of(config.queueDir(), name, safe(n.name()), "lane-" + l), memoryPerLane,
-                diskPerLane, segment);
-        if (q.tornBytes() > 0 || q.recoveredBytes() > 0) {
-          log.info("transfer: {} node {} lane {}: {} bytes undelivered from the last run are sent first{}", name,
-              n.name(), l, q.recoveredBytes(), q.tornBytes() > 0 ? " (a torn tail of " + q.tornBytes()
-                  + " bytes was cut)" : "");
+        LaneQueue q = ingestLog == null ? LaneQueue.inMemory(memoryPerLane)
+            : LaneQueue.shared(ingestLog, consumer++, memoryPerLane);
+        if (q.recoveredBytes() > 0) {
+          log.info("transfer: {} node {} lane {}: undelivered records from the last run are sent first ({} bytes "
+              + "of log from its oldest)", p.name, n.name(), l, q.recoveredBytes());
         }
         queues.add(q);
-        lanes.add(new Lane(name + "-" + n.name() + "-" + l, q, senders.apply(n.address()), meters,
+        lanes.add(new Lane(p.name + "-" + n.name() + "-" + l, q, p.senders.apply(n.address()), meters,
             config.batchSize(), MAX_BATCH_BYTES, config.flushInterval()));
       }
-      gauges(registry, name, n.name(), queues);
+      gauges(registry, p.name, n.name(), queues);
     }
-    return new Destination(name, names, lanes, lanesPerNode);
+    return new Destination(p.name, names, lanes, lanesPerNode);
   }
 
   private static void gauges(MeterRegistry registry, String cluster, String node, List<LaneQueue> queues) {
@@ -117,13 +171,11 @@ public final class Destinations implements Component {
     Gauge.builder("transfer_queue_memory_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::memoryBytes).sum())
         .tag("cluster", cluster).tag("node", node).description("encoded samples held in memory for a node")
         .strongReference(true).register(registry);
-    Gauge.builder("transfer_queue_disk_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::diskBytes).sum())
-        .tag("cluster", cluster).tag("node", node).description("disk queue segment bytes for a node")
-        .strongReference(true).register(registry);
-    Gauge.builder("transfer_queue_torn_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::tornBytes).sum())
+    Gauge.builder("transfer_queue_disk_bytes", queues, qs -> qs.stream().mapToLong(LaneQueue::diskBytes).max()
+            .orElse(0))
         .tag("cluster", cluster).tag("node", node)
-        .description("bytes of unfinished records cut from the disk queue's tail at start").strongReference(true)
-        .register(registry);
+        .description("bytes of the shared disk log a node keeps: from its oldest undelivered record on")
+        .strongReference(true).register(registry);
     Gauge.builder("transfer_queue_corrupt_bytes", queues,
             qs -> qs.stream().mapToLong(LaneQueue::corruptBytes).sum())
         .tag("cluster", cluster).tag("node", node)
@@ -168,7 +220,7 @@ public final class Destinations implements Component {
   @Override
   public void start() {
     all.forEach(Destination::start);
-    if (!config.queueDir().isEmpty()) {
+    if (ingestLog != null) {
       fsync = NamedExecutors.scheduled("transfer-fsync");
       long every = config.fsyncInterval().toMillis();
       fsync.scheduleWithFixedDelay(this::syncAll, every, every, TimeUnit.MILLISECONDS);
@@ -179,14 +231,10 @@ public final class Destinations implements Component {
   }
 
   private void syncAll() {
-    for (Destination d : all) {
-      for (Lane l : d.lanes()) {
-        try {
-          l.queue().sync();
-        } catch (RuntimeException e) {
-          log.error("transfer: fsync of {}'s queue failed", l.name(), e);
-        }
-      }
+    try {
+      ingestLog.sync();
+    } catch (IOException | RuntimeException e) {
+      log.error("transfer: fsync of the disk queue failed", e);
     }
   }
 
@@ -201,18 +249,18 @@ public final class Destinations implements Component {
     if (fsync != null) {
       NamedExecutors.shutdown(fsync, "transfer-fsync", Duration.ofSeconds(1));
     }
+    closeQueues();
     log.info("transfer: destinations stopped");
   }
 
   private void closeQueues() {
-    for (Destination d : all) {
-      for (Lane l : d.lanes()) {
-        try {
-          l.queue().close();
-        } catch (IOException e) {
-          log.warn("transfer: closing {}'s queue failed", l.name(), e);
-        }
-      }
+    if (ingestLog == null) {
+      return;
+    }
+    try {
+      ingestLog.close();
+    } catch (IOException e) {
+      log.warn("transfer: closing the disk queue failed", e);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.peregrine.transfer.route;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.transfer.queue.IngestLog;
 import io.peregrine.transfer.queue.LaneQueue;
 import java.io.IOException;
 import java.util.Arrays;
@@ -11,10 +12,14 @@ import java.util.List;
  * Places the samples of one request on every destination: for each destination the lane that owns the series,
  * appending the sample's bytes (framed as a {@code SampleBatch} field) to a per-request buffer for that lane. Commit
  * then checks that every lane involved has room and only then appends one chunk per lane: the request is taken by
- * every destination or by none, so a client's retry never duplicates samples at a destination that had them.
+ * every destination or by none, so a client's retry never duplicates samples at a destination that had them. With
+ * disk queues those chunks are written as one record of the shared {@link IngestLog}: one {@code write(2)} per
+ * request for all destinations, not one per lane.
  */
 public final class Router {
   private final Destination[] destinations;
+  private final IngestLog log; // the disk queues' shared log, or null when the queues are in memory only
+  private final int laneTotal;
   private final Counter[] refused;
   private final ThreadLocal<Routing> local;
 
@@ -26,6 +31,16 @@ public final class Router {
           .description("valid samples refused at ingest because this destination's queues were full")
           .register(registry);
     }
+    IngestLog found = null;
+    int lanes = 0;
+    for (Destination d : this.destinations) {
+      lanes += d.laneCount();
+      if (d.laneCount() > 0 && d.lane(0).queue().ingestLog() != null) {
+        found = d.lane(0).queue().ingestLog();
+      }
+    }
+    this.log = found;
+    this.laneTotal = lanes;
     this.local = ThreadLocal.withInitial(Routing::new);
   }
 
@@ -43,6 +58,10 @@ public final class Router {
   /** The lanes one request touches, with the bytes it puts on each. One per thread, reused. */
   public final class Routing {
     private final Chunk[][] chunks;
+    private final LaneQueue[] touched = new LaneQueue[laneTotal];
+    private final byte[][] parts = new byte[laneTotal][];
+    private final int[] partSamples = new int[laneTotal];
+    private final IngestLog.Scratch scratch = new IngestLog.Scratch();
     private int samples;
 
     Routing() {
@@ -88,11 +107,37 @@ public final class Router {
       }
       for (int d = 0; d < chunks.length; d++) {
         for (int l = 0; l < chunks[d].length; l++) {
-          if (chunks[d][l].count > 0 && !destinations[d].lane(l).queue().hasRoom()) {
+          if (chunks[d][l].count == 0) {
+            continue;
+          }
+          if (!destinations[d].lane(l).queue().hasRoom()) {
             refused[d].increment(samples);
             return destinations[d].name();
           }
+          if (log != null) {
+            break; // on disk the budget is the destination's (one group): one check is enough
+          }
         }
+      }
+      if (log != null) {
+        int n = 0;
+        for (int d = 0; d < chunks.length; d++) {
+          for (int l = 0; l < chunks[d].length; l++) {
+            Chunk c = chunks[d][l];
+            if (c.count > 0) {
+              touched[n] = destinations[d].lane(l).queue();
+              parts[n] = c.toChunk();
+              partSamples[n++] = c.count;
+            }
+          }
+        }
+        try {
+          log.append(scratch, touched, parts, partSamples, n); // one record, one write(2), for every destination
+        } finally {
+          java.util.Arrays.fill(touched, 0, n, null);
+          java.util.Arrays.fill(parts, 0, n, null);
+        }
+        return null;
       }
       for (int d = 0; d < chunks.length; d++) {
         for (int l = 0; l < chunks[d].length; l++) {
