@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HbsConfigTest {
   private static HbsConfig with(String url, int pool, Duration refresh, List<String> trusted) {
     return new HbsConfig("127.0.0.1:6030", "127.0.0.1:6031", url, "sa", "", pool, refresh, false, "", trusted, 4,
-        "", "", "", TlsConfig.off(), null, null, null, null);
+        "", "", "", TlsConfig.off(), null, null, null, null, null);
   }
 
   @Test

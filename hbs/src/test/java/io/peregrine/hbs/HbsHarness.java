@@ -55,7 +55,7 @@ final class HbsHarness implements AutoCloseable {
    */
   static HbsConfig config(TestDatabase db, boolean seedDemo, String defaultGroup, Duration refresh) {
     return new HbsConfig("127.0.0.1:0", "127.0.0.1:0", db.url(), db.user(), db.password(), 4, refresh, seedDemo,
-        defaultGroup, List.of("10.0.0.9"), 2, "", "", "", TlsConfig.off(), null, null, null, null);
+        defaultGroup, List.of("10.0.0.9"), 2, "", "", "", TlsConfig.off(), null, null, null, null, null);
   }
 
   static HbsConfig config(TestDatabase db) {
