@@ -1,5 +1,7 @@
 package io.peregrine.dist;
 
+import io.peregrine.common.time.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,12 +40,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,23 +117,7 @@ class AgentIdentityEndToEndTest {
             ClientAuth.REQUIRE).withClient(true))), Clock.systemUTC());
     transfer.start();
 
-    AtomicReference<Instant> agentNow = new AtomicReference<>(Instant.now());
-    Clock agentClock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return agentNow.get();
-      }
-    };
+    ManualClock agentClock = new ManualClock(Instant.now());
     AgentIdentity identity = new AgentIdentity(new IdentityConfig(hbsUrl, bootstrap,
         dir.resolve("agent-identity").toString(), IdentityConfig.DEFAULT_RENEW_AT), "web-1",
         TlsConfig.client(clusterCa.toString(), "", ""), agentClock, new SimpleMeterRegistry());
@@ -148,7 +131,7 @@ class AgentIdentityEndToEndTest {
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
 
-    agentNow.set(agentNow.get().plus(Duration.ofMinutes(41)));
+    agentClock.advance(Duration.ofMinutes(41));
     assertThat(identity.checkNow()).isTrue(); // renewed at hbs with the current certificate, no token
     JsonNode issued = get(http, hbsUrl + "/api/v1/agents/web-1/certificates", admin).get("items");
     assertThat(issued).hasSize(2);
@@ -162,7 +145,7 @@ class AgentIdentityEndToEndTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
               assertThat(e.getStatus().getDescription()).contains("'web-1'", "revoked");
             }));
-    agentNow.set(agentNow.get().plus(Duration.ofMinutes(41)));
+    agentClock.advance(Duration.ofMinutes(41));
     assertThat(identity.checkNow()).isFalse(); // renewal and re-enrolment of a revoked node are refused
   }
 

@@ -1,5 +1,8 @@
 package io.peregrine.hbs;
 
+import io.peregrine.common.time.ManualClock;
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +41,8 @@ abstract class AbstractAgentEnrolmentScenario {
   Path dir;
   TestDatabase db;
   HbsServer hbs;
-  final AgentPki.MovableClock clock = new AgentPki.MovableClock();
+  /** Starts at the real now, so TLS validity (checked on real time) agrees. */
+  final ManualClock clock = new ManualClock(Instant.now());
   Path clusterCaFile;
   TestCertificates.Ca clusterCa;
   CaMaterial agentCa;

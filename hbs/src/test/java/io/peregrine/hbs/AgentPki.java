@@ -19,12 +19,7 @@ import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -34,30 +29,6 @@ final class AgentPki {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private AgentPki() {}
-
-  /** A clock the test moves; starts at the real now, so TLS validity (checked on real time) agrees. */
-  static final class MovableClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 
   /** A key pair and its PEM request. */
   record Csr(KeyPair keys, String pem) {}

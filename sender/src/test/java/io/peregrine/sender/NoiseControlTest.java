@@ -117,6 +117,39 @@ class NoiseControlTest {
   }
 
   @Test
+  void eachEventOfADigestIsRecordedInTheIncidentHistory() throws Exception {
+    try (FakeHbs hbs = FakeHbs.withOnCallTeam();
+        RecordingHttpServer gw = new RecordingHttpServer(n -> n == 1 ? 502 : 200)) {
+      start(Map.of("hbsAddress", hbs.address(), "mailGatewayUrl", gw.url("/mail")));
+      for (int i = 0; i < 3; i++) {
+        queue.publish(event("db" + i, "disk.used", 5, AlertEvent.PROBLEM, T + i));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> counter("sender.merged", "channel", "mail") == 3);
+      passWindow(); // the gateway fails the first digest: a failed entry per event
+      await().atMost(Duration.ofSeconds(10)).until(() -> notified(hbs, "failed") == 3);
+      // the retries come back through the digest (after their backoff on the moved clock): each event told once more
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        passWindow();
+        return counter("sender.acked") == 3;
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> notified(hbs, "ok") == 3);
+      assertThat(hbs.history().stream().filter(e -> e.getKind().equals("notified")).map(e -> e.getEndpoint()))
+          .containsExactlyInAnyOrder("db0", "db1", "db2", "db0", "db1", "db2");
+      assertThat(hbs.history().stream().filter(e -> e.getKind().equals("notified")))
+          .allSatisfy(e -> {
+            assertThat(e.getChannel()).isEqualTo("mail");
+            assertThat(e.getReceiver()).isEqualTo("alice@example.com");
+            assertThat(e.getDetail()).contains("digest of 3 events");
+          });
+    }
+  }
+
+  private static long notified(FakeHbs hbs, String result) {
+    return hbs.history().stream().filter(e -> e.getKind().equals("notified") && e.getResult().equals(result))
+        .count();
+  }
+
+  @Test
   void urgentEventsGoAtOnceAndTheRateLimitHoldsBackProblemsButNeverRecoveries() throws Exception {
     try (FakeHbs hbs = FakeHbs.withOnCallTeam();
         RecordingHttpServer gw = RecordingHttpServer.alwaysOk()) {

@@ -1,5 +1,7 @@
 package io.peregrine.agent.identity;
 
+import io.peregrine.common.time.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,11 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -60,23 +59,8 @@ class AgentIdentityTest {
   private HttpsServer hbs;
   private TestCertificates.Ca serverCa;
   private Path serverCaFile;
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
+  /** Starts at the real now, so TLS validity (checked on real time) agrees. */
+  private final ManualClock clock = new ManualClock(Instant.now());
 
   /** One request hbs saw: its body, its Authorization header, and the client certificate's CN (or null). */
   record Seen(String body, String authorization, String clientCn) {}
@@ -141,7 +125,7 @@ class AgentIdentityTest {
     try (PEMParser p = new PEMParser(new StringReader(body.get("csr").asText()))) {
       csr = (PKCS10CertificationRequest) p.readObject();
     }
-    Instant from = now.get().minusSeconds(60);
+    Instant from = clock.instant().minusSeconds(60);
     TestCertificates.Issued signer = signerOf();
     X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
         signer.cert(), BigInteger.valueOf(serials.incrementAndGet()), Date.from(from),
@@ -222,11 +206,11 @@ class AgentIdentityTest {
     String firstSerial = IdentityFiles.parse(Files.readString(dir.resolve("identity/agent.crt")))
         .getSerialNumber().toString(16);
 
-    now.set(now.get().plus(Duration.ofMinutes(30)));
+    clock.advance(Duration.ofMinutes(30));
     assertThat(id.checkNow()).isFalse(); // before two thirds: nothing
     assertThat(seen).hasSize(1);
 
-    now.set(now.get().plus(Duration.ofMinutes(10)));
+    clock.advance(Duration.ofMinutes(10));
     assertThat(id.checkNow()).isTrue();
     assertThat(seen).hasSize(2);
     Seen renewal = seen.get(1);

@@ -8,14 +8,15 @@ import io.peregrine.sender.channel.Channel;
 import io.peregrine.sender.channel.ChannelException;
 import io.peregrine.sender.channel.Notice;
 import io.peregrine.sender.claim.DeliveryClaims;
+import io.peregrine.sender.lifecycle.IncidentGate;
 import io.peregrine.sender.message.MessageFormatter;
 import io.peregrine.sender.message.Messages;
-import java.util.HashMap;
 import io.peregrine.sender.receiver.Recipients;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ final class Digests {
   private final Claims claims;
   private final MeterRegistry registry;
   private final Consumer<Attempt> settled;
+  private final IncidentGate history;
   private final ThrottledLog failures = new ThrottledLog(log, Duration.ofSeconds(10));
   private final Object lock = new Object();
   private final Map<String, Bucket> buckets = new LinkedHashMap<>();
@@ -64,9 +66,12 @@ final class Digests {
     }
   }
 
-  /** @param settled called with an attempt whose last digest was just sent (or failed) */
+  /**
+   * @param settled called with an attempt whose last digest was just sent (or failed)
+   * @param history told of each event's part in a digest send, as a single send is ({@code notified})
+   */
   Digests(Clock clock, Duration window, List<String> groupBy, int lines, MessageFormatter formatter, Claims claims,
-      MeterRegistry registry, Consumer<Attempt> settled) {
+      MeterRegistry registry, Consumer<Attempt> settled, IncidentGate history) {
     this.clock = clock;
     this.windowMillis = window.toMillis();
     this.groupBy = List.copyOf(groupBy);
@@ -75,6 +80,7 @@ final class Digests {
     this.claims = claims;
     this.registry = registry;
     this.settled = settled;
+    this.history = history;
     registry.gauge("sender.digest.buckets", bucketCount);
   }
 
@@ -212,6 +218,11 @@ final class Digests {
     Bucket b = p.bucket();
     String channel = b.channel.name();
     boolean sent = failure == null;
+    String result = sent ? "ok" : failure.permanent() ? "refused" : "failed";
+    String detail = (sent ? "" : failure.getMessage() + "; ") + "digest of " + p.toTell().size() + " events";
+    for (Attempt a : p.toTell()) {
+      history.notified(a.event(), channel, List.of(b.address), result, detail);
+    }
     if (sent) {
       claims.confirm(p.keys());
       for (Attempt a : p.toTell()) {

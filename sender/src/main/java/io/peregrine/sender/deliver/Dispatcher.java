@@ -96,7 +96,7 @@ public final class Dispatcher implements Component {
     Duration lease = config.callTimeout().multipliedBy(3).plusSeconds(5);
     Claims claims = new Claims(claimStore, lease, config.deliveryClaimTtl());
     this.digests = new Digests(clock, config.mergeWindow(), config.mergeGroupBy(), config.digestLines(), formatter,
-        claims, registry, this::runNow);
+        claims, registry, this::runNow, gate);
     this.deliverer = new Deliverer(channels, receivers, formatter, claims, digests,
         new RateLimiter(config.rateLimit(), config.rateLimitPeriod(), clock), config.mergeFromPriority(), registry,
         gate);
