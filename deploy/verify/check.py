@@ -280,6 +280,24 @@ def env_for(c, by_kind, secret):
     return env
 
 
+def stand_in_files(env, c, vols, tmp):
+    """A `file:` value naming a file of a mounted Secret (made by cert-manager or an admin, not by the manifests) is
+    pointed at a stand-in file with STAND_IN_SECRETS' value: the launcher reads such files when it loads the config."""
+    for name, value in env.items():
+        if not value.startswith("file:"):
+            continue
+        path = value[len("file:"):]
+        m = next((m for m in c.get("volumeMounts", []) if path.startswith(m["mountPath"] + "/")
+                  and "secret" in vols.get(m["name"], {})), None)
+        if m is None:
+            continue
+        stand_in = os.path.join(tmp, "secret-" + vols[m["name"]]["secret"]["secretName"], os.path.basename(path))
+        os.makedirs(os.path.dirname(stand_in), exist_ok=True)
+        with open(stand_in, "w") as f:
+            f.write(STAND_IN_SECRETS["peregrine-auth"])
+        env[name] = "file:" + stand_in
+
+
 def env_leaves(node, prefix, path):
     """Every leaf key of a config section by its environment variable name (nested blocks such as tls included):
     {"PEREGRINE_HBS_TLS_CLIENT_AUTH": ("tls.clientAuth", value)}."""
@@ -318,6 +336,7 @@ def check_config(objs, by_kind, classpath, secret):
                 with open(path, "w") as f:
                     f.write(cm["data"][os.path.basename(cfg)])
                 env = env_for(c, by_kind, secret)
+                stand_in_files(env, c, vols, tmp)
                 for n in env:
                     if n.startswith("PEREGRINE_") and n not in names and n != "PEREGRINE_LOG_LEVEL":
                         fail(o, "container %s: %s is not a variable the launcher reads" % (c["name"], n))
