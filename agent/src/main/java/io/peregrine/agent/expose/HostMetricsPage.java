@@ -43,7 +43,14 @@ public final class HostMetricsPage implements HttpHandler {
 
   private record Latest(Sample sample, long storedNanos) {}
 
-  private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+  /**
+   * A series by its metric and tag text. Collectors pass the same String instances round after round (names and tag
+   * texts are made once), so the key's hash is the Strings' cached ones and equality an identity check: no key text
+   * is built or hashed again for each of the ~5,000 samples a round with 100 containers.
+   */
+  private record SeriesKey(String metric, String tags) {}
+
+  private final Map<SeriesKey, Latest> latest = new ConcurrentHashMap<>();
   private final LongSupplier nanoTime;
   private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
 
@@ -57,7 +64,7 @@ public final class HostMetricsPage implements HttpHandler {
 
   /** Keeps a collected sample as its series' newest value. */
   public void record(Sample s) {
-    latest.put(s.getMetric() + '\n' + s.getTags(), new Latest(s, nanoTime.getAsLong()));
+    latest.put(new SeriesKey(s.getMetric(), s.getTags()), new Latest(s, nanoTime.getAsLong()));
   }
 
   /** Series currently shown. */
