@@ -3,14 +3,12 @@ package io.peregrine.hbs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.peregrine.common.time.ManualClock;
 import io.peregrine.hbs.admin.ConfigYaml;
 import io.peregrine.proto.v1.Receiver;
 import io.peregrine.proto.v1.Receivers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,32 +17,17 @@ import org.junit.jupiter.api.Test;
  * write, the audit trail, {@code /oncall} and overrides on a manual clock, actions naming a schedule in
  * {@code GetReceivers} (before and after a hand-over, with nobody on call), and export/import.
  */
-abstract class AbstractSchedulesScenario {
-  private static final String PASSWORD = "a-long-enough-password";
+abstract class AbstractSchedulesScenario extends ClockedHbsScenario {
   // HbsHarness.NOW is Sunday 2026-11-22 10:00 UTC; Berlin hand-overs on Mondays 09:00 CET = 08:00 UTC
   private static final long FIRST = Instant.parse("2026-11-16T08:00:00Z").getEpochSecond();
   private static final long SECOND = Instant.parse("2026-11-23T08:00:00Z").getEpochSecond();
   private static final long THIRD = Instant.parse("2026-11-30T08:00:00Z").getEpochSecond();
-  private final ManualClock clock = new ManualClock(HbsHarness.NOW);
-  private final long now = HbsHarness.NOW.getEpochSecond();
-  private TestDatabase db;
-  private HbsHarness hbs;
-
-  abstract TestDatabase openDatabase() throws Exception;
-
+  /** Runs after the base class's {@code open}: JUnit runs a superclass's {@code @BeforeEach} first. */
   @BeforeEach
-  void open() throws Exception {
-    db = openDatabase();
-    hbs = new HbsHarness(HbsHarness.config(db), clock);
+  void addUsers() throws Exception {
     for (String u : List.of("alice", "bob", "carol")) {
       hbs.create("/api/v1/users", "{\"name\":\"" + u + "\",\"email\":\"" + u + "@example.com\"}");
     }
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    hbs.close();
-    db.close();
   }
 
   private Receivers receivers(long action) {

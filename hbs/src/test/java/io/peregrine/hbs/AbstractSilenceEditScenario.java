@@ -3,44 +3,14 @@ package io.peregrine.hbs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.peregrine.common.time.ManualClock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code PUT /api/v1/silences/{id}} on one database: an edit in place under the rules of a new silence, the author
  * kept and the editor recorded, audited, and what senders then get from {@code GetSilences}.
  */
-abstract class AbstractSilenceEditScenario {
-  private static final String PASSWORD = "a-long-enough-password";
-  private final ManualClock clock = new ManualClock(HbsHarness.NOW);
-  private final long now = HbsHarness.NOW.getEpochSecond();
-  private TestDatabase db;
-  private HbsHarness hbs;
-
-  abstract TestDatabase openDatabase() throws Exception;
-
-  @BeforeEach
-  void open() throws Exception {
-    db = openDatabase();
-    hbs = new HbsHarness(HbsHarness.config(db), clock);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    hbs.close();
-    db.close();
-  }
-
-  private String user(String name, String role) throws Exception {
-    long id = hbs.create("/api/v1/users", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
-    hbs.put("/api/v1/users/" + id + "/password", "{\"password\":\"" + PASSWORD + "\"}");
-    return hbs.as(null, "POST", "/api/v1/auth/login", "{\"name\":\"" + name + "\",\"password\":\"" + PASSWORD
-        + "\"}").json().get("token").asText();
-  }
-
+abstract class AbstractSilenceEditScenario extends ClockedHbsScenario {
   private static String body(String matchers, Long startsAt, long endsAt, String comment) {
     return "{\"matchers\":" + matchers + (startsAt == null ? "" : ",\"startsAt\":" + startsAt) + ",\"endsAt\":"
         + endsAt + ",\"comment\":\"" + comment + "\"}";

@@ -3,46 +3,16 @@ package io.peregrine.hbs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.peregrine.common.time.ManualClock;
 import io.peregrine.proto.v1.Silences;
 import io.peregrine.proto.v1.SilencesRequest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Silences through the real HTTP and gRPC ports on one database: who may write them, the audit trail, every
  * matcher rule with its error, states on a manual clock, expiry, and what senders get from {@code GetSilences}.
  */
-abstract class AbstractSilencesScenario {
-  private static final String PASSWORD = "a-long-enough-password";
-  private final ManualClock clock = new ManualClock(HbsHarness.NOW);
-  private final long now = HbsHarness.NOW.getEpochSecond();
-  private TestDatabase db;
-  private HbsHarness hbs;
-
-  abstract TestDatabase openDatabase() throws Exception;
-
-  @BeforeEach
-  void open() throws Exception {
-    db = openDatabase();
-    hbs = new HbsHarness(HbsHarness.config(db), clock);
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    hbs.close();
-    db.close();
-  }
-
-  private String user(String name, String role) throws Exception {
-    long id = hbs.create("/api/v1/users", "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
-    hbs.put("/api/v1/users/" + id + "/password", "{\"password\":\"" + PASSWORD + "\"}");
-    return hbs.as(null, "POST", "/api/v1/auth/login", "{\"name\":\"" + name + "\",\"password\":\"" + PASSWORD
-        + "\"}").json().get("token").asText();
-  }
-
+abstract class AbstractSilencesScenario extends ClockedHbsScenario {
   private String silence(String matchers, long startsAt, long endsAt) {
     return "{\"matchers\":" + matchers + ",\"startsAt\":" + startsAt + ",\"endsAt\":" + endsAt
         + ",\"comment\":\"deploy\"}";
