@@ -9,6 +9,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -61,7 +63,7 @@ final class OffloadingInterceptor implements ServerInterceptor {
     // unary, before the half-close (touched only by the event loop's callbacks, which gRPC serialises)
     private ServerCallHandler<Q, A> pendingNext;
     private Metadata pendingHeaders;
-    private java.util.List<Q> pendingMessages;
+    private List<Q> pendingMessages;
     private boolean pendingReady;
 
     Offloaded(ServerCall<Q, A> call, Executor serial) {
@@ -102,7 +104,7 @@ final class OffloadingInterceptor implements ServerInterceptor {
     public void onMessage(Q message) {
       if (pendingNext != null) {
         if (pendingMessages == null) {
-          pendingMessages = new java.util.ArrayList<>(1);
+          pendingMessages = new ArrayList<>(1);
         }
         pendingMessages.add(message);
         return;
@@ -115,7 +117,7 @@ final class OffloadingInterceptor implements ServerInterceptor {
       if (pendingNext != null) {
         ServerCallHandler<Q, A> next = pendingNext;
         Metadata headers = pendingHeaders;
-        java.util.List<Q> messages = pendingMessages;
+        List<Q> messages = pendingMessages;
         boolean ready = pendingReady;
         pendingNext = null;
         pendingHeaders = null;

@@ -89,10 +89,8 @@ public final class EscalationSteps {
   void record(AlertEvent problem, Outcome o) {
     long now = clock.millis();
     for (Sent s : o.sends()) {
-      history.record(IncidentHistory.entry(problem, "escalated", now).setChannel(IncidentHistory.clip(s.channel(),
-          32)).setReceiver(IncidentHistory.clip(String.join(",", s.to()), 1024)).setResult(s.result())
-          .setDetail(IncidentHistory.clip(s.detail().isEmpty() ? o.remark() : o.remark() + ": " + s.detail(), 1024))
-          .build());
+      history.record(IncidentHistory.send(problem, "escalated", now, s.channel(), s.to(), s.result(),
+          s.detail().isEmpty() ? o.remark() : o.remark() + ": " + s.detail()));
     }
   }
 
@@ -126,10 +124,8 @@ public final class EscalationSteps {
           addresses.forEach(a -> failed.add(name + "|" + a));
         }
       }
-      history.record(IncidentHistory.entry(ok, "notified", now).setChannel(IncidentHistory.clip(name, 32))
-          .setReceiver(IncidentHistory.clip(String.join(",", addresses), 1024)).setResult(s.result())
-          .setDetail(IncidentHistory.clip(s.detail().isEmpty() ? remark : remark + ": " + s.detail(), 1024))
-          .build());
+      history.record(IncidentHistory.send(ok, "notified", now, name, addresses, s.result(),
+          s.detail().isEmpty() ? remark : remark + ": " + s.detail()));
     });
     return failed;
   }

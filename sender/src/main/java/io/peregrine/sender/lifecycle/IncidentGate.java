@@ -122,9 +122,7 @@ public final class IncidentGate {
    * @param result ok, failed or refused
    */
   public void notified(AlertEvent event, String channel, java.util.List<String> to, String result, String detail) {
-    history.record(IncidentHistory.entry(event, "notified", clock.millis()).setChannel(IncidentHistory.clip(channel,
-        32)).setReceiver(IncidentHistory.clip(String.join(",", to), 1024)).setResult(result)
-        .setDetail(IncidentHistory.clip(detail, 1024)).build());
+    history.record(IncidentHistory.send(event, "notified", clock.millis(), channel, to, result, detail));
   }
 
   private Optional<IncidentStore.Ack> record(AlertEvent event) {

@@ -3,6 +3,7 @@ package io.peregrine.sender.lifecycle;
 import io.peregrine.common.event.AlertEvent;
 import io.peregrine.proto.v1.IncidentEvent;
 import io.peregrine.sender.message.MessageFormatter;
+import java.util.List;
 
 /**
  * Where the sender writes what happened to each incident (opened, notified, acknowledged, silenced, suppressed,
@@ -19,6 +20,13 @@ public interface IncidentHistory {
     return IncidentEvent.newBuilder().setEventId(event.id()).setKind(kind).setAt(atMillis)
         .setEndpoint(clip(event.endpoint(), 255)).setMetric(clip(MessageFormatter.metricOf(event), 255))
         .setPriority(MessageFormatter.priorityOf(event)).setStep(event.currentStep());
+  }
+
+  /** A send's entry ({@code notified}, {@code escalated}): its channel, the addresses, ok / failed / refused, why. */
+  static IncidentEvent send(AlertEvent event, String kind, long atMillis, String channel, List<String> to,
+      String result, String detail) {
+    return entry(event, kind, atMillis).setChannel(clip(channel, 32)).setReceiver(clip(String.join(",", to), 1024))
+        .setResult(result).setDetail(clip(detail, 1024)).build();
   }
 
   /** The {@code acknowledged} entry of an incident. */
