@@ -50,6 +50,16 @@ class ConsoleAccessH2Test {
       upstreamSaw.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " auth="
           + ex.getRequestHeaders().getFirst("Authorization") + " body="
           + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      if (ex.getRequestURI().getPath().equals("/api/v1/huge")) { // one byte over what the proxy passes on
+        ex.sendResponseHeaders(200, 0);
+        byte[] mib = new byte[1 << 20];
+        for (int i = 0; i < 32; i++) {
+          ex.getResponseBody().write(mib);
+        }
+        ex.getResponseBody().write('x');
+        ex.close();
+        return;
+      }
       byte[] out = "{\"counters\":[]}".getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
       ex.sendResponseHeaders(200, out.length);
@@ -200,6 +210,14 @@ class ConsoleAccessH2Test {
     assertThat(send("GET", "/console/api/sender/api/v1/dead-letters", s.cookie(), null, null).statusCode())
         .isEqualTo(503);
     assertThat(send("GET", "/console/api/graph/api/v1/counters", null, null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anUpstreamAnswerOverTheCapIsRefusedWithItsReason() throws Exception {
+    Session s = login("admin", HbsHarness.ADMIN_PASSWORD);
+    HttpResponse<String> r = send("GET", "/console/api/graph/api/v1/huge", s.cookie(), null, null);
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("over 32 MiB");
   }
 
   @Test

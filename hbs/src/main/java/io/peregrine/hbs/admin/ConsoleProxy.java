@@ -25,11 +25,14 @@ import java.util.Set;
  * and the role decides (see {@link #need}): reading anything needs scope read (viewer); graph's bulk reads
  * ({@code POST api/v1/history|last}) are reads; other writes need write on judge (rule tests, editor) and on a sender's incident
  * acknowledgement ({@link ConsoleAck}: {@code by} is the signed-in user), and admin on
- * graph (deleting series) and on sender (dead letters). Bodies up to {@link Bodies#MAX_BODY_BYTES}; an upstream that
+ * graph (deleting series) and on sender (dead letters). Bodies up to {@link Bodies#MAX_BODY_BYTES}, answers up to
+ * {@link #MAX_ANSWER_BYTES} (a longer one: 502); an upstream that
  * is not configured answers 503, one that does not answer in {@link #TIMEOUT} 502.
  */
 final class ConsoleProxy {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** The largest upstream answer passed on: a week of 50 series at the raw step is a few MB of JSON. */
+  static final int MAX_ANSWER_BYTES = 32 << 20;
   private static final Set<String> GRAPH_READS = Set.of("api/v1/history", "api/v1/last");
   private static final Set<String> HEADERS_OUT = Set.of("content-type", "x-total-count", "link");
 
@@ -116,11 +119,19 @@ final class ConsoleProxy {
     if (!token.isEmpty()) {
       req.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<byte[]> answer;
+    HttpResponse<java.io.InputStream> answer;
+    byte[] answerBody;
     try {
-      answer = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      answer = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream in = answer.body()) {
+        answerBody = in.readNBytes(MAX_ANSWER_BYTES + 1);
+      }
     } catch (IOException e) {
       throw new ApiException(502, upstream + " did not answer at " + base + ": " + e.getMessage());
+    }
+    if (answerBody.length > MAX_ANSWER_BYTES) {
+      throw new ApiException(502, upstream + "'s answer is over " + (MAX_ANSWER_BYTES >> 20)
+          + " MiB, more than the console proxy passes on: ask for fewer series or a shorter range");
     }
     ctx.status(answer.statusCode());
     answer.headers().map().forEach((name, values) -> {
@@ -128,6 +139,6 @@ final class ConsoleProxy {
         ctx.header(name, values.get(0));
       }
     });
-    ctx.result(answer.body());
+    ctx.result(answerBody);
   }
 }
