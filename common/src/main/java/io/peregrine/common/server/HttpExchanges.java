@@ -22,13 +22,20 @@ public final class HttpExchanges {
     }
   }
 
+  /**
+   * Bytes of a refused body read and discarded before the 413 goes out (Tomcat's maxSwallowSize does the same): a
+   * server that answers and closes while the client is still sending makes the client's kernel see a reset, and the
+   * client loses the answer. Past this, the connection is closed after the answer.
+   */
+  public static final int SWALLOW_LIMIT = 4 << 20;
+
   /** Reads the body (gunzipping when the client says so), refusing more than {@code limit} bytes. */
   public static byte[] readBody(HttpExchange ex, int limit) throws IOException {
     String declared = ex.getRequestHeaders().getFirst("Content-Length");
     if (declared != null) {
       try {
         if (Long.parseLong(declared.trim()) > limit) {
-          throw new BodyTooLargeException(limit);
+          throw tooLarge(ex, limit);
         }
       } catch (NumberFormatException ignored) {
         // a bad header is not worth failing on: the read below is bounded anyway
@@ -43,11 +50,25 @@ public final class HttpExchanges {
     int n;
     while ((n = in.read(buf)) > 0) {
       if (out.size() + n > limit) {
-        throw new BodyTooLargeException(limit);
+        throw tooLarge(ex, limit);
       }
       out.write(buf, 0, n);
     }
     return out.toByteArray();
+  }
+
+  private static BodyTooLargeException tooLarge(HttpExchange ex, int limit) throws IOException {
+    InputStream raw = ex.getRequestBody();
+    byte[] sink = new byte[16384];
+    long swallowed = 0;
+    int n;
+    while (swallowed < SWALLOW_LIMIT && (n = raw.read(sink)) > 0) {
+      swallowed += n;
+    }
+    if (swallowed >= SWALLOW_LIMIT) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
+    return new BodyTooLargeException(limit);
   }
 
   public static void json(HttpExchange ex, int status, String body) throws IOException {

@@ -7,8 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,6 +146,26 @@ class HttpServerHostTest {
     HttpResponse<String> r = post("/echo", HttpRequest.BodyPublishers.ofString("x".repeat(BODY_LIMIT + 1)));
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(r.body()).get("error").asText()).contains("larger than " + BODY_LIMIT + " bytes");
+  }
+
+  @Test
+  void aClientStillSendingARefusedBodyReadsThe413() throws Exception {
+    // 2 MiB: far past the JDK server's own 64 KiB drain and the small socket buffers, within the swallow limit.
+    // Without the swallow the server closes with the body unread, and the write or the read below is reset.
+    byte[] body = new byte[2 << 20];
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(64 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", host.port()));
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+    }
   }
 
   @Test
