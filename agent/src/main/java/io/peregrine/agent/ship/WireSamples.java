@@ -63,7 +63,7 @@ public final class WireSamples {
     } catch (IOException e) {
       throw new UncheckedIOException("a Sample did not fit its own serialized size", e);
     }
-    finish(at, at + header + len, seriesKey(data, at + header, len));
+    finish(at, at + header + len, seriesKey(s));
   }
 
   /** Appends records {@code [from, to)} of another buffer (one copy of their bytes). */
@@ -277,8 +277,8 @@ public final class WireSamples {
           if (at + n > end) {
             throw new BrokenRecordException(at);
           }
-          if (field <= 3) {
-            key ^= mix(hash(b, at, n) + field);
+          if (field >= 1 && field <= 3) {
+            key ^= fold(hash(b, at, n), field);
           }
           at += n;
         }
@@ -291,12 +291,48 @@ public final class WireSamples {
     return key;
   }
 
-  private static long hash(byte[] b, int from, int n) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = from, end = from + n; i < end; i++) {
-      h = (h ^ b[i]) * 0x100000001b3L;
+  /**
+   * {@link String#hashCode} of the UTF-8 text {@code b[from, from + n)}: a sample built from Strings gets the same
+   * key from their cached hashes ({@link #seriesKey(Sample)}) as its encoding does here.
+   */
+  private static int hash(byte[] b, int from, int n) {
+    int h = 0;
+    for (int i = from, end = from + n; i < end; ) {
+      int c = b[i++];
+      if (c >= 0) {
+        h = 31 * h + c;
+        continue;
+      }
+      int cp;
+      if ((c & 0xE0) == 0xC0 && i < end) {
+        cp = ((c & 0x1F) << 6) | (b[i++] & 0x3F);
+      } else if ((c & 0xF0) == 0xE0 && i + 1 < end) {
+        cp = ((c & 0x0F) << 12) | ((b[i] & 0x3F) << 6) | (b[i + 1] & 0x3F);
+        i += 2;
+      } else if ((c & 0xF8) == 0xF0 && i + 2 < end) {
+        cp = ((c & 0x07) << 18) | ((b[i] & 0x3F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F);
+        i += 3;
+      } else {
+        cp = c & 0xFF; // not UTF-8: any fixed answer will do, a receiver refuses the sample
+      }
+      if (cp >= 0x10000) {
+        h = 31 * h + Character.highSurrogate(cp);
+        h = 31 * h + Character.lowSurrogate(cp);
+      } else {
+        h = 31 * h + cp;
+      }
     }
     return h;
+  }
+
+  /** The key {@link #seriesKey(byte[], int, int)} folds from the encoding, from the Strings' cached hashes. */
+  static long seriesKey(Sample s) {
+    return fold(s.getEndpoint().hashCode(), 1) ^ fold(s.getMetric().hashCode(), 2) ^ fold(s.getTags().hashCode(), 3);
+  }
+
+  /** An empty string field is not encoded at all: it folds to 0, as a missing one does. */
+  private static long fold(int hash, int field) {
+    return hash == 0 ? 0 : mix(((long) field << 32) | (hash & 0xFFFFFFFFL));
   }
 
   private static long mix(long z) {

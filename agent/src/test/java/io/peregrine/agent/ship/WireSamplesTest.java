@@ -94,4 +94,17 @@ class WireSamplesTest {
     assertThatThrownBy(() -> WireSamples.parse(badField, badField.length))
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
+
+  @Test
+  void aSampleObjectAndItsEncodingGetTheSameKeyForAnyText() throws Exception {
+    for (String tags : new String[] {"", "k=v", "city=K\u00f6ln,emoji=\ud83d\ude00,jp=\u6771\u4eac", "x=" + "y".repeat(400)}) {
+      Sample s = sample("m\u00e9tric", tags, 1, 1);
+      WireSamples fromObject = new WireSamples();
+      fromObject.append(s);
+      byte[] bytes = s.toByteArray();
+      WireSamples fromBytes = new WireSamples();
+      fromBytes.append(bytes, 0, bytes.length);
+      assertThat(fromBytes.key(0)).as(tags).isEqualTo(fromObject.key(0));
+    }
+  }
 }
