@@ -32,10 +32,14 @@ public final class SampleQueue {
    * (~19 MB at most for the default capacity, on the agent's 48 MB heap).
    */
   static final int BYTES_PER_SAMPLE = 192;
+  /** A chunk with less room than this takes no more single samples (one within the limits is ~2.3 KB at most). */
+  private static final int ROOM_FOR_ONE = 4096;
 
   private final int capacity;
   private final long maxBytes;
   private final SampleLedger ledger;
+  /** The last texts encoded by {@link #offer(Sample)} (guarded by lock). */
+  private final WireSamples.TextCache texts = new WireSamples.TextCache();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   // guarded by lock
@@ -62,17 +66,22 @@ public final class SampleQueue {
     }
     lock.lock();
     try {
-      if (size >= capacity || bytes + sample.getSerializedSize() + 3 > maxBytes) {
-        return false; // (the record's tag and length: at most 3 bytes for a sample within the limits)
+      if (size >= capacity) {
+        return false;
       }
       WireSamples tail = chunks.peekLast();
-      if (tail == null || tail.byteLength() >= CHUNK_BYTES - sample.getSerializedSize() - 6) {
+      if (tail == null || tail.byteLength() > CHUNK_BYTES - ROOM_FOR_ONE) {
         tail = takeFree();
         chunks.addLast(tail);
       }
       int before = tail.byteLength();
-      tail.append(sample);
-      added(1, tail.byteLength() - before);
+      tail.append(sample, texts);
+      int encoded = tail.byteLength() - before;
+      if (bytes + encoded > maxBytes) {
+        tail.truncate(tail.size() - 1);
+        return false;
+      }
+      added(1, encoded);
     } finally {
       lock.unlock();
     }

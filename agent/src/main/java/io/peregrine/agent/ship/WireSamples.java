@@ -3,8 +3,7 @@ package io.peregrine.agent.ship;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.peregrine.proto.v1.Sample;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,19 +50,83 @@ public final class WireSamples {
 
   /** Appends a sample object, encoded here. */
   public void append(Sample s) {
-    int len = s.getSerializedSize();
+    append(s, new TextCache());
+  }
+
+  /**
+   * Appends a sample object, encoded here: its fields in number order, defaults left out, as protobuf writes them.
+   * {@code texts} keeps the UTF-8 of the last endpoint, metric and tags String seen: collectors pass the same
+   * Strings for every sample of a device or cgroup, so most samples encode only their metric name.
+   */
+  void append(Sample s, TextCache texts) {
+    byte[] endpoint = texts.utf8(0, s.getEndpoint());
+    byte[] metric = texts.utf8(1, s.getMetric());
+    byte[] tags = texts.utf8(2, s.getTags());
+    long valueBits = Double.doubleToRawLongBits(s.getValue());
+    long timestamp = s.getTimestamp();
+    int step = s.getStep();
+    int type = s.getCounterTypeValue();
+    int len = textSize(endpoint) + textSize(metric) + textSize(tags) + (valueBits != 0 ? 9 : 0)
+        + (timestamp != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(timestamp) : 0)
+        + (step != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(step) : 0)
+        + (type != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(type) : 0);
     int header = 1 + CodedOutputStream.computeUInt32SizeNoTag(len);
     int at = reserve(header + len);
     data[at] = RECORD_TAG;
-    writeVarint(data, at + 1, len);
-    try {
-      CodedOutputStream out = CodedOutputStream.newInstance(data, at + header, len);
-      s.writeTo(out);
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("a Sample did not fit its own serialized size", e);
+    int p = writeVarint(data, at + 1, len);
+    p = writeText(p, 0x0A, endpoint);
+    p = writeText(p, 0x12, metric);
+    p = writeText(p, 0x1A, tags);
+    if (valueBits != 0) {
+      data[p++] = 0x21;
+      for (int i = 0; i < 8; i++) {
+        data[p++] = (byte) (valueBits >>> (8 * i));
+      }
     }
-    finish(at, at + header + len, seriesKey(s));
+    if (timestamp != 0) {
+      data[p++] = 0x28;
+      p = writeVarint64(data, p, timestamp);
+    }
+    if (step != 0) {
+      data[p++] = 0x30;
+      p = writeVarint64(data, p, step); // int32: a negative one takes 10 bytes, as protobuf writes it
+    }
+    if (type != 0) {
+      data[p++] = 0x38;
+      p = writeVarint64(data, p, type);
+    }
+    if (p != at + header + len) {
+      throw new IllegalStateException("encoded " + (p - at - header) + " bytes of a " + len + "-byte Sample");
+    }
+    finish(at, p, seriesKey(s));
+  }
+
+  /** The UTF-8 of the last String of each text field, by identity. Used by one thread. */
+  static final class TextCache {
+    private final String[] last = new String[3];
+    private final byte[][] bytes = new byte[3][];
+
+    byte[] utf8(int field, String text) {
+      if (text != last[field]) {
+        last[field] = text;
+        bytes[field] = text.getBytes(StandardCharsets.UTF_8);
+      }
+      return bytes[field];
+    }
+  }
+
+  private static int textSize(byte[] text) {
+    return text.length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(text.length) + text.length;
+  }
+
+  private int writeText(int p, int tag, byte[] text) {
+    if (text.length == 0) {
+      return p;
+    }
+    data[p++] = (byte) tag;
+    p = writeVarint(data, p, text.length);
+    System.arraycopy(text, 0, data, p, text.length);
+    return p + text.length;
   }
 
   /** Appends records {@code [from, to)} of another buffer (one copy of their bytes). */
@@ -217,12 +280,23 @@ public final class WireSamples {
     }
   }
 
-  private static void writeVarint(byte[] b, int at, int v) {
+  /** @return the offset after it */
+  private static int writeVarint(byte[] b, int at, int v) {
     while ((v & ~0x7F) != 0) {
       b[at++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
     b[at] = (byte) v;
+    return at + 1;
+  }
+
+  private static int writeVarint64(byte[] b, int at, long v) {
+    while ((v & ~0x7FL) != 0) {
+      b[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    b[at] = (byte) v;
+    return at + 1;
   }
 
   private static int readVarint(byte[] b, int at) {
