@@ -134,7 +134,8 @@ public final class HostMetricsPage implements HttpHandler {
         families.computeIfAbsent(family, k -> new ArrayList<>()).add(s);
       }
     }
-    latest.values().removeIf(Map::isEmpty);
+    // a metric's map stays when its series went stale (names are a bounded set): removing it here could orphan a
+    // slot a collector is putting into it at this moment
     List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
     families.forEach((family, slots) -> snapshots.add(types.get(family) == CounterType.COUNTER
         ? counter(family, slots) : gauge(family, slots)));
