@@ -41,16 +41,32 @@ import java.util.function.LongSupplier;
 public final class HostMetricsPage implements HttpHandler {
   static final int STALE_STEPS = 3;
 
-  private record Latest(Sample sample, long storedNanos) {}
+  /**
+   * A series' newest value, updated in place each round: no object per sample is made or kept (keeping each round's
+   * {@code Sample}s made ~5,000 objects a round with 100 containers live until the next round, so promoted).
+   */
+  private static final class Slot {
+    final String endpoint;
+    final String metric;
+    final String tags;
+    volatile double value;
+    volatile CounterType type;
+    volatile int step;
+    volatile long storedNanos;
+
+    Slot(Sample s) {
+      this.endpoint = s.getEndpoint();
+      this.metric = s.getMetric();
+      this.tags = s.getTags();
+    }
+  }
 
   /**
-   * A series by its metric and tag text. Collectors pass the same String instances round after round (names and tag
-   * texts are made once), so the key's hash is the Strings' cached ones and equality an identity check: no key text
-   * is built or hashed again for each of the ~5,000 samples a round with 100 containers.
+   * Series by metric, then tag text. Collectors pass the same String instances round after round (names and tag
+   * texts are made once), so each lookup hashes with the Strings' cached hashes and compares by identity first: no
+   * key is built for each of the ~5,000 samples a round with 100 containers.
    */
-  private record SeriesKey(String metric, String tags) {}
-
-  private final Map<SeriesKey, Latest> latest = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Slot>> latest = new ConcurrentHashMap<>();
   private final LongSupplier nanoTime;
   private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
 
@@ -62,14 +78,30 @@ public final class HostMetricsPage implements HttpHandler {
     this.nanoTime = nanoTime;
   }
 
-  /** Keeps a collected sample as its series' newest value. */
+  /** Keeps a collected sample's value as its series' newest. */
   public void record(Sample s) {
-    latest.put(new SeriesKey(s.getMetric(), s.getTags()), new Latest(s, nanoTime.getAsLong()));
+    Map<String, Slot> byTags = latest.get(s.getMetric());
+    if (byTags == null) {
+      byTags = latest.computeIfAbsent(s.getMetric(), m -> new ConcurrentHashMap<>());
+    }
+    Slot slot = byTags.get(s.getTags());
+    if (slot == null || !slot.endpoint.equals(s.getEndpoint())) {
+      slot = new Slot(s);
+      byTags.put(slot.tags, slot);
+    }
+    slot.value = s.getValue();
+    slot.type = s.getCounterType();
+    slot.step = s.getStep();
+    slot.storedNanos = nanoTime.getAsLong();
   }
 
   /** Series currently shown. */
   public int series() {
-    return latest.size();
+    int n = 0;
+    for (Map<String, Slot> byTags : latest.values()) {
+      n += byTags.size();
+    }
+    return n;
   }
 
   @Override
@@ -87,51 +119,55 @@ public final class HostMetricsPage implements HttpHandler {
 
   public byte[] render() throws IOException {
     long now = nanoTime.getAsLong();
-    latest.values().removeIf(l -> now - l.storedNanos() > STALE_STEPS * l.sample().getStep() * 1_000_000_000L);
-    Map<String, List<Sample>> families = new TreeMap<>();
+    Map<String, List<Slot>> families = new TreeMap<>();
     Map<String, CounterType> types = new TreeMap<>();
-    for (Latest l : latest.values()) {
-      Sample s = l.sample();
-      boolean counter = s.getCounterType() != CounterType.GAUGE;
-      String family = PrometheusNaming.sanitizeMetricName(PromNames.metric(s.getMetric()));
-      // the same name as a gauge and as a counter cannot be one family: the counter keeps it
-      CounterType seen = types.putIfAbsent(family, counter ? CounterType.COUNTER : CounterType.GAUGE);
-      if (seen != null && (seen == CounterType.COUNTER) != counter) {
-        continue;
+    for (Map<String, Slot> byTags : latest.values()) {
+      byTags.values().removeIf(l -> now - l.storedNanos > STALE_STEPS * l.step * 1_000_000_000L);
+      for (Slot s : byTags.values()) {
+        boolean counter = s.type != CounterType.GAUGE;
+        String family = PrometheusNaming.sanitizeMetricName(PromNames.metric(s.metric));
+        // the same name as a gauge and as a counter cannot be one family: the counter keeps it
+        CounterType seen = types.putIfAbsent(family, counter ? CounterType.COUNTER : CounterType.GAUGE);
+        if (seen != null && (seen == CounterType.COUNTER) != counter) {
+          continue;
+        }
+        families.computeIfAbsent(family, k -> new ArrayList<>()).add(s);
       }
-      families.computeIfAbsent(family, k -> new ArrayList<>()).add(s);
     }
+    // a metric's map stays when its series went stale (names are a bounded set): removing it here could orphan a
+    // slot a collector is putting into it at this moment
     List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
-    families.forEach((family, samples) -> snapshots.add(types.get(family) == CounterType.COUNTER
-        ? counter(family, samples) : gauge(family, samples)));
+    families.forEach((family, slots) -> snapshots.add(types.get(family) == CounterType.COUNTER
+        ? counter(family, slots) : gauge(family, slots)));
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     writer.write(out, new MetricSnapshots(snapshots));
     return out.toByteArray();
   }
 
-  private static GaugeSnapshot gauge(String family, List<Sample> samples) {
+  private static GaugeSnapshot gauge(String family, List<Slot> slots) {
     GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(family);
-    for (Sample s : samples) {
-      b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels(s)).value(s.getValue()).build());
+    for (Slot s : slots) {
+      b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels(s)).value(s.value).build());
     }
     return b.build();
   }
 
-  private static CounterSnapshot counter(String family, List<Sample> samples) {
+  private static CounterSnapshot counter(String family, List<Slot> slots) {
     CounterSnapshot.Builder b = CounterSnapshot.builder().name(family);
-    for (Sample s : samples) {
-      if (!(s.getValue() >= 0)) {
+    for (Slot s : slots) {
+      double v = s.value;
+      if (!(v >= 0)) {
         continue; // a counter below zero is not one: the writer refuses it, and it would fail the whole page
       }
-      b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels(s)).value(s.getValue()).build());
+      b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels(s)).value(v).build());
     }
     return b.build();
   }
 
-  private static Labels labels(Sample s) {
+  private static Labels labels(Slot s) {
     TreeMap<String, String> labels = new TreeMap<>();
-    labels.put("endpoint", s.getEndpoint());
-    for (Map.Entry<String, String> t : Tags.toMap(s.getTags()).entrySet()) {
+    labels.put("endpoint", s.endpoint);
+    for (Map.Entry<String, String> t : Tags.toMap(s.tags).entrySet()) {
       String key = PrometheusNaming.sanitizeLabelName(PromNames.label(t.getKey()));
       if (key.equals("endpoint") || key.startsWith("__")) {
         key = "tag_" + key;

@@ -3,13 +3,13 @@ package io.peregrine.agent.push;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.agent.ship.SampleQueue;
+import io.peregrine.agent.ship.WireSamples;
 import io.peregrine.common.http.HttpAnswer;
 import io.peregrine.common.http.HttpCall;
 import io.peregrine.common.http.HttpRoute;
 import io.peregrine.common.json.MalformedBatchException;
 import io.peregrine.common.json.OpenFalconJson;
 import io.peregrine.common.json.OpenFalconWireJson;
-import io.peregrine.common.json.ParsedBatch;
 import io.peregrine.common.json.PushSummaryJson;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
@@ -17,7 +17,6 @@ import io.peregrine.common.model.SampleValidator;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +47,17 @@ public final class PushHandler implements HttpRoute {
   /** Open-Falcon's default step, for Prometheus text pushes without {@code ?step=}. */
   static final int DEFAULT_PROM_STEP = 60;
 
+  /** A push's samples are encoded here before the queue copies them in; larger buffers are not kept. */
+  static final int SCRATCH_KEPT_BYTES = 4 << 20;
+
+  /**
+   * What a body held: the body index of each accepted sample (in the scratch buffer, in order), the refused items, and
+   * the item count.
+   */
+  private record Read(int[] indexes, List<Reject> rejects, int total) {}
+
+  /** One encoded batch per I/O thread, reused: a push's samples are never objects. */
+  private final ThreadLocal<WireSamples> scratch = ThreadLocal.withInitial(WireSamples::new);
   /** One reader per I/O thread: it keeps scratch buffers. */
   private final ThreadLocal<OpenFalconWireJson> json;
   private final SampleValidator validator;
@@ -91,27 +101,39 @@ public final class PushHandler implements HttpRoute {
       return HttpAnswer.json(400, PushSummaryJson.error("body is blank"));
     }
     String type = call.header("Content-Type");
-    ParsedBatch batch;
+    WireSamples wire = scratch.get();
+    wire.clear();
+    try {
+      return offer(call, type, body, length, wire);
+    } finally {
+      wire.clear();
+      if (wire.capacityBytes() > SCRATCH_KEPT_BYTES) {
+        scratch.remove(); // a push of unusually large samples: its buffer is not kept
+      }
+    }
+  }
+
+  private HttpAnswer offer(HttpCall call, String type, byte[] body, int length, WireSamples wire) {
+    Read batch;
     if (PromTextParser.format(type) != null) {
       String step = call.query("step");
       Object parsed = promText(type, step == null ? String.valueOf(DEFAULT_PROM_STEP) : step,
-          new String(body, 0, length, StandardCharsets.UTF_8));
+          new String(body, 0, length, StandardCharsets.UTF_8), wire);
       if (parsed instanceof HttpAnswer refused) {
         return refused;
       }
-      batch = (ParsedBatch) parsed;
+      batch = (Read) parsed;
     } else {
       try {
-        batch = openFalcon(body, length);
+        batch = openFalcon(body, length, wire);
       } catch (MalformedBatchException e) {
         return HttpAnswer.json(e.tooLarge() ? 413 : 400, PushSummaryJson.error(e.getMessage()));
       }
     }
     List<Reject> rejects = new ArrayList<>(batch.rejects());
-    List<Sample> samples = batch.samples();
-    int taken = queue.offerAll(samples);
-    int overloaded = samples.size() - taken;
-    for (int i = taken; i < samples.size(); i++) {
+    int taken = queue.offerAll(wire);
+    int overloaded = wire.size() - taken;
+    for (int i = taken; i < wire.size(); i++) {
       rejects.add(OpenFalconJson.reject(batch.indexes()[i], RejectCode.OVERLOADED,
           "the agent's queue is full (" + queue.capacity() + " samples): send this sample again later"));
     }
@@ -131,27 +153,21 @@ public final class PushHandler implements HttpRoute {
    * handle, with the same answers as {@link OpenFalconJson}): each accepted item arrives as normalised {@code Sample}
    * bytes, parsed once into the message the queue holds.
    */
-  private ParsedBatch openFalcon(byte[] body, int length) throws MalformedBatchException {
-    List<Sample> samples = new ArrayList<>();
-    OpenFalconWireJson.Result result = json.get().read(body, 0, length, (hash, bytes, offset, len) -> {
-      try {
-        samples.add(Sample.parser().parseFrom(bytes, offset, len));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("the wire reader wrote a Sample protobuf cannot read", e);
-      }
-    });
+  private Read openFalcon(byte[] body, int length, WireSamples wire) throws MalformedBatchException {
+    OpenFalconWireJson.Result result = json.get().read(body, 0, length,
+        (hash, bytes, offset, len) -> wire.append(bytes, offset, len));
     // accepted items came in body order: they are the indexes no reject names
     boolean[] refused = new boolean[result.total()];
     for (Reject r : result.rejects()) {
       refused[r.getIndex()] = true;
     }
-    int[] indexes = new int[samples.size()];
+    int[] indexes = new int[wire.size()];
     for (int i = 0, n = 0; i < refused.length && n < indexes.length; i++) {
       if (!refused[i]) {
         indexes[n++] = i;
       }
     }
-    return new ParsedBatch(samples, indexes, result.rejects(), result.total());
+    return new Read(indexes, result.rejects(), result.total());
   }
 
   /** True for an empty body or one of only whitespace (as {@link String#isBlank} sees ASCII whitespace). */
@@ -170,7 +186,7 @@ public final class PushHandler implements HttpRoute {
    *
    * @return the batch, or the answer refusing the request (a bad {@code step}, too many sample lines)
    */
-  private Object promText(String type, String stepText, String body) {
+  private Object promText(String type, String stepText, String body, WireSamples wire) {
     int step;
     try {
       step = Integer.parseInt(stepText);
@@ -188,17 +204,16 @@ public final class PushHandler implements HttpRoute {
       return HttpAnswer.json(413, PushSummaryJson.error("more than " + Limits.MAX_BATCH_SAMPLES
           + " sample lines; send at most that many per request"));
     }
-    List<Sample> valid = new ArrayList<>(parsed.samples().size());
     int[] indexes = new int[parsed.samples().size()];
     for (int i = 0; i < parsed.samples().size(); i++) {
       int line = parsed.lines().get(i);
       Sample s = validator.normalise(parsed.samples().get(i), line,
           (index, code, reason) -> sink.reject(index, code, "line " + index + ": " + reason));
       if (s != null) {
-        indexes[valid.size()] = line;
-        valid.add(s);
+        indexes[wire.size()] = line;
+        wire.append(s);
       }
     }
-    return new ParsedBatch(valid, java.util.Arrays.copyOf(indexes, valid.size()), rejects, parsed.total());
+    return new Read(java.util.Arrays.copyOf(indexes, wire.size()), rejects, parsed.total());
   }
 }

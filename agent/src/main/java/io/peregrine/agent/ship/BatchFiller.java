@@ -1,8 +1,6 @@
 package io.peregrine.agent.ship;
 
-import io.peregrine.proto.v1.Sample;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,39 +30,33 @@ final class BatchFiller {
    * @param noIdle do not wait for a first sample (a spool waits to be replayed and transfer is up: the worker must not
    *     idle on an empty queue)
    */
-  void fill(List<Sample> batch, boolean noIdle) throws InterruptedException {
+  void fill(WireSamples batch, boolean noIdle) throws InterruptedException {
     if (batch.size() >= batchSize) {
       return;
     }
-    long firstWait = noIdle ? 0 : flushNanos;
-    if (batch.isEmpty()) {
-      Sample first = poll(System.nanoTime() + firstWait);
-      if (first == null) {
-        return;
-      }
-      batch.add(first);
+    if (batch.isEmpty() && !await(System.nanoTime() + (noIdle ? 0 : flushNanos))) {
+      return;
     }
     long deadline = System.nanoTime() + flushNanos;
     while (batch.size() < batchSize) {
       queue.drainTo(batch, batchSize - batch.size());
-      if (batch.size() >= batchSize) {
+      if (batch.size() >= batchSize || !await(deadline)) {
         return;
       }
-      Sample next = poll(deadline);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
     }
   }
 
-  /** Waits for a sample until the deadline, or until the shipper is stopping (checked every STOP_CHECK_NANOS). */
-  private Sample poll(long deadlineNanos) throws InterruptedException {
+  /**
+   * Waits for samples until the deadline, or until the shipper is stopping (checked every STOP_CHECK_NANOS).
+   *
+   * @return true when the queue holds samples
+   */
+  private boolean await(long deadlineNanos) throws InterruptedException {
     while (true) {
       long remaining = deadlineNanos - System.nanoTime();
-      Sample s = queue.poll(Math.max(0, Math.min(remaining, STOP_CHECK_NANOS)));
-      if (s != null || remaining <= STOP_CHECK_NANOS || stopping.getAsBoolean()) {
-        return s;
+      boolean any = queue.await(Math.max(0, Math.min(remaining, STOP_CHECK_NANOS)));
+      if (any || remaining <= STOP_CHECK_NANOS || stopping.getAsBoolean()) {
+        return any;
       }
     }
   }

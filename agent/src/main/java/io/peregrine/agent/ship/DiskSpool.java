@@ -4,9 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.ThrottledLog;
-import io.peregrine.proto.v1.Sample;
-import io.peregrine.proto.v1.SampleBatch;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ final class DiskSpool {
    * One spooled batch. {@code unsent}, when not null, is what is left to send of it after transfer took the rest and
    * the file could not be rewritten: sent instead of the file's contents, so nothing is sent twice by this process.
    */
-  record Entry(long sequence, Path path, int samples, long bytes, List<Sample> unsent) {
+  record Entry(long sequence, Path path, int samples, long bytes, WireSamples unsent) {
     Entry(long sequence, Path path, int samples, long bytes) {
       this(sequence, path, samples, bytes, null);
     }
@@ -118,11 +117,11 @@ final class DiskSpool {
    * Appends a batch the shipper holds; makes room by deleting the oldest batches when over the limit. False if it
    * could not write (the batch is dropped, reason spool_error).
    */
-  boolean write(List<Sample> batch) {
-    byte[] data = SampleBatch.newBuilder().addAllSamples(batch).build().toByteArray();
+  boolean write(WireSamples batch) {
+    int length = batch.byteLength();
     long lost = 0;
     int deleted = 0;
-    while (!entries.isEmpty() && bytes.get() + data.length > maxBytes) {
+    while (!entries.isEmpty() && bytes.get() + length > maxBytes) {
       Entry oldest = entries.peekFirst();
       remove(oldest);
       ledger.droppedFromSpool("spool_full", oldest.pending());
@@ -137,7 +136,7 @@ final class DiskSpool {
     Path target = dir.resolve(String.format("%019d-%d.batch", sequence, batch.size()));
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
     try {
-      Files.write(tmp, data);
+      writeFile(tmp, batch);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       ledger.droppedFromHand("spool_error", batch.size());
@@ -150,7 +149,7 @@ final class DiskSpool {
       }
       return false;
     }
-    add(new Entry(sequence, target, batch.size(), data.length));
+    add(new Entry(sequence, target, batch.size(), length));
     ledger.spooledFromHand(batch.size());
     return true;
   }
@@ -162,28 +161,27 @@ final class DiskSpool {
    * If the rewrite cannot be written the file stays as it is and {@code rest} is kept in memory to be sent instead of
    * it (false returned); only a restart before it is sent would send the file whole again.
    */
-  boolean replace(Entry e, List<Sample> rest) {
+  boolean replace(Entry e, WireSamples rest) {
     if (!entries.contains(e)) {
       throw new IllegalStateException("not a batch of this spool: " + e.path());
     }
     if (rest.size() == e.pending()) {
       return true;
     }
-    byte[] data = SampleBatch.newBuilder().addAllSamples(rest).build().toByteArray();
     Path target = dir.resolve(String.format("%019d-%d.batch", e.sequence(), rest.size()));
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
     try {
-      Files.write(tmp, data);
+      writeFile(tmp, rest);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       Files.delete(e.path());
     } catch (IOException ex) {
       errors.warn("agent-spool: cannot rewrite {} with its {} unsent samples: {}; they are kept in memory and sent "
           + "first (a restart before then sends the whole file again)", e.path(), rest.size(), ex.toString());
-      swap(e, new Entry(e.sequence(), e.path(), e.samples(), e.bytes(), List.copyOf(rest)));
+      swap(e, new Entry(e.sequence(), e.path(), e.samples(), e.bytes(), rest));
       samples.addAndGet(rest.size() - e.pending());
       return false;
     }
-    Entry replaced = new Entry(e.sequence(), target, rest.size(), data.length);
+    Entry replaced = new Entry(e.sequence(), target, rest.size(), rest.byteLength());
     swap(e, replaced);
     bytes.addAndGet(replaced.bytes() - e.bytes());
     samples.addAndGet(replaced.samples() - e.pending());
@@ -224,12 +222,18 @@ final class DiskSpool {
   }
 
   /** Reads a batch; a file that cannot be read or parsed is deleted, counted (spool_corrupt) and null returned. */
-  SampleBatch read(Entry e) {
+  WireSamples read(Entry e) {
     if (e.unsent() != null) {
-      return SampleBatch.newBuilder().addAllSamples(e.unsent()).build();
+      return e.unsent();
     }
     try {
-      return SampleBatch.parseFrom(Files.readAllBytes(e.path()));
+      byte[] data = Files.readAllBytes(e.path());
+      WireSamples batch = WireSamples.parse(data, data.length);
+      if (batch.size() == e.samples()) {
+        return batch;
+      }
+      errors.warn("agent-spool: {} holds {} samples, its name says {}; deleted, {} samples lost", e.path(),
+          batch.size(), e.samples(), e.samples());
     } catch (InvalidProtocolBufferException ex) {
       errors.warn("agent-spool: {} is not a batch ({}); deleted, {} samples lost", e.path(), ex.getMessage(),
           e.samples());
@@ -239,6 +243,13 @@ final class DiskSpool {
     remove(e);
     ledger.droppedFromSpool("spool_corrupt", e.pending());
     return null;
+  }
+
+  /** The batch's bytes as they are: its records are a SampleBatch's encoding. */
+  private static void writeFile(Path path, WireSamples batch) throws IOException {
+    try (OutputStream out = Files.newOutputStream(path)) {
+      out.write(batch.array(), 0, batch.byteLength());
+    }
   }
 
   /** Deletes a batch (after transfer answered for it; the caller counts where its samples went). */

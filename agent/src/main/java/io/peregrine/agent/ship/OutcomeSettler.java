@@ -6,7 +6,6 @@ import io.peregrine.common.server.ThrottledLog;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.Reject;
 import io.peregrine.proto.v1.RejectCode;
-import io.peregrine.proto.v1.Sample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +25,9 @@ final class OutcomeSettler {
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Backoff BACKOFF = Backoff.exponential(MIN_BACKOFF, MAX_BACKOFF);
+
+  /** Nothing to send again. Never written to. */
+  static final WireSamples NONE = new WireSamples(0, 0);
 
   private final String name;
   private final SampleLedger ledger;
@@ -60,9 +62,9 @@ final class OutcomeSettler {
    * Counts what transfer answered for one batch ({@link TransferClient#pushAll}'s outcome).
    *
    * @return null when no address took it (nothing counted: the caller spools it or keeps it spooled); otherwise the
-   *     samples refused as OVERLOADED, in batch order
+   *     samples refused as OVERLOADED, in batch order (a new buffer, or {@link #NONE})
    */
-  List<Sample> settle(List<Sample> samples, Object outcome, boolean fromSpool) {
+  WireSamples settle(WireSamples samples, Object outcome, boolean fromSpool) {
     if (outcome == null) {
       return null;
     }
@@ -72,11 +74,11 @@ final class OutcomeSettler {
       log.error("{}: transfer refused a whole batch of {} samples: {} (dropped, reason rejected_batch)", name,
           samples.size(), e.getStatus());
       markUp();
-      return List.of();
+      return NONE;
     }
     PushResponse response = (PushResponse) outcome;
     markUp();
-    List<Sample> overloaded = new ArrayList<>();
+    WireSamples overloaded = null;
     List<Reject> rejects = new ArrayList<>(response.getRejectsList());
     rejects.sort(Comparator.comparingInt(Reject::getIndex)); // send again in the batch's order
     int accepted = samples.size() - response.getRejectsCount();
@@ -86,15 +88,19 @@ final class OutcomeSettler {
       ledger.sentFromHand(accepted);
     }
     for (Reject r : rejects) {
-      if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() < samples.size()) {
-        overloaded.add(samples.get((int) r.getIndex()));
+      if (r.getCode() == RejectCode.OVERLOADED && r.getIndex() >= 0 && r.getIndex() < samples.size()) {
+        if (overloaded == null) {
+          overloaded = new WireSamples();
+        }
+        overloaded.appendRange(samples, (int) r.getIndex(), (int) r.getIndex() + 1);
       } else {
         drop(fromSpool, "rejected_" + r.getCode().name().toLowerCase(), 1);
         rejectLog.warn("{}: transfer rejected a sample: {} {} (dropped)", name, r.getCode(), r.getReason());
       }
     }
-    if (overloaded.isEmpty()) {
+    if (overloaded == null) {
       overloadedInRow = 0;
+      return NONE;
     } else {
       // give transfer a moment (the project's backoff, from up to 1 s) before sending them again
       overloadedInRow++;

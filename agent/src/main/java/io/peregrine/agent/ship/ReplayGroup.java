@@ -1,11 +1,7 @@
 package io.peregrine.agent.ship;
 
-import io.peregrine.proto.v1.Sample;
-import io.peregrine.proto.v1.SampleBatch;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Picks the spooled batches replayed together (in flight at once): the oldest, then each next one as long as none of
@@ -19,11 +15,12 @@ import java.util.Set;
  */
 final class ReplayGroup {
   /** One spooled batch and its samples. */
-  record Member(DiskSpool.Entry entry, List<Sample> samples) {}
+  record Member(DiskSpool.Entry entry, WireSamples samples) {}
 
   private final DiskSpool spool;
+  private final SeriesOwners owners = new SeriesOwners();
   private DiskSpool.Entry keptEntry;
-  private List<Sample> keptSamples;
+  private WireSamples keptSamples;
 
   ReplayGroup(DiskSpool spool) {
     this.spool = spool;
@@ -35,41 +32,37 @@ final class ReplayGroup {
    */
   List<Member> next(int max) {
     List<Member> group = new ArrayList<>(max);
-    Set<Long> seen = new HashSet<>();
+    owners.clear();
     for (DiskSpool.Entry e : spool.oldest(max)) {
-      List<Sample> samples = read(e);
+      WireSamples samples = read(e);
       if (samples == null) {
         continue; // unreadable: read() deleted and counted it
       }
-      Set<Long> mine = new HashSet<>();
+      int index = group.size();
       boolean overlaps = false;
-      for (Sample s : samples) {
-        long key = BatchGroup.seriesKey(s);
-        if (group.size() > 0 && seen.contains(key)) {
+      for (int i = 0; i < samples.size(); i++) {
+        if (owners.claim(samples.key(i), index) != index) {
           overlaps = true;
           break;
         }
-        mine.add(key);
       }
       if (overlaps) {
         keptEntry = e;
         keptSamples = samples;
         break;
       }
-      seen.addAll(mine);
       group.add(new Member(e, samples));
     }
     return group;
   }
 
-  private List<Sample> read(DiskSpool.Entry e) {
+  private WireSamples read(DiskSpool.Entry e) {
     if (e == keptEntry) {
-      List<Sample> samples = keptSamples;
+      WireSamples samples = keptSamples;
       keptEntry = null;
       keptSamples = null;
       return samples;
     }
-    SampleBatch batch = spool.read(e);
-    return batch == null ? null : batch.getSamplesList();
+    return spool.read(e);
   }
 }

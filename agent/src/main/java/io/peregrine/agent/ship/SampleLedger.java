@@ -75,13 +75,8 @@ public final class SampleLedger {
     }
   }
 
-  /** A sample the queue took; the caller holds this ledger's lock around the queue's offer and this call. */
-  void offeredLocked() {
-    offeredLocked(1);
-  }
-
-  /** Samples the queue took at once; the caller holds this ledger's lock around the queue's offers and this call. */
-  void offeredLocked(int n) {
+  /** Samples the queue took at once (it calls this under its own lock, so it is counted in as it is queued). */
+  synchronized void offered(int n) {
     in += n;
     queued += n;
     inCounter.increment(n);

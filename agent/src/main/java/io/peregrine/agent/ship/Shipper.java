@@ -5,8 +5,6 @@ import io.peregrine.common.lifecycle.Component;
 import io.peregrine.common.retry.Backoff;
 import io.peregrine.common.server.NamedExecutors;
 import io.peregrine.common.tls.TlsMaterial;
-import io.peregrine.proto.v1.Sample;
-import io.peregrine.proto.v1.SampleBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +64,8 @@ public final class Shipper implements Component {
   private final BatchFiller filler;
   private final OutcomeSettler outcomes;
   private final ReplayGroup replayGroup;
+  private final WirePool pool;
+  private final SeriesOwners owners = new SeriesOwners();
   private volatile boolean stopping;
   private volatile boolean killed;
   private volatile long stopDeadlineNanos;
@@ -90,6 +90,7 @@ public final class Shipper implements Component {
     this.filler = new BatchFiller(queue, batchSize, flushInterval, () -> stopping);
     this.outcomes = new OutcomeSettler(name(), ledger, spool);
     this.replayGroup = new ReplayGroup(spool);
+    this.pool = new WirePool(batchSize);
   }
 
   /** TLS of the channels to transfer (the agent's {@code tls} block); call before {@link #start()}. */
@@ -127,14 +128,14 @@ public final class Shipper implements Component {
   }
 
   private void run() {
-    List<Sample> batch = new ArrayList<>(batchSize);
+    WireSamples batch = pool.take();
     try {
       while (!stopping) {
         try {
           // with a spool to replay and transfer up, do not idle on an empty queue
           filler.fill(batch, !spool.isEmpty() && outcomes.transferReady());
           if (!batch.isEmpty() && queue.size() > 0 && spool.isEmpty() && outcomes.transferReady()) {
-            shipGroup(batch); // leaves in batch what starts the next one
+            batch = shipGroup(batch); // what starts the next batch
           } else if (!batch.isEmpty()) {
             ship(batch);
             batch.clear();
@@ -165,7 +166,7 @@ public final class Shipper implements Component {
    * Sends a new batch, or spools it when older data waits in the spool, transfer is known to be down or said it is
    * overloaded. What transfer refuses as OVERLOADED is spooled (the spool was empty: it becomes the head).
    */
-  private void ship(List<Sample> batch) {
+  private void ship(WireSamples batch) {
     if (!spool.isEmpty() || !outcomes.transferReady()) {
       spool.write(batch);
       return;
@@ -174,8 +175,8 @@ public final class Shipper implements Component {
   }
 
   /** Sends a new batch transfer may be called for now; what it did not take, or refused as OVERLOADED, is spooled. */
-  private void sendNew(List<Sample> batch) {
-    List<Sample> again = send(batch, false);
+  private void sendNew(WireSamples batch) {
+    WireSamples again = send(batch, false);
     if (again == null) {
       spool.write(batch);
     } else if (!again.isEmpty()) {
@@ -186,32 +187,35 @@ public final class Shipper implements Component {
   /**
    * More is queued behind the batch: up to {@link TransferStream#MAX_IN_FLIGHT} series-disjoint batches
    * ({@link BatchGroup}) go out together and each answer settles its own batch; those no address took are spooled,
-   * in order. {@code batch} holds on return what starts the next batch.
+   * in order. The group's buffers go back to the pool.
+   *
+   * @return what starts the next batch
    */
-  private void shipGroup(List<Sample> batch) {
-    List<List<Sample>> group = BatchGroup.form(batch, queue, batchSize, TransferStream.MAX_IN_FLIGHT);
-    List<Sample> first = group.get(0);
+  private WireSamples shipGroup(WireSamples batch) {
+    WireSamples carry = pool.take();
+    List<WireSamples> group = BatchGroup.form(batch, carry, queue, batchSize, TransferStream.MAX_IN_FLIGHT, pool,
+        owners);
     if (group.size() == 1) {
-      sendNew(first); // the caller checked that transfer may be called and the spool is empty
-      return;
-    }
-    List<SampleBatch> wire = new ArrayList<>(group.size());
-    group.forEach(g -> wire.add(SampleBatch.newBuilder().addAllSamples(g).build()));
-    if (outcomes.down()) {
-      client.reconnectNow();
-    }
-    List<Object> answers = client.pushAll(wire);
-    for (int i = 0; i < group.size(); i++) {
-      List<Sample> again = outcomes.settle(group.get(i), answers.get(i), false);
-      if (again == null) {
-        spool.write(group.get(i)); // in order: the unsent batches are the group's last
-      } else if (!again.isEmpty()) {
-        spool.write(again);
+      sendNew(batch); // the caller checked that transfer may be called and the spool is empty
+    } else {
+      if (outcomes.down()) {
+        client.reconnectNow();
+      }
+      List<Object> answers = client.pushAll(group);
+      for (int i = 0; i < group.size(); i++) {
+        WireSamples again = outcomes.settle(group.get(i), answers.get(i), false);
+        if (again == null) {
+          spool.write(group.get(i)); // in order: the unsent batches are the group's last
+        } else if (!again.isEmpty()) {
+          spool.write(again);
+        }
+      }
+      if (answers.contains(null)) {
+        outcomes.markDown(client.lastFailures()); // once per group, after the answered batches marked transfer up
       }
     }
-    if (answers.contains(null)) {
-      outcomes.markDown(client.lastFailures()); // once per group, after the answered batches marked transfer up
-    }
+    group.forEach(pool::give);
+    return carry;
   }
 
   /**
@@ -231,13 +235,13 @@ public final class Shipper implements Component {
       if (outcomes.down()) {
         client.reconnectNow();
       }
-      List<SampleBatch> wire = new ArrayList<>(group.size());
-      group.forEach(m -> wire.add(SampleBatch.newBuilder().addAllSamples(m.samples()).build()));
+      List<WireSamples> wire = new ArrayList<>(group.size());
+      group.forEach(m -> wire.add(m.samples()));
       List<Object> answers = client.pushAll(wire);
       boolean allDone = true;
       for (int i = 0; i < group.size(); i++) {
         ReplayGroup.Member m = group.get(i);
-        List<Sample> again = outcomes.settle(m.samples(), answers.get(i), true);
+        WireSamples again = outcomes.settle(m.samples(), answers.get(i), true);
         if (again == null) {
           allDone = false; // not taken: it stays where it is
         } else if (again.isEmpty()) {
@@ -260,12 +264,12 @@ public final class Shipper implements Component {
    * @return null when no address took the batch; otherwise the samples transfer refused as OVERLOADED, in batch
    *     order (empty: the batch is done with, whatever else it refused)
    */
-  private List<Sample> send(List<Sample> samples, boolean fromSpool) {
+  private WireSamples send(WireSamples samples, boolean fromSpool) {
     if (outcomes.down()) {
       client.reconnectNow();
     }
-    Object outcome = client.pushAll(List.of(SampleBatch.newBuilder().addAllSamples(samples).build())).get(0);
-    List<Sample> again = outcomes.settle(samples, outcome, fromSpool);
+    Object outcome = client.pushAll(List.of(samples)).get(0);
+    WireSamples again = outcomes.settle(samples, outcome, fromSpool);
     if (again == null) {
       outcomes.markDown(client.lastFailures());
     }
@@ -273,12 +277,12 @@ public final class Shipper implements Component {
   }
 
   /** Runs on the worker after stopping was set: send what is queued until the deadline, spool the rest. */
-  private void flushAtClose(List<Sample> batch) {
+  private void flushAtClose(WireSamples batch) {
     while (!batch.isEmpty() || queue.size() > 0) {
       queue.drainTo(batch, batchSize - batch.size());
       boolean inTime = System.nanoTime() - stopDeadlineNanos < 0;
-      List<Sample> again = inTime && spool.isEmpty() && outcomes.transferReady() ? send(batch, false) : null;
-      List<Sample> rest = again == null ? batch : again;
+      WireSamples again = inTime && spool.isEmpty() && outcomes.transferReady() ? send(batch, false) : null;
+      WireSamples rest = again == null ? batch : again;
       flushedAtClose += batch.size() - rest.size();
       if (!rest.isEmpty() && spool.write(rest)) {
         spooledAtClose += rest.size();

@@ -9,8 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.GrpcChannels;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
-import io.peregrine.proto.v1.SampleBatch;
-import io.peregrine.proto.v1.TransferGrpc;
+import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,6 @@ final class TransferClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferClient.class);
   private final List<String> addresses;
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private final List<TransferGrpc.TransferBlockingStub> stubs = new ArrayList<>();
   private final List<Counter> failures = new ArrayList<>();
   /** Per address: its stream, or null once it answered UNIMPLEMENTED (unary from then on). */
   private final List<TransferStream> streams = new ArrayList<>();
@@ -46,9 +45,9 @@ final class TransferClient implements AutoCloseable {
     this.addresses = List.copyOf(addresses);
     this.timeout = timeout;
     for (String a : addresses) {
-      ManagedChannel channel = GrpcChannels.forAddress(a, tls);
+      // no gRPC-level retry: the shipper retries itself, and a retry would read a batch buffer reused since
+      ManagedChannel channel = GrpcChannels.builder(a, tls).disableRetry().build();
       channels.add(channel);
-      stubs.add(TransferGrpc.newBlockingStub(channel));
       streams.add(new TransferStream(channel, timeout));
       failures.add(Counter.builder("agent_send_failures").tag("address", a)
           .description("calls to a transfer address that failed (the batch moved on)").register(registry));
@@ -67,14 +66,14 @@ final class TransferClient implements AutoCloseable {
    *     transfer refused it as a whole; or null when no address took it (then neither did any address take the
    *     batches after it; {@link #lastFailures()} says why)
    */
-  List<Object> pushAll(List<SampleBatch> batches) {
+  List<Object> pushAll(List<WireSamples> batches) {
     List<Object> out = new ArrayList<>(batches.size());
     StringBuilder why = new StringBuilder();
     int k = next;
-    next = (next + 1) % stubs.size();
+    next = (next + 1) % channels.size();
     int failedInRow = 0; // addresses that failed since the last answer: all of them = give up
-    while (out.size() < batches.size() && failedInRow < stubs.size()) {
-      List<SampleBatch> rest = batches.subList(out.size(), batches.size());
+    while (out.size() < batches.size() && failedInRow < channels.size()) {
+      List<WireSamples> rest = batches.subList(out.size(), batches.size());
       StatusRuntimeException failure = null;
       TransferStream stream = streams.get(k);
       if (stream != null) {
@@ -91,9 +90,10 @@ final class TransferClient implements AutoCloseable {
           failedInRow = 0;
         }
       } else {
-        for (SampleBatch b : rest) {
+        for (WireSamples b : rest) {
           try {
-            out.add(stubs.get(k).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).push(b));
+            out.add(ClientCalls.blockingUnaryCall(channels.get(k), WireMethods.PUSH,
+                CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS), b));
             unary.increment();
             failedInRow = 0;
           } catch (StatusRuntimeException e) {
@@ -113,7 +113,7 @@ final class TransferClient implements AutoCloseable {
       failures.get(k).increment();
       why.append(why.length() == 0 ? "" : "; ").append(addresses.get(k)).append(": ").append(failure.getStatus());
       failedInRow++;
-      k = (k + 1) % stubs.size();
+      k = (k + 1) % channels.size();
     }
     while (out.size() < batches.size()) {
       out.add(null);

@@ -6,8 +6,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.peregrine.proto.v1.PushResponse;
-import io.peregrine.proto.v1.SampleBatch;
-import io.peregrine.proto.v1.TransferGrpc;
+import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,24 +33,24 @@ final class TransferStream implements AutoCloseable {
   /** The answers to a group's first batches, in order, and what ended the stream before the rest (or null). */
   record Result(List<PushResponse> answered, StatusRuntimeException failure) {}
 
-  private final TransferGrpc.TransferStub stub;
+  private final ManagedChannel channel;
   private final Duration timeout;
   private Call call;
 
   TransferStream(ManagedChannel channel, Duration timeout) {
-    this.stub = TransferGrpc.newStub(channel);
+    this.channel = channel;
     this.timeout = timeout;
   }
 
   /** One stream: its request side, and what came back, in order. */
-  private static final class Call implements ClientResponseObserver<SampleBatch, PushResponse> {
+  private static final class Call implements ClientResponseObserver<WireSamples, PushResponse> {
     /** At most MAX_IN_FLIGHT batches are unanswered: their answers and the end of the stream fit. */
     final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>(MAX_IN_FLIGHT + 1);
-    volatile ClientCallStreamObserver<SampleBatch> requests;
+    volatile ClientCallStreamObserver<WireSamples> requests;
     volatile boolean ended;
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<SampleBatch> requestStream) {
+    public void beforeStart(ClientCallStreamObserver<WireSamples> requestStream) {
       requests = requestStream;
       requestStream.setOnReadyHandler(this::wake);
     }
@@ -102,7 +102,7 @@ final class TransferStream implements AutoCloseable {
    * @return every answer, or the answers to a prefix and the failure that ended the stream (the rest were not
    *     acknowledged)
    */
-  Result pushAll(List<SampleBatch> batches) {
+  Result pushAll(List<WireSamples> batches) {
     if (batches.size() > MAX_IN_FLIGHT) {
       throw new IllegalArgumentException("at most " + MAX_IN_FLIGHT + " batches in flight, got " + batches.size());
     }
@@ -110,12 +110,12 @@ final class TransferStream implements AutoCloseable {
     Call c = call;
     if (c == null || c.ended) {
       c = new Call();
-      stub.pushStream(c);
+      ClientCalls.asyncBidiStreamingCall(channel.newCall(WireMethods.PUSH_STREAM, CallOptions.DEFAULT), c);
       call = c;
     }
     List<PushResponse> answered = new ArrayList<>(batches.size());
     try {
-      for (SampleBatch batch : batches) {
+      for (WireSamples batch : batches) {
         if (!c.awaitReady(deadline)) {
           return new Result(answered, fail(c, Status.DEADLINE_EXCEEDED.withDescription("stream not ready within "
               + timeout.toMillis() + " ms")));

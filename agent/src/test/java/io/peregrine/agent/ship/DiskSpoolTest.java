@@ -17,17 +17,17 @@ class DiskSpoolTest {
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private static List<Sample> batch(int n, String tag) {
+  private static WireSamples batch(int n, String tag) {
     List<Sample> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(TestSamples.gauge("host1", "m", "b=" + tag + ",i=" + i, i, 1_700_000_000L));
     }
-    return out;
+    return WireSamples.of(out);
   }
 
   @Test
   void overTheLimitDeletesTheOldestBatchesAndCountsTheirSamples() throws Exception {
-    long oneBatch = SampleBatch.newBuilder().addAllSamples(batch(100, "a")).build().getSerializedSize();
+    long oneBatch = SampleBatch.newBuilder().addAllSamples(batch(100, "a").toSamples()).build().getSerializedSize();
     DiskSpool spool = new DiskSpool(dir, oneBatch * 2 + oneBatch / 2, registry);
     spool.open();
     spool.write(batch(100, "a"));
@@ -38,8 +38,8 @@ class DiskSpoolTest {
     assertThat(spool.bytes()).isLessThanOrEqualTo(oneBatch * 2 + oneBatch / 2);
     assertThat(registry.get("agent_dropped_samples").tag("reason", "spool_full").counter().count())
         .isEqualTo(100);
-    SampleBatch oldest = spool.read(spool.oldest());
-    assertThat(oldest.getSamples(0).getTags()).startsWith("b=b");
+    WireSamples oldest = spool.read(spool.oldest());
+    assertThat(oldest.sample(0).getTags()).startsWith("b=b");
   }
 
   @Test
@@ -59,7 +59,7 @@ class DiskSpoolTest {
     List<String> order = new ArrayList<>();
     while (!second.isEmpty()) {
       DiskSpool.Entry e = second.oldest();
-      order.add(second.read(e).getSamples(0).getTags().substring(0, 3));
+      order.add(second.read(e).sample(0).getTags().substring(0, 3));
       second.remove(e);
     }
     assertThat(order).containsExactly("b=a", "b=b", "b=c");

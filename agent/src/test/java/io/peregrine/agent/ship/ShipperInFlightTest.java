@@ -136,6 +136,8 @@ class ShipperInFlightTest {
     await().atMost(WAIT).until(() -> transfer.received.size() == all.size());
     assertThat(transfer.maxUnanswered.get()).isEqualTo(TransferStream.MAX_IN_FLIGHT);
     assertThat(tags(transfer.received)).containsExactlyElementsOf(tags(all));
+    // transfer has them all; the shipper settles each answer as it reads it
+    await().atMost(WAIT).until(() -> queue.ledger().snapshot().sent() == all.size());
     SampleLedger.Snapshot s = queue.ledger().snapshot();
     assertThat(s.sent()).isEqualTo(all.size());
     assertThat(s.unaccounted()).isZero();

@@ -89,7 +89,7 @@ class ShipperReplayInFlightTest {
     DiskSpool spool = new DiskSpool(spoolDir, 64L << 20, new SimpleMeterRegistry());
     spool.open();
     for (List<Sample> b : batches) {
-      assertThat(spool.write(b)).isTrue();
+      assertThat(spool.write(WireSamples.of(b))).isTrue();
     }
   }
 

@@ -89,7 +89,7 @@ class ShipperReplayTest {
         int n = 3 * b + j;
         batch.add(TestSamples.gauge("h", "m", "", n, T + 60L * n));
       }
-      assertThat(spool.write(batch)).isTrue();
+      assertThat(spool.write(WireSamples.of(batch))).isTrue();
     }
   }
 
@@ -156,7 +156,7 @@ class ShipperReplayTest {
     spool.open();
     assertThat(spool.files()).isEqualTo(5);
     assertThat(spool.samples()).isEqualTo(13);
-    assertThat(spool.read(spool.oldest()).getSamplesList()).isEqualTo(rest);
+    assertThat(spool.read(spool.oldest()).toSamples()).isEqualTo(rest);
     assertThat(head).doesNotExist();
   }
 }
