@@ -21,18 +21,21 @@ import java.util.Map;
  * whole run, and graph drops a point whose timestamp does not advance past its series' last one; a fixed timestamp
  * would make every pass after the first a duplicate, and stamping the current second would mean rebuilding (or
  * copying) every message each second, which is generator work. With 0, a series sent again in a later second is a
- * new point, as an agent's would be.
+ * new point, as an agent's would be. For the same reason a unary call sends the batch's encoding made here, not the
+ * message serialised again per call.
  */
 final class BatchPool {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final SampleBatch[] batches;
+  private final byte[][] wire; // the batches' protobuf encoding, made once: a unary call sends these bytes as they are
   private final byte[][] bodies;
   private final int[] sizes;
   private final long bytes;
 
-  private BatchPool(SampleBatch[] batches, byte[][] bodies, int[] sizes, long bytes) {
+  private BatchPool(SampleBatch[] batches, byte[][] wire, byte[][] bodies, int[] sizes, long bytes) {
     this.batches = batches;
+    this.wire = wire;
     this.bodies = bodies;
     this.sizes = sizes;
     this.bytes = bytes;
@@ -44,6 +47,7 @@ final class BatchPool {
     int count = (int) ((series + config.batchSize() - 1) / config.batchSize());
     boolean json = config.mode() == PushMode.HTTP;
     SampleBatch[] batches = json ? null : new SampleBatch[count];
+    byte[][] wire = json ? null : new byte[count][];
     byte[][] bodies = json ? new byte[count][] : null;
     int[] sizes = new int[count];
     String tags = tags(config.tags());
@@ -78,10 +82,11 @@ final class BatchPool {
         bytes += bodies[i].length;
       } else {
         batches[i] = built;
-        bytes += built.getSerializedSize();
+        wire[i] = built.toByteArray();
+        bytes += wire[i].length;
       }
     }
-    return new BatchPool(batches, bodies, sizes, bytes);
+    return new BatchPool(batches, wire, bodies, sizes, bytes);
   }
 
   /** {@code t0=v0,...} in canonical (key-sorted) form, as transfer would store it. */
@@ -127,6 +132,11 @@ final class BatchPool {
 
   SampleBatch batch(int i) {
     return batches[i];
+  }
+
+  /** Batch {@code i} encoded (gRPC modes): the same message as {@link #batch}, serialised before the run. */
+  byte[] wire(int i) {
+    return wire[i];
   }
 
   byte[] body(int i) {

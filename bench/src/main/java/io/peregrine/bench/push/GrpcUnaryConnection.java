@@ -1,8 +1,14 @@
 package io.peregrine.bench.push;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.peregrine.common.server.RawBytesMarshaller;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.PushResponse;
 import io.peregrine.proto.v1.TransferGrpc;
@@ -10,14 +16,20 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@code Transfer.Push}: one asynchronous unary call per batch on this connection's own channel. */
+/**
+ * {@code Transfer.Push}: one asynchronous unary call per batch on this connection's own channel, its message the
+ * batch's encoding made before the run ({@link BatchPool#wire}).
+ */
 final class GrpcUnaryConnection implements PushConnection {
   private final int id;
   private final BatchPool pool;
   private final PushCounters counters;
   private final long timeoutNanos;
+  /** Transfer.Push sending the pool's encoded batches as they are (no serialisation per call). */
+  private static final MethodDescriptor<byte[], PushResponse> PUSH = TransferGrpc.getPushMethod()
+      .toBuilder(RawBytesMarshaller.INSTANCE, ProtoUtils.marshaller(PushResponse.getDefaultInstance())).build();
+
   private final ManagedChannel channel;
-  private final TransferGrpc.TransferStub stub;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   GrpcUnaryConnection(int id, String target, BatchPool pool, PushCounters counters, Duration timeout,
@@ -27,14 +39,15 @@ final class GrpcUnaryConnection implements PushConnection {
     this.counters = counters;
     this.timeoutNanos = timeout.toNanos();
     this.channel = BenchChannels.open(target, tls);
-    this.stub = TransferGrpc.newStub(channel);
   }
 
   @Override
   public void send(int index, Completion completion) {
     int samples = pool.samples(index);
     long start = counters.sent(samples);
-    stub.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS).push(pool.batch(index), new StreamObserver<>() {
+    ClientCall<byte[], PushResponse> call =
+        channel.newCall(PUSH, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
+    ClientCalls.asyncUnaryCall(call, pool.wire(index), new StreamObserver<>() {
       private boolean answered;
 
       @Override

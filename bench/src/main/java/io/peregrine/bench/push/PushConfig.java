@@ -63,7 +63,7 @@ public record PushConfig(
   /** Transfer's own forwarding deadline: a request slower than that is failing, not slow. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final String DEFAULT_HTTP_PATH = "/api/push";
-  /** The pool holds every series once: about 150 bytes of heap each, so this bound keeps the pool under ~2 GB. */
+  /** The pool holds every series once: about 200 bytes of heap each (message and encoding), ~2 GB at this bound. */
   public static final long MAX_SERIES = 10_000_000L;
 
   /** Plaintext. */

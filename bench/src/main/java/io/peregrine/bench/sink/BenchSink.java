@@ -6,16 +6,18 @@ import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.server.GrpcServerHost;
 import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.common.tls.TlsMaterial;
+import io.peregrine.proto.v1.GraphGrpc;
+import io.peregrine.proto.v1.JudgeGrpc;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stands in for graph and judge when measuring transfer: serves {@code Graph.Push} and {@code Judge.Push} on two
  * addresses with the production gRPC settings ({@link GrpcServerHost}), answers every batch "all accepted", counts
- * the samples and throws them away. Transfer's own cost is then what is left when the sink costs next to nothing.
+ * the samples (on the wire bytes, {@link SampleCounter}) and throws them away. Transfer's own cost is then what is left when the sink costs next to nothing.
  */
 public final class BenchSink implements Component {
-  /** Counting is a few nanoseconds per batch; four threads keep up with several transfers on a small host. */
+  /** Counting walks a batch's fields (nanoseconds per sample); four threads keep up with several transfers. */
   public static final int DEFAULT_THREADS = 4;
 
   private final String graphListen;
@@ -60,9 +62,9 @@ public final class BenchSink implements Component {
   public void start() throws Exception {
     TlsMaterial material = lifecycle.start(new TlsMaterial("bench_sink", tls, null));
     graphServer = lifecycle.start(new GrpcServerHost("bench-sink-graph", graphListen, threads,
-        List.of(new GraphSinkService(graph)), material));
+        List.of(new PushSinkService(GraphGrpc.SERVICE_NAME, GraphGrpc.getPushMethod(), graph)), material));
     judgeServer = lifecycle.start(new GrpcServerHost("bench-sink-judge", judgeListen, threads,
-        List.of(new JudgeSinkService(judge)), material));
+        List.of(new PushSinkService(JudgeGrpc.SERVICE_NAME, JudgeGrpc.getPushMethod(), judge)), material));
   }
 
   /** The Graph service's bound port (the real one when configured with port 0); only after start. */

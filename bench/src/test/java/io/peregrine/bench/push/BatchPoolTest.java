@@ -9,6 +9,7 @@ import io.peregrine.common.model.SeriesKey;
 import io.peregrine.common.model.Tags;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
+import io.peregrine.proto.v1.SampleBatch;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,15 @@ class BatchPoolTest {
   private static PushConfig config(PushMode mode, int tags, CounterType type) {
     return new PushConfig(mode, null, 7, 3, tags, 4, 1, 1, Duration.ofSeconds(1), Duration.ZERO, 0, type, 30,
         Duration.ofSeconds(1), null);
+  }
+
+  @Test
+  void unaryCallsSendEachBatchesOwnEncoding() throws Exception {
+    BatchPool pool = BatchPool.build(config(PushMode.GRPC_UNARY, 2, CounterType.GAUGE));
+
+    for (int i = 0; i < pool.size(); i++) {
+      assertThat(SampleBatch.parseFrom(pool.wire(i))).isEqualTo(pool.batch(i));
+    }
   }
 
   @Test

@@ -1,10 +1,12 @@
 package io.peregrine.common.server;
 
+import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -16,9 +18,10 @@ public final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byt
 
   private RawBytesMarshaller() {}
 
+  /** A stream gRPC writes in one copy into its frame ({@link Drainable}) and sizes up front ({@link KnownLength}). */
   @Override
   public InputStream stream(byte[] value) {
-    return new ByteArrayInputStream(value);
+    return new BytesStream(value);
   }
 
   @Override
@@ -36,6 +39,20 @@ public final class RawBytesMarshaller implements MethodDescriptor.Marshaller<byt
       return stream.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class BytesStream extends ByteArrayInputStream implements Drainable, KnownLength {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int n = count - pos;
+      target.write(buf, pos, n);
+      pos = count;
+      return n;
     }
   }
 }

@@ -317,6 +317,7 @@ public final class IngestLog implements AutoCloseable {
    * position of a consumer that has everything is moved to the log's end first, so a restart need not rescan.
    */
   public void sync() throws IOException {
+    List<FileChannel> finished = new ArrayList<>();
     List<FileChannel> force = new ArrayList<>();
     lock.lock();
     try {
@@ -330,10 +331,7 @@ public final class IngestLog implements AutoCloseable {
           acks = true;
         }
       }
-      FileChannel w = segments.toSync();
-      if (w != null) {
-        force.add(w);
-      }
+      segments.toSync(finished, force);
       if (acks) {
         for (Consumer c : consumers) {
           force.add(c.ackFile.channel());
@@ -342,8 +340,20 @@ public final class IngestLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    // outside the lock: appends go on while the device catches up; finished segments first, in log order
+    IOException failed = null;
+    for (FileChannel c : finished) {
+      try {
+        SegmentLog.forceAndClose(c);
+      } catch (IOException e) {
+        failed = failed == null ? e : failed; // close the others all the same
+      }
+    }
     for (FileChannel c : force) {
-      SegmentLog.force(c); // outside the lock: appends go on while the device catches up
+      SegmentLog.force(c);
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Opening cuts a torn tail: the last segment is scanned and cut at the first record whose length runs past the
  * end of the file or whose checksum does not match (what {@code kill -9} in the middle of a write leaves); the cut
  * bytes are reported by {@link #tornBytes()}. Which segments may go is the owner's call ({@link #deleteBefore}).
+ * A finished segment is forced by the next sync, not when it is finished (see {@link #roll}), so a power loss within
+ * a sync interval of a roll can also leave the tail of the segment before the last unwritten: readers find it by its
+ * checksum and skip the rest of that segment, counted as corrupt ({@link SegmentReader}); what is lost is, as
+ * before, what was written since the last sync.
  *
  * <p>Appends, rolls and deletes are serialised by the owner's lock. Readers ({@link SegmentReader}) run without it:
  * they see {@link #end()} (volatile, moved only after a record is wholly written) and the segment map (concurrent).
@@ -47,6 +52,8 @@ final class SegmentLog implements AutoCloseable {
   final ConcurrentSkipListMap<Long, Long> sizes = new ConcurrentSkipListMap<>();
   private final ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER);
   private FileChannel writer;
+  /** Segments finished since the last sync, oldest first: forced (then closed) by the next sync, not by the roll. */
+  private final List<FileChannel> finished = new ArrayList<>();
   private long writeSegment;
   private long writeOffset;
   private volatile Pos end;
@@ -132,9 +139,14 @@ final class SegmentLog implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts the next segment. The finished one is forced by the next {@link #toSync sync}, not here: the roll runs
+   * under the owner's lock, in an ingest call, and forcing a segment's dirty pages there (tens of ms) would stall
+   * every ingest thread with it. Nothing waits longer for the device than before: what a power loss can take is still
+   * what was written since the last sync.
+   */
   private void roll() throws IOException {
-    writer.force(false); // a finished segment is made durable once, when it is finished
-    writer.close();
+    finished.add(writer);
     startSegment(writeSegment + 1);
   }
 
@@ -184,20 +196,34 @@ final class SegmentLog implements AutoCloseable {
     return n;
   }
 
-  /** The writer to force, or null when nothing was written since the last call (the owner forces outside its lock). */
-  FileChannel toSync() {
-    if (!dirty) {
-      return null;
+  /**
+   * What to force since the last call, for the owner to force outside its lock: the segments finished meanwhile
+   * (oldest first; {@code finishedOut}, closed once forced with {@link #forceAndClose}), then the writer when it was
+   * written to ({@code writerOut}).
+   */
+  void toSync(List<FileChannel> finishedOut, List<FileChannel> writerOut) {
+    finishedOut.addAll(finished);
+    finished.clear();
+    if (dirty) {
+      dirty = false;
+      writerOut.add(writer);
     }
-    dirty = false;
-    return writer;
   }
 
   static void force(FileChannel c) throws IOException {
     try {
       c.force(false);
     } catch (java.nio.channels.ClosedChannelException e) {
-      // a segment finished meanwhile; roll() forced it before closing
+      // the log was closed meanwhile; close() forced it
+    }
+  }
+
+  /** Forces a finished segment (see {@link #toSync}) and closes it. */
+  static void forceAndClose(FileChannel c) throws IOException {
+    try (c) {
+      c.force(false);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      // closed by close() meanwhile, which forced it
     }
   }
 
@@ -223,8 +249,16 @@ final class SegmentLog implements AutoCloseable {
     return new ArrayList<>(sizes.keySet());
   }
 
+  /** Forces and closes the finished segments a sync has not taken yet, then closes the writer (not forced here). */
   @Override
   public void close() throws IOException {
-    QueueFiles.closeAll(writer);
+    try {
+      for (FileChannel c : finished) {
+        forceAndClose(c);
+      }
+      finished.clear();
+    } finally {
+      QueueFiles.closeAll(writer);
+    }
   }
 }

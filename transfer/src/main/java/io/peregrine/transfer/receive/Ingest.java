@@ -43,16 +43,33 @@ public final class Ingest {
   private final Counter receivedGrpc;
   private final Counter receivedHttp;
   private final Counter receivedRpc;
-  private final ThreadLocal<WireSampleValidator> validators;
-  private final ThreadLocal<OpenFalconWireJson> jsonReaders;
-  private final ThreadLocal<Rejects> rejects = ThreadLocal.withInitial(Rejects::new);
-  private final ThreadLocal<WireSampleValidator.Accepted> accepted =
-      ThreadLocal.withInitial(WireSampleValidator.Accepted::new);
+  /** One ingest thread's reusable state: one thread-local lookup per request instead of one per object. */
+  private final class PerThread {
+    final Router.Routing routing = router.newRouting();
+    final WireSampleValidator validator;
+    final WireSampleValidator.Accepted accepted = new WireSampleValidator.Accepted();
+    final Rejects rejects = new Rejects();
+    private final Clock clock;
+    private OpenFalconWireJson jsonReader; // made on the first JSON request (gRPC threads never need one)
+
+    PerThread(Clock clock) {
+      this.clock = clock;
+      this.validator = new WireSampleValidator(clock);
+    }
+
+    OpenFalconWireJson jsonReader() {
+      if (jsonReader == null) {
+        jsonReader = new OpenFalconWireJson(clock);
+      }
+      return jsonReader;
+    }
+  }
+
+  private final ThreadLocal<PerThread> perThread;
 
   public Ingest(Clock clock, Router router, MeterRegistry registry) {
     this.router = router;
-    this.validators = ThreadLocal.withInitial(() -> new WireSampleValidator(clock));
-    this.jsonReaders = ThreadLocal.withInitial(() -> new OpenFalconWireJson(clock));
+    this.perThread = ThreadLocal.withInitial(() -> new PerThread(clock));
     this.receivedGrpc = received(registry, "grpc");
     this.receivedHttp = received(registry, "http");
     this.receivedRpc = received(registry, "jsonrpc");
@@ -76,10 +93,11 @@ public final class Ingest {
    *     destination's queues are full: nothing of the batch was taken), UNAVAILABLE (a disk queue failed)
    */
   public PushResponse pushWire(byte[] request) throws StatusException {
-    Router.Routing routing = router.begin();
-    WireSampleValidator validator = validators.get();
-    WireSampleValidator.Accepted out = accepted.get();
-    Rejects sink = rejects.get();
+    PerThread state = perThread.get();
+    Router.Routing routing = state.routing.begin();
+    WireSampleValidator validator = state.validator;
+    WireSampleValidator.Accepted out = state.accepted;
+    Rejects sink = state.rejects;
     sink.response = null;
     int total = 0;
     int bad = 0;
@@ -150,8 +168,9 @@ public final class Ingest {
    */
   public OpenFalconWireJson.Result pushJson(byte[] body, int offset, int length, boolean jsonRpc)
       throws MalformedBatchException, Refused, IOException {
-    Router.Routing routing = router.begin();
-    OpenFalconWireJson.Result result = jsonReaders.get().read(body, offset, length, routing::add);
+    PerThread state = perThread.get();
+    Router.Routing routing = state.routing.begin();
+    OpenFalconWireJson.Result result = state.jsonReader().read(body, offset, length, routing::add);
     (jsonRpc ? receivedRpc : receivedHttp).increment(result.total());
     for (Reject r : result.rejects()) {
       count(r.getCode());

@@ -55,6 +55,14 @@ public final class Router {
     return r;
   }
 
+  /**
+   * New routing buffers for a caller that keeps one per thread itself (with its other per-thread state, so a request
+   * costs one thread-local lookup, not one per object); empty them with {@link Routing#begin()} before each request.
+   */
+  public Routing newRouting() {
+    return new Routing();
+  }
+
   /** The lanes one request touches, with the bytes it puts on each. One per thread, reused. */
   public final class Routing {
     private final Chunk[][] chunks;
@@ -72,6 +80,12 @@ public final class Router {
           chunks[d][l] = new Chunk();
         }
       }
+    }
+
+    /** Empties the buffers for the next request; returns this. */
+    public Routing begin() {
+      reset();
+      return this;
     }
 
     void reset() {

@@ -95,6 +95,41 @@ class IngestLogTest {
     }
   }
 
+  /** Open descriptors of this process on segment files under {@code dir}. */
+  private long openSegmentFiles() throws Exception {
+    long n = 0;
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          Path target = Files.readSymbolicLink(fd);
+          if (target.startsWith(dir) && target.toString().endsWith(".seg")) {
+            n++;
+          }
+        } catch (java.io.IOException gone) {
+          // the listing's own descriptor, closed by now
+        }
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void segmentsFinishedBetweenSyncsAreForcedAndClosedByTheNextSyncNotHeldOpen() throws Exception {
+    try (Pair p = new Pair(dir, 1 << 20, 1 << 24)) {
+      for (int i = 0; i < 200; i++) {
+        p.push(i); // ~130 KB: several 16 KiB segments finished, none forced by its roll
+      }
+      assertThat(segments()).isGreaterThan(5);
+      long before = openSegmentFiles();
+      p.log.sync();
+      long after = openSegmentFiles();
+      assertThat(before - after).isGreaterThanOrEqualTo(segments() - 1); // every finished writer closed
+      assertThat(after).isLessThanOrEqualTo(3); // the writer, and at most one reader per lane
+      assertThat(drain(p.graph, 1_000)).isEqualTo(range(0, 200));
+      assertThat(drain(p.judge, 1_000)).isEqualTo(range(0, 200));
+    }
+  }
+
   @Test
   void oneDestinationStoppedWhileTheOtherDrainsThenItCatchesUpInOrder() throws Exception {
     try (Pair p = new Pair(dir, 3_000, 1 << 24)) {
