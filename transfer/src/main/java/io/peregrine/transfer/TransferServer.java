@@ -59,7 +59,7 @@ public final class TransferServer implements Component {
         .intercept(revocations == null ? null : revocations.interceptor(),
             gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
             config.auth().ownEndpointsOnly() ? new OwnEndpointInterceptor("transfer",
-                java.util.Set.copyOf(config.auth().pushForOthers()), registry) : null);
+                java.util.Set.copyOf(config.auth().pushForOthers()), nodePods(config.auth()), registry) : null);
     health.add("grpc", grpc::serving);
     for (Destination d : destinations.all()) {
       // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers
@@ -90,6 +90,12 @@ public final class TransferServer implements Component {
       lifecycle.add(rpc);
     }
     lifecycle.add(http);
+  }
+
+  /** The Kubernetes API's pods per node (auth.nodePods), or null: node certificates then push for their node only. */
+  private io.peregrine.common.auth.NodePods nodePods(io.peregrine.common.auth.AuthConfig auth) {
+    return auth.nodePods().enabled()
+        ? new io.peregrine.common.auth.NodePods("transfer", auth.nodePods(), System::nanoTime, registry) : null;
   }
 
   @Override
