@@ -52,6 +52,8 @@ public final class NodePods {
   private final HttpClient client;
   private final LongSupplier nanos;
   private final Cache<String, Entry> nodes;
+  /** Reads of different nodes run in parallel up to this many at once (gRPC's worker threads are fewer). */
+  private final Object[] stripes = new Object[64];
   private final Counter ok;
   private final Counter failed;
 
@@ -64,6 +66,9 @@ public final class NodePods {
     }
     this.client = b.build();
     this.nodes = Caffeine.newBuilder().maximumSize(config.maxNodes()).build();
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
     this.ok = Counter.builder(component + "_node_pods_fetches_total").tag("result", "ok")
         .description("reads of a node's pods from the Kubernetes API (auth.nodePods)").register(registry);
     this.failed = Counter.builder(component + "_node_pods_fetches_total").tag("result", "failed")
@@ -88,8 +93,17 @@ public final class NodePods {
     if (e != null && fresh(e, miss)) {
       return e;
     }
-    // compute runs once per node at a time: callers that waited see the read another caller just made
-    return nodes.asMap().compute(node, (n, old) -> old != null && fresh(old, miss) ? old : read(n, old));
+    // one read per node at a time, under a lock of its stripe (not inside the cache's compute, which would hold
+    // a map bin for the length of an HTTP call): callers that waited see the read another caller just made
+    synchronized (stripes[Math.floorMod(node.hashCode(), stripes.length)]) {
+      Entry old = nodes.getIfPresent(node);
+      if (old != null && fresh(old, miss)) {
+        return old;
+      }
+      Entry next = read(node, old);
+      nodes.put(node, next);
+      return next;
+    }
   }
 
   private boolean fresh(Entry e, boolean miss) {
