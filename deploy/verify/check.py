@@ -180,25 +180,73 @@ def check_agent(o):
         fail(o, "HOST_IP is not taken from status.hostIP")
 
 
+# The roles the pipeline's accounts may have, by account: the agent's the kubelet's /pods, transfer's (production,
+# auth.nodePods) the pods of each node; no other account has a role.
+ROLE_RULES = {
+    "agent": [{"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]}],
+    "transfer": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}],
+}
+
+
 def check_rbac(objs, by_kind):
-    """The agent's account may get nodes/proxy (the kubelet's /pods) and nothing else; no other account has a role."""
+    """The agent's account may get nodes/proxy (the kubelet's /pods), transfer's list pods, and nothing else."""
     agent = by_kind.get(("DaemonSet", "agent"))
     account = pod_spec(agent).get("serviceAccountName") if agent else None
+    transfer = by_kind.get(("Deployment", "transfer"))
+    accounts = {"agent": (account, agent["metadata"].get("namespace") if agent else None),
+                "transfer": (pod_spec(transfer).get("serviceAccountName") if transfer else None,
+                             transfer["metadata"].get("namespace") if transfer else None)}
+    bound = {}
+    for o in objs:
+        if o["kind"] in ("RoleBinding", "ClusterRoleBinding"):
+            bound[o["roleRef"]["name"]] = [(x.get("kind"), x.get("name"), x.get("namespace"))
+                                           for x in o.get("subjects", [])]
     for o in objs:
         if o["kind"] in ("Role", "ClusterRole"):
             rules = o.get("rules", [])
-            if rules != [{"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]}]:
-                fail(o, "grants more than get on nodes/proxy: %s" % rules)
+            if rules not in ROLE_RULES.values():
+                fail(o, "grants more than get on nodes/proxy (agent) or list on pods (transfer): %s" % rules)
+            elif rules == ROLE_RULES["transfer"] and bound.get(o["metadata"]["name"]) not in (
+                    None, [("ServiceAccount",) + accounts["transfer"]]):
+                fail(o, "list on pods is bound to %s, not only transfer's account" % bound.get(o["metadata"]["name"]))
+            elif rules == ROLE_RULES["agent"] and bound.get(o["metadata"]["name"]) not in (
+                    None, [("ServiceAccount", account, accounts["agent"][1])]):
+                fail(o, "get on nodes/proxy is bound to %s, not only the agent's account" % bound.get(o["metadata"]["name"]))
         if o["kind"] in ("RoleBinding", "ClusterRoleBinding"):
             subjects = [(x.get("kind"), x.get("name"), x.get("namespace")) for x in o.get("subjects", [])]
-            if subjects != [("ServiceAccount", account, agent["metadata"].get("namespace"))]:
-                fail(o, "binds %s, not only the agent's service account %s" % (subjects, account))
+            if subjects not in ([("ServiceAccount",) + a] for a in accounts.values() if a[0]):
+                fail(o, "binds %s, not only the agent's service account %s or transfer's" % (subjects, account))
             if ("ClusterRole", o["roleRef"]["name"]) not in by_kind and ("Role", o["roleRef"]["name"]) not in by_kind:
                 fail(o, "refers to a missing role %s" % o["roleRef"]["name"])
     if account and ("ServiceAccount", account) not in by_kind:
         fail(agent, "service account %s is missing" % account)
+    check_transfer_pods_access(transfer, by_kind, bound, accounts["transfer"])
     if account and not any(o["kind"] == "ClusterRoleBinding" for o in objs):
         fail(agent, "no ClusterRoleBinding gives the agent's account the kubelet's /pods")
+
+
+def check_transfer_pods_access(transfer, by_kind, bound, account):
+    """transfer with auth.nodePods on: its account may list pods, its token is projected at the standard path."""
+    if not transfer:
+        return
+    c = next(c for c, _ in containers(transfer, init=False) if c["name"] == "transfer")
+    env = {e["name"]: e.get("value") for e in c.get("env", [])}
+    if env.get("PEREGRINE_TRANSFER_AUTH_NODE_PODS_ENABLED") != "true":
+        return
+    if ("ServiceAccount", account[0]) not in by_kind:
+        fail(transfer, "service account %s is missing" % account[0])
+    if not any(o_rules == ROLE_RULES["transfer"] and bound.get(name) == [("ServiceAccount",) + account]
+               for (kind, name), o in by_kind.items() if kind == "ClusterRole"
+               for o_rules in [o.get("rules", [])]):
+        fail(transfer, "auth.nodePods is on but no ClusterRole binds list on pods to its account %s" % account[0])
+    ps = pod_spec(transfer)
+    token = [v["name"] for v in ps.get("volumes", [])
+             for src in v.get("projected", {}).get("sources", []) if "serviceAccountToken" in src]
+    mounted = [m["name"] for m in c.get("volumeMounts", [])
+               if m["mountPath"] == "/var/run/secrets/kubernetes.io/serviceaccount"]
+    if len(token) != 1 or mounted != token:
+        fail(transfer, "auth.nodePods is on: the transfer container must mount one projected service-account token "
+                       "at the standard path")
 
 
 def selects(selector, labels):

@@ -57,10 +57,11 @@ public final class HbsServer implements Component {
     this.revocations = new io.peregrine.hbs.ca.RevocationSync(certificates,
         new io.peregrine.common.tls.RevokedSerials(), clock);
     io.peregrine.hbs.ca.Enrolment enrolment = null;
+    io.peregrine.hbs.ca.ReloadingCa ca = null;
     if (config.ca().enabled()) {
-      io.peregrine.hbs.ca.CaMaterial ca = io.peregrine.hbs.ca.CaMaterial.load(config.ca(), clock);
+      ca = new io.peregrine.hbs.ca.ReloadingCa(config.ca(), clock, registry); // re-read every ca.reloadInterval
       enrolment = new io.peregrine.hbs.ca.Enrolment(db, ca,
-          new io.peregrine.hbs.ca.AgentCertificateIssuer(ca, config.ca().certLifetime(), clock), certificates, audit,
+          new io.peregrine.hbs.ca.AgentCertificateIssuer(config.ca().certLifetime(), clock), certificates, audit,
           clock, registry);
     }
     this.grpc = new GrpcServerHost("hbs-grpc", config.grpcListen(), config.grpcThreads(),
@@ -87,6 +88,9 @@ public final class HbsServer implements Component {
     lifecycle.add(heartbeatWriter); // closed before the database: its last batch is written
     lifecycle.add(retention);
     lifecycle.add(revocations);
+    if (ca != null) {
+      lifecycle.add(ca);
+    }
     lifecycle.add(grpc);
     lifecycle.add(http);
   }

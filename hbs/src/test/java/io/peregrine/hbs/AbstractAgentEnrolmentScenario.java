@@ -239,6 +239,14 @@ abstract class AbstractAgentEnrolmentScenario {
     } finally {
       GrpcChannels.close(channel);
     }
+    // the HTTPS admin port too: a request presenting the revoked certificate is refused whatever its token
+    AgentPki.Answer http = send(presenting(cert), "GET", "/api/v1/agents/web-3/certificates", admin, null);
+    assertThat(http.status()).isEqualTo(403);
+    assertThat(http.error()).contains("'web-3'", serial, "revoked");
+    assertThat(send(presenting(cert), "GET", "/health", null, null).status()).isEqualTo(200);
+    assertThat(send(anonymous, "GET", "/api/v1/agents/web-3/certificates", admin, null).status()).isEqualTo(200);
+    assertThat(hbs.registry().get("hbs_auth_refused_total").tag("reason", "revoked_certificate").counter().count())
+        .isEqualTo(2); // the heartbeat and the admin request
     AgentPki.Answer renewal = enroll(presenting(cert), null, "web-3", AgentPki.csr("web-3").pem());
     assertThat(renewal.status()).isEqualTo(403);
     assertThat(renewal.error()).contains("is revoked");

@@ -59,7 +59,7 @@ public final class TransferServer implements Component {
         .intercept(revocations == null ? null : revocations.interceptor(),
             gate == null ? null : new GrpcTokenInterceptor(gate, config.auth().certPush()),
             config.auth().ownEndpointsOnly() ? new OwnEndpointInterceptor("transfer",
-                java.util.Set.copyOf(config.auth().pushForOthers()), registry) : null);
+                java.util.Set.copyOf(config.auth().pushForOthers()), nodePods(config.auth()), registry) : null);
     health.add("grpc", grpc::serving);
     for (Destination d : destinations.all()) {
       // DOWN only while this transfer refuses pushes for it (its queues are full): a load balancer then prefers
@@ -72,7 +72,8 @@ public final class TransferServer implements Component {
     }
     this.http = new NettyHttpServer("transfer-http", config.httpListen(), config.httpThreads(),
         Limits.MAX_MESSAGE_BYTES, MAX_BUFFERED_BODIES, registry, health)
-        .route("/api/push", new HttpPushHandler(ingest))
+        .route("/api/push", revocations == null ? new HttpPushHandler(ingest)
+            : refusingRevoked(new HttpPushHandler(ingest), revocations.check()))
         .tls(tls.serverTls() ? TlsContexts.nettyHttpServer(tls) : null)
         .guard(gate, config.auth().metricsOpen());
     this.rpc = config.jsonRpcListen().isEmpty() ? null : new JsonRpcServer(config.jsonRpcListen(),
@@ -90,6 +91,22 @@ public final class TransferServer implements Component {
       lifecycle.add(rpc);
     }
     lifecycle.add(http);
+  }
+
+  /** /api/push refuses a revoked agent certificate with 403 and the reason, as the gRPC port refuses it. */
+  private static io.peregrine.common.http.HttpRoute refusingRevoked(io.peregrine.common.http.HttpRoute push,
+      io.peregrine.common.auth.RevokedCertificateCheck check) {
+    return call -> {
+      String refusal = check.refusal(call.tlsSession());
+      return refusal == null ? push.handle(call) : io.peregrine.common.http.HttpAnswer.json(403,
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("error", refusal).toString());
+    };
+  }
+
+  /** The Kubernetes API's pods per node (auth.nodePods), or null: node certificates then push for their node only. */
+  private io.peregrine.common.auth.NodePods nodePods(io.peregrine.common.auth.AuthConfig auth) {
+    return auth.nodePods().enabled()
+        ? new io.peregrine.common.auth.NodePods("transfer", auth.nodePods(), System::nanoTime, registry) : null;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.peregrine.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -15,6 +16,9 @@ import io.peregrine.common.tls.ClientAuth;
 import io.peregrine.common.tls.TlsConfig;
 import io.peregrine.common.tls.TlsMaterial;
 import io.peregrine.proto.v1.CounterType;
+import io.peregrine.proto.v1.PushResponse;
+import io.peregrine.proto.v1.Reject;
+import io.peregrine.proto.v1.RejectCode;
 import io.peregrine.proto.v1.Sample;
 import io.peregrine.proto.v1.SampleBatch;
 import io.peregrine.proto.v1.TransferGrpc;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * transfer under mTLS with {@code auth.ownEndpointsOnly}: a client certificate pushes for its own node name only
- * (except the CNs in {@code pushForOthers}); no certificate, an expired one and another CA's are refused at the
+ * (except the CNs in {@code pushForOthers}), a batch's foreign samples rejected one by one; no certificate, an expired one and another CA's are refused at the
  * handshake. Certificates are made per run.
  */
 class TransferIdentityTest {
@@ -90,19 +94,54 @@ class TransferIdentityTest {
   }
 
   @Test
-  void aCertificatePushesForItsOwnNodeOnly() throws Exception {
+  void aCertificatePushesForItsOwnNodeOnlyTheForeignSamplesAreRejectedOneByOne() throws Exception {
     TestCertificates.Files2 web1 = ca.issue("web-1").writeTo(dir, "web-1");
     assertThat(as(web1, caFile).push(batch("web-1", "web-1")).getAccepted()).isEqualTo(2);
-    assertThatThrownBy(() -> as(web1, caFile).push(batch("web-1", "web-2")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-          assertThat(e.getStatus().getDescription())
-              .contains("certificate of 'web-1' may push only for endpoint 'web-1', not 'web-2'", "pushForOthers");
-        });
+    PushResponse answer = as(web1, caFile).push(batch("web-2", "web-1", "", "web-3", "web-1"));
+    // the foreign ones are rejected at their positions, the empty endpoint by validation, the rest taken
+    assertThat(answer.getAccepted()).isEqualTo(2);
+    assertThat(answer.getRejected()).isEqualTo(3);
+    assertThat(answer.getRejectsList()).extracting(Reject::getIndex, Reject::getCode).containsExactly(
+        tuple(0, RejectCode.FOREIGN_ENDPOINT), tuple(2, RejectCode.MISSING_FIELD),
+        tuple(3, RejectCode.FOREIGN_ENDPOINT));
+    assertThat(answer.getRejects(0).getReason())
+        .contains("certificate of 'web-1' may push only for endpoint 'web-1', not 'web-2'", "pushForOthers");
     TestCertificates.Files2 gateway = ca.issue("gateway-1").writeTo(dir, "gateway");
     assertThat(as(gateway, caFile).push(batch("web-2", "switch-9")).getAccepted()).isEqualTo(2);
     assertThat(transfer.registry().get("transfer_auth_refused_total").tag("reason", "foreign_endpoint")
         .counter().count()).isEqualTo(1);
+    assertThat(transfer.registry().get("transfer_auth_refused_samples_total").tag("reason", "foreign_endpoint")
+        .counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void aStreamAnswersEachBatchWithItsOwnForeignSamples() throws Exception {
+    TestCertificates.Files2 web1 = ca.issue("web-1").writeTo(dir, "web-1");
+    as(web1, caFile);
+    List<PushResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    io.grpc.stub.StreamObserver<SampleBatch> out = TransferGrpc.newStub(channel).pushStream(
+        new io.grpc.stub.StreamObserver<>() {
+          @Override public void onNext(PushResponse r) {
+            answers.add(r);
+          }
+
+          @Override public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override public void onCompleted() {
+            done.countDown();
+          }
+        });
+    out.onNext(batch("web-1", "web-9"));
+    out.onNext(batch("web-1"));
+    out.onNext(batch("web-8", "web-8", "web-1"));
+    out.onCompleted();
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(answers).extracting(PushResponse::getAccepted, PushResponse::getRejected)
+        .containsExactly(tuple(1, 1), tuple(1, 0), tuple(1, 2));
+    assertThat(answers.get(2).getRejectsList()).extracting(Reject::getIndex).containsExactly(0, 1);
   }
 
   @Test

@@ -66,8 +66,11 @@ class TransferRevocationTest {
         .build();
   }
 
-  @Test
-  void aRevokedSerialIsRefusedOnTheOpenChannelWithoutARestart() throws Exception {
+  private TestCertificates.Ca ca;
+  private Path caFile;
+
+  /** hbs's list on a loopback HTTP server, transfer under mTLS reading it every 100 ms. */
+  private void startTransfer() throws Exception {
     hbs = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hbs.createContext("/api/v1/agents/revoked", ex -> {
       byte[] body = list.get().getBytes(StandardCharsets.UTF_8);
@@ -77,8 +80,8 @@ class TransferRevocationTest {
       ex.close();
     });
     hbs.start();
-    TestCertificates.Ca ca = TestCertificates.newCa("agent CA");
-    Path caFile = ca.writeTo(dir, "ca.crt");
+    ca = TestCertificates.newCa("agent CA");
+    caFile = ca.writeTo(dir, "ca.crt");
     TestCertificates.Files2 server = ca.issue("transfer.peregrine.test").writeTo(dir, "transfer");
     TransferConfig base = TransferServerTest.config(List.of(), List.of()).withAuth(AuthConfig.off()
         .withOwnEndpointsOnly(true, List.of()).withRevocationList("http://127.0.0.1:" + hbs.getAddress().getPort()
@@ -87,7 +90,37 @@ class TransferRevocationTest {
         TlsConfig.server(server.cert().toString(), server.key().toString(), caFile.toString(), ClientAuth.REQUIRE)));
     transfer = new TransferServer(config, Clock.systemUTC());
     transfer.start();
+  }
 
+  @Test
+  void aRevokedSerialIsRefusedOnHttpPushWith403AndTheReason() throws Exception {
+    startTransfer();
+    TestCertificates.Issued web1 = ca.issue("web-1");
+    TestCertificates.Files2 files = web1.writeTo(dir, "web-1");
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(
+        io.peregrine.common.tls.TlsContexts.jdkClient(new TlsMaterial("agent", TlsConfig.client(caFile.toString(),
+            files.cert().toString(), files.key().toString()), null))).build();
+    java.net.http.HttpRequest push = java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:"
+        + transfer.httpPort() + "/api/push")).timeout(Duration.ofSeconds(10)).POST(
+            java.net.http.HttpRequest.BodyPublishers.ofString("[{\"endpoint\":\"web-1\",\"metric\":\"cpu.busy\","
+                + "\"timestamp\":" + Instant.now().getEpochSecond() + ",\"step\":60,\"value\":1,"
+                + "\"counterType\":\"GAUGE\",\"tags\":\"\"}]")).build();
+    java.net.http.HttpResponse.BodyHandler<String> text = java.net.http.HttpResponse.BodyHandlers.ofString();
+    assertThat(client.send(push, text).statusCode()).isEqualTo(200);
+
+    String serial = web1.serial().toString(16);
+    list.set("{\"serials\":[\"" + serial + "\"],\"generatedAt\":0}");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.send(push, text).statusCode() == 403);
+    java.net.http.HttpResponse<String> refused = client.send(push, text);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("'web-1'", serial, "revoked");
+    assertThat(transfer.registry().get("transfer_auth_refused_total").tag("reason", "revoked_certificate")
+        .counter().count()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aRevokedSerialIsRefusedOnTheOpenChannelWithoutARestart() throws Exception {
+    startTransfer();
     TestCertificates.Issued web1 = ca.issue("web-1");
     TestCertificates.Files2 files = web1.writeTo(dir, "web-1");
     channel = GrpcChannels.forAddress("127.0.0.1:" + transfer.grpcPort(), new TlsMaterial("agent",

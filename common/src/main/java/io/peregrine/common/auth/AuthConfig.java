@@ -30,6 +30,8 @@ import java.util.List;
  *     port. Empty = no list is read
  * @param revocationRefresh how often {@code revocationUrl} is read: a revocation in hbs is refused here within this
  *     long while hbs answers
+ * @param nodePods (transfer) with {@code ownEndpointsOnly}, a node's certificate may also push for the endpoints of
+ *     the pods the Kubernetes API schedules on that node (see {@link NodePodsConfig}); off by default
  */
 public record AuthConfig(
     boolean required,
@@ -42,7 +44,8 @@ public record AuthConfig(
     boolean ownEndpointsOnly,
     List<String> pushForOthers,
     String revocationUrl,
-    Duration revocationRefresh) {
+    Duration revocationRefresh,
+    NodePodsConfig nodePods) {
 
   /** A revoked token stops working within a minute; one check per token and minute is nothing for hbs. */
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
@@ -56,6 +59,7 @@ public record AuthConfig(
   public AuthConfig {
     revocationUrl = revocationUrl == null ? "" : revocationUrl.trim();
     revocationRefresh = revocationRefresh == null ? DEFAULT_REVOCATION_REFRESH : revocationRefresh;
+    nodePods = nodePods == null ? NodePodsConfig.off() : nodePods;
     Checks.positive("auth.revocationRefresh", revocationRefresh);
     if (!revocationUrl.isEmpty() && !revocationUrl.startsWith("http://") && !revocationUrl.startsWith("https://")) {
       throw new IllegalArgumentException("auth.revocationUrl must be an http:// or https:// URL: '" + revocationUrl
@@ -76,7 +80,7 @@ public record AuthConfig(
   public AuthConfig(boolean required, String hbsUrl, Duration cacheTtl, int cacheSize, boolean metricsOpen,
       String token, boolean certPush, boolean ownEndpointsOnly, List<String> pushForOthers) {
     this(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, ownEndpointsOnly, pushForOthers, "",
-        DEFAULT_REVOCATION_REFRESH);
+        DEFAULT_REVOCATION_REFRESH, NodePodsConfig.off());
   }
 
   /** No token wanted and none sent: the default, and all-in-one's. */
@@ -91,29 +95,35 @@ public record AuthConfig(
 
   public AuthConfig withToken(String t) {
     return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, t, certPush, ownEndpointsOnly,
-        pushForOthers, revocationUrl, revocationRefresh);
+        pushForOthers, revocationUrl, revocationRefresh, nodePods);
   }
 
   public AuthConfig withMetricsOpen(boolean open) {
     return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, open, token, certPush, ownEndpointsOnly,
-        pushForOthers, revocationUrl, revocationRefresh);
+        pushForOthers, revocationUrl, revocationRefresh, nodePods);
   }
 
   public AuthConfig withCertPush(boolean on) {
     return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, on, ownEndpointsOnly,
-        pushForOthers, revocationUrl, revocationRefresh);
+        pushForOthers, revocationUrl, revocationRefresh, nodePods);
   }
 
   /** Pushes with a client certificate only for its own endpoint, except for the CNs in {@code others}. */
   public AuthConfig withOwnEndpointsOnly(boolean on, List<String> others) {
     return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, on, others,
-        revocationUrl, revocationRefresh);
+        revocationUrl, revocationRefresh, nodePods);
   }
 
   /** Refuses client certificates whose serials hbs's list at {@code url} names, read every {@code refresh}. */
   public AuthConfig withRevocationList(String url, Duration refresh) {
     return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, ownEndpointsOnly,
-        pushForOthers, url, refresh);
+        pushForOthers, url, refresh, nodePods);
+  }
+
+  /** With {@code ownEndpointsOnly}, node certificates also push for their nodes' pods, as {@code pods} says. */
+  public AuthConfig withNodePods(NodePodsConfig pods) {
+    return new AuthConfig(required, hbsUrl, cacheTtl, cacheSize, metricsOpen, token, certPush, ownEndpointsOnly,
+        pushForOthers, revocationUrl, revocationRefresh, pods);
   }
 
   /**

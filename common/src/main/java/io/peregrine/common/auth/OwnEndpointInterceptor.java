@@ -1,50 +1,63 @@
 package io.peregrine.common.auth;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.peregrine.proto.v1.Sample;
-import io.peregrine.proto.v1.SampleBatch;
-import java.io.IOException;
+import io.peregrine.common.server.ThrottledLog;
+import io.peregrine.proto.v1.PushResponse;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.slf4j.LoggerFactory;
 
 /**
  * A caller that pushes with a client certificate pushes only for its own endpoint: the certificate's subject CN (a
- * node name) must equal every sample's endpoint, unless the CN is in {@code pushForOthers} (push gateways, plugins
- * for remote devices). A batch with another endpoint ends the call with PERMISSION_DENIED naming both names; nothing
- * of it is taken. Callers without a certificate are not checked here (a token's scope decides for them). Reads only
- * the endpoints of a batch (a field scan of the serialized bytes, or the parsed message), so it works on transfer's
- * raw-bytes service.
+ * node name), and, with {@code nodePods}, the endpoints of the pods the Kubernetes API schedules on that node; the
+ * CNs in {@code pushForOthers} (push gateways, plugins for remote devices) push for any. A sample for another
+ * endpoint is taken out of its batch before the service sees it and answered as a reject ({@code FOREIGN_ENDPOINT},
+ * its position and a reason naming both names) in the batch's response; the batch's other samples are taken as
+ * usual. Callers without a certificate are not checked here (a token's scope decides for them). Reads only the
+ * endpoints of a batch (see {@link EndpointScreen}), so it works on transfer's raw-bytes service; a method whose
+ * answer is not a PushResponse is not screened.
  */
 public final class OwnEndpointInterceptor implements ServerInterceptor {
-  /** Protobuf tags (field number << 3 | wire type) of SampleBatch.samples and Sample.endpoint. */
-  private static final int SAMPLES = SampleBatch.SAMPLES_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
-  private static final int ENDPOINT = Sample.ENDPOINT_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
-
   private final String component;
   private final Set<String> pushForOthers;
-  private final Counter refused;
+  private final NodePods nodePods;
+  private final Counter refusedBatches;
+  private final Counter refusedSamples;
+  private final ThrottledLog refusedLog = new ThrottledLog(LoggerFactory.getLogger(OwnEndpointInterceptor.class),
+      Duration.ofSeconds(10));
 
   public OwnEndpointInterceptor(String component, Set<String> pushForOthers, MeterRegistry registry) {
+    this(component, pushForOthers, null, registry);
+  }
+
+  /** @param nodePods the pods of each node (auth.nodePods), or null: a certificate pushes for its own name only */
+  public OwnEndpointInterceptor(String component, Set<String> pushForOthers, NodePods nodePods,
+      MeterRegistry registry) {
     this.component = component;
     this.pushForOthers = Set.copyOf(pushForOthers);
-    this.refused = Counter.builder(component + "_auth_refused_total").tag("reason", "foreign_endpoint")
+    this.nodePods = nodePods;
+    this.refusedBatches = Counter.builder(component + "_auth_refused_total").tag("reason", "foreign_endpoint")
         .description("calls refused for want of a valid token of the route's scope").register(registry);
+    this.refusedSamples = Counter.builder(component + "_auth_refused_samples_total").tag("reason",
+        "foreign_endpoint").description("samples refused because the caller's certificate may not push for their "
+        + "endpoint").register(registry);
   }
 
   @Override
@@ -55,42 +68,57 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
         .startsWith("grpc.health.")) {
       return next.startCall(call, headers);
     }
-    ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-      private boolean closed;
-
+    // one entry per batch taken, in order: the service answers each batch once, in the order it came
+    Queue<EndpointScreen.Screened> screened = new ConcurrentLinkedQueue<>();
+    EndpointScreen.Screened untouched = new EndpointScreen.Screened(null, new int[0], new String[0]);
+    ServerCall<Q, A> answering = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
+      @SuppressWarnings("unchecked")
+      public void sendMessage(A message) {
+        EndpointScreen.Screened s = screened.poll();
+        super.sendMessage(s != null && s.count() > 0 && message instanceof PushResponse r ? (A) s.merge(r)
+            : message);
+      }
+    };
+    ServerCall.Listener<Q> delegate = next.startCall(answering, headers);
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+      @Override
+      @SuppressWarnings("unchecked")
       public void onMessage(Q message) {
-        if (closed) {
-          return;
-        }
-        String foreign = foreignEndpoint(message, node);
-        if (foreign == null) {
+        EndpointScreen.Screened s = EndpointScreen.screen(message, node, e -> mayPushFor(node, e),
+            e -> reason(node, e));
+        if (s == null) {
+          screened.add(untouched);
           super.onMessage(message);
           return;
         }
-        closed = true;
-        refused.increment();
-        call.close(Status.PERMISSION_DENIED.withDescription(component + ": the client certificate of '" + node
-            + "' may push only for endpoint '" + node + "', not '" + foreign + "' (" + component
-            + ".auth.pushForOthers lists the identities that may push for others)"), new Metadata());
-      }
-
-      @Override
-      public void onHalfClose() {
-        if (!closed) {
-          super.onHalfClose();
-        }
+        refusedBatches.increment();
+        refusedSamples.increment(s.count());
+        refusedLog.warn("{}: {} sample(s) of a batch refused: {}", component, s.count(), s.firstReason());
+        screened.add(s);
+        super.onMessage((Q) s.kept());
       }
     };
+  }
+
+  private boolean mayPushFor(String node, String endpoint) {
+    return nodePods != null && nodePods.onNode(node, endpoint);
+  }
+
+  private String reason(String node, String endpoint) {
+    return component + ": the client certificate of '" + node + "' may push only for endpoint '" + node + "'"
+        + (nodePods != null ? " and the pods scheduled on it" : "") + ", not '" + endpoint + "' (" + component
+        + ".auth.pushForOthers lists the identities that may push for others)";
   }
 
   /** The subject CN of the caller's verified certificate, or null without one. */
   static String certificateName(ServerCall<?, ?> call) {
     SSLSession ssl = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    if (ssl == null) {
-      return null;
-    }
+    return ssl == null ? null : certificateName(ssl);
+  }
+
+  /** The subject CN of the leaf certificate of a TLS session's peer, or null without one. */
+  public static String certificateName(SSLSession ssl) {
     try {
       Certificate[] chain = ssl.getPeerCertificates();
       return chain.length > 0 && chain[0] instanceof X509Certificate x ? commonName(x) : null;
@@ -99,7 +127,7 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
     }
   }
 
-  static String commonName(X509Certificate cert) {
+  public static String commonName(X509Certificate cert) {
     try {
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
         if (rdn.getType().equalsIgnoreCase("CN")) {
@@ -110,45 +138,5 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
       return null;
     }
     return null;
-  }
-
-  /** The first endpoint other than {@code own}, or null when every sample is {@code own}'s (or unreadable). */
-  static String foreignEndpoint(Object message, String own) {
-    if (message instanceof SampleBatch batch) {
-      for (Sample s : batch.getSamplesList()) {
-        if (!s.getEndpoint().equals(own)) {
-          return s.getEndpoint();
-        }
-      }
-      return null;
-    }
-    if (!(message instanceof byte[] bytes)) {
-      return null;
-    }
-    try {
-      CodedInputStream in = CodedInputStream.newInstance(bytes);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag != SAMPLES) {
-          in.skipField(tag);
-          continue;
-        }
-        int limit = in.pushLimit(in.readRawVarint32());
-        String endpoint = "";
-        for (int t = in.readTag(); t != 0; t = in.readTag()) {
-          if (t == ENDPOINT) {
-            endpoint = in.readStringRequireUtf8();
-          } else {
-            in.skipField(t);
-          }
-        }
-        in.popLimit(limit);
-        if (!endpoint.equals(own)) {
-          return endpoint;
-        }
-      }
-      return null;
-    } catch (IOException e) {
-      return null; // a malformed batch is refused by the service itself, with its reason
-    }
   }
 }

@@ -7,10 +7,12 @@ import io.peregrine.common.tls.TlsMaterial;
 import java.time.Clock;
 
 /**
- * The revocation check a component's gRPC port gets from its {@code auth.revocationUrl}: the interceptor that refuses
- * revoked serials and the fetcher that keeps their list, or nothing when the URL is empty.
+ * The revocation check a component's listeners get from its {@code auth.revocationUrl}: the check (for HTTP
+ * listeners), the gRPC interceptor built on it, and the fetcher that keeps their list, or nothing when the URL is
+ * empty.
  */
-public record Revocations(RevokedCertificateInterceptor interceptor, RevocationListFetcher fetcher) {
+public record Revocations(RevokedCertificateCheck check, RevokedCertificateInterceptor interceptor,
+    RevocationListFetcher fetcher) {
 
   /** Null when {@code auth.revocationUrl} is empty. An https URL trusts the component's {@code tls.ca}. */
   public static Revocations of(String component, AuthConfig auth, TlsMaterial tls, Clock clock,
@@ -23,6 +25,7 @@ public record Revocations(RevokedCertificateInterceptor interceptor, RevocationL
     RevocationListFetcher fetcher = new RevocationListFetcher(component, auth.revocationUrl(),
         https && tls.clientTls() ? TlsContexts.jdkClient(tls) : null, auth.revocationRefresh(), serials, clock,
         registry);
-    return new Revocations(new RevokedCertificateInterceptor(component, serials, registry), fetcher);
+    RevokedCertificateCheck check = new RevokedCertificateCheck(component, serials, registry);
+    return new Revocations(check, new RevokedCertificateInterceptor(check), fetcher);
   }
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 
 /**
  * One request as a route of {@link NettyHttpServer} sees it: method, path, query parameters, headers, the caller's
@@ -20,15 +21,27 @@ public final class HttpCall {
   private final SocketAddress remote;
   private final byte[] body;
   private final int length;
+  private final SSLSession tls;
   private Map<String, List<String>> query;
 
   HttpCall(HttpRequest request, String path, String rawQuery, SocketAddress remote, byte[] body, int length) {
+    this(request, path, rawQuery, remote, body, length, null);
+  }
+
+  HttpCall(HttpRequest request, String path, String rawQuery, SocketAddress remote, byte[] body, int length,
+      SSLSession tls) {
     this.request = request;
     this.path = path;
     this.rawQuery = rawQuery;
     this.remote = remote;
     this.body = body;
     this.length = length;
+    this.tls = tls;
+  }
+
+  /** The connection's TLS session (its peer's client certificate, when it sent one), or null over plain HTTP. */
+  public SSLSession tlsSession() {
+    return tls;
   }
 
   /** The method, upper case. */

@@ -102,6 +102,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     length += n;
   }
 
+  /** The session of the connection's TLS handler, or null over plain HTTP. */
+  private static javax.net.ssl.SSLSession tlsSession(ChannelHandlerContext ctx) {
+    io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession();
+  }
+
   private void grow(int size) {
     body = Arrays.copyOf(body, size);
   }
@@ -116,7 +122,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     HttpRoute route = server.routeFor(path);
     try {
       answer = route == null ? HttpAnswer.json(404, NettyHttpServer.error("no route " + path))
-          : route.handle(new HttpCall(r, path, q < 0 ? null : uri, ctx.channel().remoteAddress(), body, length));
+          : route.handle(new HttpCall(r, path, q < 0 ? null : uri, ctx.channel().remoteAddress(), body, length,
+              tlsSession(ctx)));
     } catch (Exception e) {
       log.warn("{}: {} {} failed", server.serverName(), r.method(), r.uri(), e);
       answer = HttpAnswer.json(500, NettyHttpServer.error(e.getMessage()));

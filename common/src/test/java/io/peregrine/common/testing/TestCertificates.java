@@ -105,6 +105,35 @@ public final class TestCertificates {
       }
     }
 
+    /** An intermediate CA (path length 0) under this one, with a key of its own, valid two days. */
+    public Ca intermediate(String cn) {
+      return intermediate(cn, ecKeys());
+    }
+
+    /** The same intermediate renewed: its subject and key, a new serial and validity (cert-manager's Never). */
+    public Ca renew(Ca intermediate) {
+      return intermediate(new X500Name(intermediate.cert().getSubjectX500Principal().getName()).toString()
+          .substring("CN=".length()), new KeyPair(intermediate.cert().getPublicKey(), intermediate.self.key()));
+    }
+
+    private Ca intermediate(String cn, KeyPair pair) {
+      Instant now = Instant.now().minusSeconds(60);
+      try {
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(self.cert(), next(), Date.from(now),
+            Date.from(now.plus(Duration.ofDays(2))), new X500Name("CN=" + cn), pair.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        return new Ca(new Issued(sign(b, self.key()), pair.getPrivate()));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Writes the CA's certificate and its PKCS#8 key as {@code <name>.crt}/{@code <name>.key}. */
+    public Files2 writePairTo(Path dir, String name) throws IOException {
+      return self.writeTo(dir, name);
+    }
+
     /** A leaf naming only {@code dnsName}: a client dialling 127.0.0.1 must be told to expect that name. */
     public Issued issueOnlyFor(String dnsName) {
       KeyPair pair = ecKeys();

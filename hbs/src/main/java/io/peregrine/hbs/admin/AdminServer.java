@@ -100,6 +100,10 @@ public final class AdminServer implements Component {
     routes.get("/api/v1/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openapi));
     Access access = new Access(tokens);
     AuditRecorder recorder = new AuditRecorder(audit);
+    if (revocations != null) { // a revoked agent certificate is refused before anything else looks at the request
+      app.before(new RevokedCertificateFilter(new io.peregrine.common.auth.RevokedCertificateCheck("hbs",
+          revocations.serials(), registry))::check);
+    }
     app.before("/api/*", access::check);
     LoginThrottle throttle = new LoginThrottle(tokens.clock(), registry);
     if (console.enabled()) {

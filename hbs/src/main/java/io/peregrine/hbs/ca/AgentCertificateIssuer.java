@@ -49,13 +49,11 @@ public final class AgentCertificateIssuer {
   public static final int MAX_CSR_CHARS = 16 * 1024;
   static final Duration BACKDATE = Duration.ofMinutes(5);
 
-  private final CaMaterial ca;
   private final Duration lifetime;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public AgentCertificateIssuer(CaMaterial ca, Duration lifetime, Clock clock) {
-    this.ca = ca;
+  public AgentCertificateIssuer(Duration lifetime, Clock clock) {
     this.lifetime = lifetime;
     this.clock = clock;
   }
@@ -76,8 +74,8 @@ public final class AgentCertificateIssuer {
         : "must be a DNS name (letters, digits, '-' and '.', labels of at most 63, at most 253 in all)";
   }
 
-  /** Checks {@code csrPem} for {@code node} and signs it. */
-  public X509Certificate issue(String node, String csrPem) throws BadRequest {
+  /** Checks {@code csrPem} for {@code node} and signs it with {@code ca}. */
+  public X509Certificate issue(CaMaterial ca, String node, String csrPem) throws BadRequest {
     JcaPKCS10CertificationRequest csr = parse(csrPem);
     PublicKey key;
     try {
@@ -97,10 +95,10 @@ public final class AgentCertificateIssuer {
     if (!node.equals(cn)) {
       throw new BadRequest("the request names CN '" + cn + "', not the node '" + node + "'");
     }
-    return sign(node, key);
+    return sign(ca, node, key);
   }
 
-  private X509Certificate sign(String node, PublicKey key) {
+  private X509Certificate sign(CaMaterial ca, String node, PublicKey key) {
     Instant now = clock.instant();
     Instant notAfter = now.plus(lifetime);
     Instant caEnd = ca.certificate().getNotAfter().toInstant();

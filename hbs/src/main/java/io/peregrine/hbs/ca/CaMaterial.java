@@ -60,24 +60,90 @@ public final class CaMaterial {
 
   /** Reads (or on first start generates) the CA {@code config} names. */
   public static CaMaterial load(CaConfig config, Clock clock) {
-    if (!config.cert().isEmpty()) {
-      List<X509Certificate> chain = certificates(config.cert(), read(Path.of(config.cert())));
-      PrivateKey key = privateKey("hbs.ca.keySecret", config.keySecret());
-      log.info("hbs-ca: signing agent certificates with '{}' from {} (valid until {})",
-          chain.get(0).getSubjectX500Principal().getName(), config.cert(), chain.get(0).getNotAfter().toInstant());
-      return new CaMaterial(key, chain);
+    if (config.cert().isEmpty()) {
+      Path dir = Path.of(config.dir());
+      if (!Files.exists(dir.resolve("ca.crt")) || !Files.exists(dir.resolve("ca.key"))) {
+        generate(dir, dir.resolve("ca.crt"), dir.resolve("ca.key"), clock);
+      }
     }
-    Path dir = Path.of(config.dir());
-    Path crt = dir.resolve("ca.crt");
-    Path keyFile = dir.resolve("ca.key");
-    if (!Files.exists(crt) || !Files.exists(keyFile)) {
-      generate(dir, crt, keyFile, clock);
+    CaMaterial ca = fromFiles(config, readFiles(config));
+    log.info("hbs-ca: signing agent certificates with '{}' from {} (valid until {})",
+        ca.certificate().getSubjectX500Principal().getName(), certPath(config), ca.certificate().getNotAfter()
+            .toInstant());
+    return ca;
+  }
+
+  /** The certificate file the CA is read from: {@code hbs.ca.cert}, or the generated one in {@code hbs.ca.dir}. */
+  static Path certPath(CaConfig config) {
+    return config.cert().isEmpty() ? Path.of(config.dir(), "ca.crt") : Path.of(config.cert());
+  }
+
+  /** The key file read with it, or null when the key is {@code hbs.ca.keySecret}'s value (read at start only). */
+  static Path keyPath(CaConfig config) {
+    if (config.cert().isEmpty()) {
+      return Path.of(config.dir(), "ca.key");
     }
-    List<X509Certificate> chain = certificates(crt.toString(), read(crt));
-    PrivateKey key = privateKey(keyFile.toString(), read(keyFile));
-    log.info("hbs-ca: signing agent certificates with the CA in {} ('{}', valid until {})", dir,
-        chain.get(0).getSubjectX500Principal().getName(), chain.get(0).getNotAfter().toInstant());
+    return config.keyFile().isEmpty() ? null : Path.of(config.keyFile());
+  }
+
+  /** The certificate file's bytes and the key file's (or the configured key secret's). */
+  record Files2(byte[] cert, byte[] key) {
+    byte[] digest() {
+      try {
+        java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+        d.update(cert);
+        d.update((byte) 0);
+        d.update(key);
+        return d.digest();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK has no SHA-256", e);
+      }
+    }
+  }
+
+  static Files2 readFiles(CaConfig config) {
+    Path key = keyPath(config);
+    return new Files2(read(certPath(config)), key == null
+        ? config.keySecret().getBytes(StandardCharsets.US_ASCII) : read(key));
+  }
+
+  /** A CA of the files' content, or IllegalArgumentException naming the file and why (never a key's value). */
+  static CaMaterial fromFiles(CaConfig config, Files2 files) {
+    String certWhere = certPath(config).toString();
+    Path keyFile = keyPath(config);
+    List<X509Certificate> chain = certificates(certWhere, files.cert());
+    PrivateKey key = privateKey(keyFile == null ? "hbs.ca.keySecret" : keyFile.toString(), files.key());
+    requireMatch(certWhere, chain.get(0), key);
     return new CaMaterial(key, chain);
+  }
+
+  /** The key signs what the certificate's public key verifies: a renewed CA written halfway is refused. */
+  static void requireMatch(String certWhere, X509Certificate cert, PrivateKey key) {
+    String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm().equals("EC")
+        ? "SHA256withECDSA" : null;
+    if (alg == null) {
+      throw new IllegalArgumentException("hbs.ca: the key of " + certWhere + " is " + key.getAlgorithm()
+          + "; an EC or RSA key is needed");
+    }
+    byte[] probe = new byte[32];
+    new SecureRandom().nextBytes(probe);
+    try {
+      java.security.Signature sign = java.security.Signature.getInstance(alg);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(alg);
+      verify.initVerify(cert.getPublicKey());
+      verify.update(probe);
+      if (verify.verify(signature)) {
+        return;
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("hbs.ca: the key does not fit the certificate of " + certWhere + ": "
+          + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("hbs.ca: the key is not the key of the certificate in " + certWhere
+        + " (a certificate and key written halfway, or the wrong key file)");
   }
 
   public PrivateKey key() {

@@ -40,14 +40,14 @@ public final class Enrolment {
   public record Result(X509Certificate certificate, String chainPem, CertificateStore.Issued row) {}
 
   private final Database db;
-  private final CaMaterial ca;
+  private final ReloadingCa ca;
   private final AgentCertificateIssuer issuer;
   private final CertificateStore store;
   private final AuditLog audit;
   private final Clock clock;
   private final MeterRegistry registry;
 
-  public Enrolment(Database db, CaMaterial ca, AgentCertificateIssuer issuer, CertificateStore store, AuditLog audit,
+  public Enrolment(Database db, ReloadingCa ca, AgentCertificateIssuer issuer, CertificateStore store, AuditLog audit,
       Clock clock, MeterRegistry registry) {
     this.db = db;
     this.ca = ca;
@@ -58,8 +58,9 @@ public final class Enrolment {
     this.registry = registry;
   }
 
+  /** The CA signing now (a renewed one from its next check on). */
   public CaMaterial ca() {
-    return ca;
+    return ca.current();
   }
 
   /**
@@ -85,8 +86,9 @@ public final class Enrolment {
           + "scope enroll>) or, to renew, the node's current certificate from this CA as the TLS client certificate");
     }
     X509Certificate cert;
+    CaMaterial signing = ca.current(); // one CA for the certificate and the chain answered with it
     try {
-      cert = issuer.issue(node, csr);
+      cert = issuer.issue(signing, node, csr);
     } catch (AgentCertificateIssuer.BadRequest e) {
       throw refused("bad_request", 400, e.getMessage());
     }
@@ -109,7 +111,7 @@ public final class Enrolment {
         issuedBy.startsWith("cert:") ? "renewal" : "bootstrap").increment();
     log.info("hbs-ca: issued certificate {} for node '{}' until {} ({})", row.serial(), node,
         cert.getNotAfter().toInstant(), issuedBy);
-    return new Result(cert, ca.chainPem(), row);
+    return new Result(cert, signing.chainPem(), row);
   }
 
   private String renewal(String node, X509Certificate cert) throws Refused {
@@ -133,14 +135,20 @@ public final class Enrolment {
     return "cert:" + serial;
   }
 
-  /** Signed by this CA's key (a certificate of another CA falls through to the token). */
+  /**
+   * Signed by this CA's key, or by the key of the CA it replaced at its last reload (a renewed intermediate with a
+   * new key still renews the certificates its predecessor issued); another CA's falls through to the token.
+   */
   private boolean issuedHere(X509Certificate cert) {
-    try {
-      cert.verify(ca.certificate().getPublicKey());
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
+    for (CaMaterial m : ca.signers()) {
+      try {
+        cert.verify(m.certificate().getPublicKey());
+        return true;
+      } catch (GeneralSecurityException e) {
+        // not this one
+      }
     }
+    return false;
   }
 
   private Refused refused(String reason, int status, String message) {

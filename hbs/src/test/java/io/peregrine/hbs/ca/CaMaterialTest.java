@@ -48,7 +48,7 @@ class CaMaterialTest {
         Files.readString(leaf.key()), Duration.ofHours(1)), Clock.systemUTC()))
         .hasMessageContaining("is not a CA");
     assertThatThrownBy(() -> new CaConfig(true, "", "/x.crt", "", Duration.ofHours(1)))
-        .hasMessageContaining("hbs.ca.cert and hbs.ca.keySecret go together");
+        .hasMessageContaining("hbs.ca.cert and its key go together");
     assertThatThrownBy(() -> new CaConfig(true, "", "", "", Duration.ofMinutes(1)))
         .hasMessageContaining("hbs.ca.certLifetime must be within");
   }
