@@ -27,7 +27,6 @@ import io.peregrine.common.lifecycle.Lifecycle;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.SampleValidator;
 import io.peregrine.common.server.HealthChecks;
-import io.peregrine.common.server.SelfMetrics;
 import io.peregrine.common.tls.TlsContexts;
 import io.peregrine.common.tls.TlsMaterial;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ public final class AgentServer implements Component {
   private final AgentConfig config;
   private final Clock clock;
   private final String hostname;
-  private final PrometheusMeterRegistry registry = SelfMetrics.newRegistry("agent");
+  private final PrometheusMeterRegistry registry = AgentMeters.newRegistry();
   private final Lifecycle lifecycle = new Lifecycle("agent");
   private final SampleQueue queue;
   private final TrustedCallers trusted;

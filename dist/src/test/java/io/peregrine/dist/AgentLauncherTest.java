@@ -74,6 +74,32 @@ class AgentLauncherTest {
   }
 
   @Test
+  void bindsTheAgentSectionAsTheWholeLoaderDoes() throws Exception {
+    Path example = Path.of("../agent/agent.example.yaml");
+    Map<String, String> env = Map.of(
+        "PEREGRINE_AGENT_TRANSFER_ADDRESSES", "[\"t-0:8434\", \"t-1:8434\"]",
+        "PEREGRINE_AGENT_COLLECT_INTERVAL", "15s",
+        "PEREGRINE_AGENT_SPOOL_MAX_BYTES", "1048576",
+        "PEREGRINE_AGENT_TRUSTED_IPS", "10.0.0.0/8, 192.168.1.1",
+        "PEREGRINE_AGENT_CONTAINERS_ENABLED", "false",
+        "PEREGRINE_AGENT_CONTAINERS_POD_LABELS", "app,team",
+        "PEREGRINE_AGENT_TLS_CLIENT_AUTH", "optional",
+        "PEREGRINE_AGENT_AUTH_TOKEN", "env:AGENT_TOKEN",
+        "AGENT_TOKEN", "t0ken",
+        "PEREGRINE_AGENT_IDENTITY_RENEW_AT", "0.5");
+    Path whole = Files.writeString(dir.resolve("whole.yaml"), Files.readString(example)
+        + "transfer:\n  grpcListen: 127.0.0.1:9999\n");
+    for (Path file : new Path[] {null, example, whole}) {
+      for (Map<String, String> e : java.util.List.of(Map.<String, String>of(), env)) {
+        AgentConfig viaJackson = PeregrineConfig.load(file, PeregrineConfig.defaults(), e).agent();
+        assertThat(AgentSection.load(file, e)).as("%s with %s", file, e).isEqualTo(viaJackson);
+      }
+    }
+    assertThat(AgentSection.load(example, env).tls().clientAuth().configName()).isEqualTo("optional");
+    assertThat(AgentSection.load(example, env).auth().token()).isEqualTo("t0ken");
+  }
+
+  @Test
   void writesLogbackXmlsLine() {
     MinimalLogging.Line layout = new MinimalLogging.Line();
     layout.setContext(new LoggerContext());

@@ -90,4 +90,35 @@ class PluginProcessTest {
     assertThat(o.stdout()).hasSize(PluginProcess.MAX_STDOUT_BYTES);
     assertThat(Files.exists(big)).isTrue();
   }
+
+  @Test
+  void theQuickSweepCoversThePidsHandedOutSinceTheRunStartedAcrossAWrap() {
+    PluginProcess.PidRange upwards = new PluginProcess.PidRange(1000, 1005);
+    assertThat(upwards.contains(1000)).isFalse();
+    assertThat(upwards.contains(1001)).isTrue();
+    assertThat(upwards.contains(1005)).isTrue();
+    assertThat(upwards.contains(1006)).isFalse();
+    assertThat(upwards.contains(999)).isFalse();
+    PluginProcess.PidRange wrapped = new PluginProcess.PidRange(32760, 305);
+    assertThat(wrapped.contains(32761)).isTrue();
+    assertThat(wrapped.contains(300)).isTrue();
+    assertThat(wrapped.contains(305)).isTrue();
+    assertThat(wrapped.contains(306)).isFalse();
+    assertThat(wrapped.contains(32760)).isFalse();
+    assertThat(PluginProcess.PidRange.ALL.contains(1)).isTrue();
+    assertThat(PluginProcess.PidRange.ALL.contains(-1)).isFalse();
+    assertThat(PluginProcess.pidOf("4711")).isEqualTo(4711);
+    assertThat(PluginProcess.pidOf("self")).isEqualTo(-1);
+    assertThat(PluginProcess.pidOf("")).isEqualTo(-1);
+  }
+
+  @Test
+  void theLastPidIsReadFromTheNamespaceAndGrowsWithEachProcess() throws Exception {
+    long before = process.lastPid();
+    assertThat(before).isPositive();
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    assertThat(new PluginProcess.PidRange(before, process.lastPid()).contains(p.pid())).isTrue();
+    assertThat(new PluginProcess(io, dir).lastPid()).isEqualTo(-1);
+  }
 }

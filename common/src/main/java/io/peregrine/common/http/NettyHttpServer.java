@@ -1,7 +1,6 @@
 package io.peregrine.common.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyHttpServer implements Component {
   private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final String listen;
@@ -207,7 +205,9 @@ public final class NettyHttpServer implements Component {
   }
 
   static String error(String message) {
-    return JSON.createObjectNode().put("error", String.valueOf(message)).toString();
+    // jackson-core's escaping, not databind: the agent runs this server and would keep databind loaded for one line
+    return "{\"error\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(String.valueOf(message)))
+        + "\"}";
   }
 
   @Override

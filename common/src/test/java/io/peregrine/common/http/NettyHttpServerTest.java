@@ -187,4 +187,15 @@ class NettyHttpServerTest {
     }
     return seen.toString();
   }
+
+  @Test
+  void errorBodiesAreTheJsonDatabindWouldWrite() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String message : new String[] {"plain", "quote \" and \\ backslash", "line\nbreak\ttab\u0001", "ünï €", ""}) {
+      assertThat(NettyHttpServer.error(message))
+          .isEqualTo(mapper.createObjectNode().put("error", message).toString());
+      assertThat(mapper.readTree(NettyHttpServer.error(message)).get("error").asText()).isEqualTo(message);
+    }
+    assertThat(NettyHttpServer.error(null)).isEqualTo("{\"error\":\"null\"}");
+  }
 }
