@@ -3,6 +3,7 @@ package io.peregrine.common.json;
 import io.peregrine.common.model.AsciiSampleBytes;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
+import io.peregrine.common.model.SeriesKeyBuffer;
 import io.peregrine.common.model.WireSampleValidator;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Reject;
@@ -91,7 +92,10 @@ final class FastWireJson {
   private int heldSize;
   private int[] heldEnds = new int[128];
   private long[] heldHashes = new long[128];
+  private int[] heldKeys = new int[128]; // a proven sample's key in `keys`, whose hash comes once the body is read
   private int heldCount;
+  private final SeriesKeyBuffer keys = new SeriesKeyBuffer();
+  private long[] keyHashes = new long[128];
 
   // the body, the read position and "now" (seconds) for the whole body
   private byte[] b;
@@ -120,12 +124,14 @@ final class FastWireJson {
     now = clock.millis() / 1000;
     heldSize = 0;
     heldCount = 0;
+    keys.clear();
     rejects = null;
     try {
       int total = items();
       if (total < 0) {
         return null;
       }
+      hashKeys();
       byte[] h = held;
       for (int i = 0, start = 0; i < heldCount; i++) {
         sink.accept(heldHashes[i], h, start, heldEnds[i] - start);
@@ -328,8 +334,26 @@ final class FastWireJson {
       grow();
     }
     heldEnds[heldCount] = p;
-    heldHashes[heldCount++] = WireSampleValidator.hashAscii(in, eOff, eLen, mOff, mLen, tOff, tLen);
+    heldKeys[heldCount++] = keys.add(in, eOff, eLen, mOff, mLen, tOff, tLen);
     heldSize = p;
+  }
+
+  /** The series hashes of the proven samples, from their keys, all at once. */
+  private void hashKeys() {
+    int n = keys.count();
+    if (n == 0) {
+      return;
+    }
+    if (keyHashes.length < n) {
+      keyHashes = new long[Math.max(n, keyHashes.length * 2)];
+    }
+    keys.hashAll(keyHashes);
+    for (int i = 0; i < heldCount; i++) {
+      int k = heldKeys[i];
+      if (k >= 0) {
+        heldHashes[i] = keyHashes[k];
+      }
+    }
   }
 
   private void hold(long hash, byte[] bytes, int off, int len) {
@@ -342,12 +366,14 @@ final class FastWireJson {
       grow();
     }
     heldEnds[heldCount] = heldSize;
+    heldKeys[heldCount] = -1;
     heldHashes[heldCount++] = hash;
   }
 
   private void grow() {
     heldEnds = Arrays.copyOf(heldEnds, heldCount * 2);
     heldHashes = Arrays.copyOf(heldHashes, heldCount * 2);
+    heldKeys = Arrays.copyOf(heldKeys, heldCount * 2);
   }
 
   private void space() {

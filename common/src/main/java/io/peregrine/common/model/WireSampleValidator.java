@@ -82,7 +82,7 @@ public final class WireSampleValidator {
       long now = clock.millis() / 1000;
       long ts = timestamp == 0 ? now : timestamp >= MILLIS_THRESHOLD ? timestamp / 1000 : timestamp;
       if (ts <= now + Limits.MAX_FUTURE_SECONDS) {
-        out.hash = hashAscii(buf, endpointOff, endpointLen, metricOff, metricLen, tagsOff, tagsLen);
+        out.hash = hash(buf, endpointOff, endpointLen, metricOff, metricLen, tagsOff, tagsLen);
         if (ts == timestamp) {
           out.bytes = buf;
           out.offset = off;
@@ -314,11 +314,8 @@ public final class WireSampleValidator {
     return scratch;
   }
 
-  /**
-   * {@link SeriesKey#hash(String, String, String)} for ASCII parts given as bytes ({@code tOff} -1: no tags), for
-   * readers that prove a sample valid themselves (common's byte-level JSON reader).
-   */
-  public static long hashAscii(byte[] b, int eOff, int eLen, int mOff, int mLen, int tOff, int tLen) {
+  /** {@link SeriesKey#hash(String, String, String)} for ASCII parts given as bytes. */
+  static long hash(byte[] b, int eOff, int eLen, int mOff, int mLen, int tOff, int tLen) {
     long h = FNV_OFFSET;
     for (int i = eOff, end = eOff + eLen; i < end; i++) {
       h = (h ^ b[i]) * FNV_PRIME;
