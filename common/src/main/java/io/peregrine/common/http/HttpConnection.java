@@ -33,8 +33,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
   private static final int INITIAL = 16 << 10;
   private static final int KEEP_AT_MOST = 1 << 20;
-  // answers carry only the names this package and its routes write as constants: no check of each name per answer
-  private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
+  // answers carry only names this package and its routes write as constants: no check of each name per answer
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
   private static final HttpHeadersFactory TRAILERS =
       DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false);
   private static final AsciiString JSON = AsciiString.cached(HttpAnswer.JSON);
