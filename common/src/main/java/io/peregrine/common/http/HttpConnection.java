@@ -6,15 +6,18 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Arrays;
 import java.util.Map;
@@ -30,6 +33,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
   private static final int INITIAL = 16 << 10;
   private static final int KEEP_AT_MOST = 1 << 20;
+  // answers carry only names this package and its routes write as constants: no check of each name per answer
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
+  private static final HttpHeadersFactory TRAILERS =
+      DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false);
+  private static final AsciiString JSON = AsciiString.cached(HttpAnswer.JSON);
 
   private final NettyHttpServer server;
   private byte[] body = new byte[INITIAL];
@@ -154,11 +163,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private static void write(ChannelHandlerContext ctx, HttpRequest r, HttpAnswer a, boolean close) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(a.status()), Unpooled.wrappedBuffer(a.body()));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType())
+        HttpResponseStatus.valueOf(a.status()), Unpooled.wrappedBuffer(a.body()), HEADERS, TRAILERS);
+    String type = a.contentType();
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, type.equals(HttpAnswer.JSON) ? JSON : type)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
-    for (Map.Entry<String, String> h : a.headers().entrySet()) {
-      response.headers().set(h.getKey(), h.getValue());
+    if (!a.headers().isEmpty()) {
+      for (Map.Entry<String, String> h : a.headers().entrySet()) {
+        response.headers().set(h.getKey(), h.getValue());
+      }
     }
     if (close) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

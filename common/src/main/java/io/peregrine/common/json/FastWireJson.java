@@ -1,10 +1,16 @@
 package io.peregrine.common.json;
 
+import io.peregrine.common.model.AsciiSampleBytes;
 import io.peregrine.common.model.Limits;
 import io.peregrine.common.model.RejectSink;
+import io.peregrine.common.model.SeriesKeyBuffer;
 import io.peregrine.common.model.WireSampleValidator;
 import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Reject;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,14 +22,24 @@ import java.util.List;
  * ({@code GAUGE}, {@code COUNTER} or {@code DERIVE}), each at most once, value and counterType present. That is
  * what agents send, and it is the whole cost of Jackson's tokenizer on the hot path.
  *
- * <p>Anything else, valid or not, makes {@link #read} return null <em>before the sink saw anything</em>, and the
- * caller reads the body again on the Jackson path: accepted samples are held here until the body's last byte has
- * been read. Refusals of the fast path come only from {@link WireSampleValidator}, which both paths share, so a
- * body gets the same answer on either path (the tests run every body through both).
+ * <p>One pass: an item's fields are found in the body, and an item this reader can prove valid by
+ * {@link WireSampleValidator}'s fast-path rules (names of 1-255 printable ASCII bytes, canonical tags, metric plus
+ * tags at most 510, finite value, step and timestamp in range) is written as its {@code Sample} encoding straight
+ * from the body's bytes, with the series hash taken over the same bytes: no intermediate copy, no second scan. Any
+ * other item is encoded and handed to the validator itself, so every refusal carries its code and reason.
+ *
+ * <p>Anything outside the plain shape, valid or not, makes {@link #read} return null <em>before the sink saw
+ * anything</em>, and the caller reads the body again on the Jackson path: accepted samples are held here until the
+ * body's last byte has been read. A body gets the same answer on either path (the tests run every body through
+ * both).
  */
 final class FastWireJson {
   private static final int MAX_NUMBER = 64;
   private static final int SHRINK_ABOVE = 4 << 20;
+  private static final long MILLIS_THRESHOLD = 1_000_000_000_000L;
+  private static final long MAX_EXACT_MANTISSA = 1L << 53;
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+      1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   private static final int ENDPOINT = 1;
   private static final int METRIC = 2;
   private static final int TAGS = 4;
@@ -32,32 +48,70 @@ final class FastWireJson {
   private static final int STEP = 32;
   private static final int TYPE = 64;
 
+  /** Eight bytes of the body as one little-endian long: a field name is matched with one or two compares. */
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long W_ENDPOINT = word("endpoint");
+  private static final long W_METRIC = word("metric\"");
+  private static final long W_TAGS = word("tags\"");
+  private static final long W_STEP = word("step\"");
+  private static final long W_VALUE = word("value\"");
+  private static final long W_TIMESTAM = word("timestam");
+  private static final long W_COUNTERT = word("counterT");
+  private static final long W_GAUGE = word("GAUGE\"");
+  private static final long W_COUNTER = word("COUNTER\"");
+  private static final long W_DERIVE = word("DERIVE\"");
+
+  /** What a byte is inside a string of the plain shape. */
+  private static final byte PLAIN = 0;
+  private static final byte QUOTE = 1;
+  private static final byte DEL = 2; // printable for JSON, refused in names by the validator
+  private static final byte OTHER = 3; // a control, an escape, anything beyond ASCII: the Jackson path's
+  private static final byte[] STRING_BYTE = new byte[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      STRING_BYTE[c] = c == '"' ? QUOTE : c == 0x7F ? DEL : c < 0x20 || c > 0x7F || c == '\\' ? OTHER : PLAIN;
+    }
+  }
+
+  private final Clock clock;
   private final WireSampleValidator validator;
   private final WireSampleValidator.Accepted accepted = new WireSampleValidator.Accepted();
   private final SampleEncoding encoding;
   private final char[] number = new char[MAX_NUMBER];
   private List<Reject> rejects;
-  private final RejectSink toRejects = (i, c, reason) -> rejects.add(OpenFalconJson.reject(i, c, reason));
+  private final RejectSink toRejects = (i, c, reason) -> {
+    if (rejects == null) {
+      rejects = new ArrayList<>();
+    }
+    rejects.add(OpenFalconJson.reject(i, c, reason));
+  };
 
   // accepted samples of the body being read, handed to the sink only once all of it was read
   private byte[] held = new byte[16 * 1024];
   private int heldSize;
   private int[] heldEnds = new int[128];
   private long[] heldHashes = new long[128];
+  private int[] heldKeys = new int[128]; // a proven sample's key in `keys`, whose hash comes once the body is read
   private int heldCount;
+  private final SeriesKeyBuffer keys = new SeriesKeyBuffer();
+  private long[] keyHashes = new long[128];
 
-  // the body and the read position
+  // the body, the read position and "now" (seconds) for the whole body
   private byte[] b;
   private int pos;
   private int end;
-  // the last string read: b[strOff, strOff + strLen)
+  private long now;
+  // the last string read: b[strOff, strOff + strLen), and whether it holds a DEL
   private int strOff;
   private int strLen;
+  private boolean strDel;
   // the last number read
   private double doubleValue;
   private long longValue;
 
-  FastWireJson(WireSampleValidator validator, SampleEncoding encoding) {
+  FastWireJson(Clock clock, WireSampleValidator validator, SampleEncoding encoding) {
+    this.clock = clock;
     this.validator = validator;
     this.encoding = encoding;
   }
@@ -67,20 +121,23 @@ final class FastWireJson {
     b = body;
     pos = offset;
     end = offset + length;
+    now = clock.millis() / 1000;
     heldSize = 0;
     heldCount = 0;
-    List<Reject> list = new ArrayList<>(0);
-    rejects = list;
+    keys.clear();
+    rejects = null;
     try {
       int total = items();
       if (total < 0) {
         return null;
       }
+      hashKeys();
+      byte[] h = held;
       for (int i = 0, start = 0; i < heldCount; i++) {
-        sink.accept(heldHashes[i], held, start, heldEnds[i] - start);
+        sink.accept(heldHashes[i], h, start, heldEnds[i] - start);
         start = heldEnds[i];
       }
-      return new OpenFalconWireJson.Result(total, list);
+      return new OpenFalconWireJson.Result(total, rejects == null ? List.of() : rejects);
     } finally {
       b = null;
       rejects = null;
@@ -125,14 +182,15 @@ final class FastWireJson {
     return pos == end ? index : -1;
   }
 
-  /** One object, encoded and validated; false for the Jackson path. */
+  /** One object, written or handed to the validator; false for the Jackson path. */
   private boolean item(int index) {
     if (pos >= end || b[pos] != '{') {
       return false;
     }
     pos++;
-    encoding.clear();
     int seen = 0;
+    int endpointOff = -1, endpointLen = 0, metricOff = -1, metricLen = 0, tagsOff = -1, tagsLen = 0;
+    boolean del = false;
     double value = 0;
     long timestamp = 0;
     int step = 0;
@@ -154,8 +212,17 @@ final class FastWireJson {
           if (!string()) {
             return false;
           }
-          (field == ENDPOINT ? encoding.endpoint : field == METRIC ? encoding.metric : encoding.tags)
-              .setAscii(b, strOff, strLen);
+          del |= strDel;
+          if (field == ENDPOINT) {
+            endpointOff = strOff;
+            endpointLen = strLen;
+          } else if (field == METRIC) {
+            metricOff = strOff;
+            metricLen = strLen;
+          } else {
+            tagsOff = strOff;
+            tagsLen = strLen;
+          }
         }
         case VALUE -> {
           if (!number()) {
@@ -174,7 +241,7 @@ final class FastWireJson {
           }
         }
         default -> { // TYPE
-          if (!string() || (type = counterType()) == 0) {
+          if ((type = counterType()) == 0) {
             return false; // other spellings and their refusals are the Jackson path's
           }
         }
@@ -194,11 +261,99 @@ final class FastWireJson {
     if ((seen & (VALUE | TYPE)) != (VALUE | TYPE)) {
       return false; // a missing value or type is refused with the Jackson path's words
     }
-    int size = encoding.encode(value, timestamp, step, type);
-    if (validator.normalise(encoding.sample, 0, size, index, toRejects, accepted)) {
+    long ts = timestamp == 0 ? now : timestamp >= MILLIS_THRESHOLD ? timestamp / 1000 : timestamp;
+    if (!del
+        && endpointLen > 0 && endpointLen <= Limits.MAX_NAME_LENGTH
+        && metricLen > 0 && metricLen <= Limits.MAX_NAME_LENGTH
+        && metricLen + tagsLen <= Limits.MAX_METRIC_AND_TAGS_LENGTH
+        && Double.isFinite(value)
+        && step >= Limits.MIN_STEP_SECONDS && step <= Limits.MAX_STEP_SECONDS
+        && timestamp >= 0 && ts <= now + Limits.MAX_FUTURE_SECONDS
+        && AsciiSampleBytes.canonicalTags(b, tagsOff, tagsLen)) {
+      write(endpointOff, endpointLen, metricOff, metricLen, tagsOff, tagsLen, value, ts, step, type);
+      return true;
+    }
+    // not proven valid here: the validator decides, with its reasons
+    SampleEncoding e = encoding;
+    e.clear();
+    if (endpointOff >= 0) {
+      e.endpoint.setAscii(b, endpointOff, endpointLen);
+    }
+    if (metricOff >= 0) {
+      e.metric.setAscii(b, metricOff, metricLen);
+    }
+    if (tagsOff >= 0) {
+      e.tags.setAscii(b, tagsOff, tagsLen);
+    }
+    int size = e.encode(value, timestamp, step, type);
+    if (validator.normalise(e.sample, 0, size, index, toRejects, accepted)) {
       hold(accepted.hash, accepted.bytes, accepted.offset, accepted.length);
     }
     return true;
+  }
+
+  /** A proven sample's encoding, as {@link SampleEncoding#encode} writes it, straight from the body's bytes. */
+  private void write(int eOff, int eLen, int mOff, int mLen, int tOff, int tLen, double value, long ts, int step,
+      int type) {
+    int need = eLen + mLen + tLen + 3 * 3 + 9 + 11 + 6 + 2;
+    if (heldSize + need > held.length) {
+      held = Arrays.copyOf(held, Math.max(heldSize + need, held.length * 2));
+    }
+    byte[] h = held;
+    byte[] in = b;
+    int p = heldSize;
+    h[p++] = 10;
+    p = SampleEncoding.varint(h, p, eLen);
+    System.arraycopy(in, eOff, h, p, eLen);
+    p += eLen;
+    h[p++] = 18;
+    p = SampleEncoding.varint(h, p, mLen);
+    System.arraycopy(in, mOff, h, p, mLen);
+    p += mLen;
+    if (tLen > 0) {
+      h[p++] = 26;
+      p = SampleEncoding.varint(h, p, tLen);
+      System.arraycopy(in, tOff, h, p, tLen);
+      p += tLen;
+    }
+    long bits = Double.doubleToRawLongBits(value);
+    if (bits != 0) {
+      h[p++] = 33;
+      LONG.set(h, p, bits);
+      p += 8;
+    }
+    if (ts != 0) {
+      h[p++] = 40;
+      p = SampleEncoding.varint(h, p, ts);
+    }
+    h[p++] = 48;
+    p = SampleEncoding.varint(h, p, step);
+    h[p++] = 56;
+    h[p++] = (byte) type;
+    if (heldCount == heldEnds.length) {
+      grow();
+    }
+    heldEnds[heldCount] = p;
+    heldKeys[heldCount++] = keys.add(in, eOff, eLen, mOff, mLen, tOff, tLen);
+    heldSize = p;
+  }
+
+  /** The series hashes of the proven samples, from their keys, all at once. */
+  private void hashKeys() {
+    int n = keys.count();
+    if (n == 0) {
+      return;
+    }
+    if (keyHashes.length < n) {
+      keyHashes = new long[Math.max(n, keyHashes.length * 2)];
+    }
+    keys.hashAll(keyHashes);
+    for (int i = 0; i < heldCount; i++) {
+      int k = heldKeys[i];
+      if (k >= 0) {
+        heldHashes[i] = keyHashes[k];
+      }
+    }
   }
 
   private void hold(long hash, byte[] bytes, int off, int len) {
@@ -208,17 +363,23 @@ final class FastWireJson {
     System.arraycopy(bytes, off, held, heldSize, len);
     heldSize += len;
     if (heldCount == heldEnds.length) {
-      heldEnds = Arrays.copyOf(heldEnds, heldCount * 2);
-      heldHashes = Arrays.copyOf(heldHashes, heldCount * 2);
+      grow();
     }
     heldEnds[heldCount] = heldSize;
+    heldKeys[heldCount] = -1;
     heldHashes[heldCount++] = hash;
+  }
+
+  private void grow() {
+    heldEnds = Arrays.copyOf(heldEnds, heldCount * 2);
+    heldHashes = Arrays.copyOf(heldHashes, heldCount * 2);
+    heldKeys = Arrays.copyOf(heldKeys, heldCount * 2);
   }
 
   private void space() {
     while (pos < end) {
       byte c = b[pos];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
         return;
       }
       pos++;
@@ -227,6 +388,53 @@ final class FastWireJson {
 
   /** A field name, as one of the field bits; 0 for any other name. */
   private int key() {
+    int p = pos;
+    if (p + 13 <= end && b[p] == '"') { // the common spellings: one or two compares of eight bytes
+      long w = (long) LONG.get(b, p + 1);
+      switch ((int) w & 0xFF) {
+        case 'e' -> {
+          if (w == W_ENDPOINT && b[p + 9] == '"') {
+            pos = p + 10;
+            return ENDPOINT;
+          }
+        }
+        case 'm' -> {
+          if ((w & 0x00FF_FFFF_FFFF_FFFFL) == W_METRIC) {
+            pos = p + 8;
+            return METRIC;
+          }
+        }
+        case 't' -> {
+          if ((w & 0xFF_FFFF_FFFFL) == W_TAGS) {
+            pos = p + 6;
+            return TAGS;
+          }
+          if (w == W_TIMESTAM && b[p + 9] == 'p' && b[p + 10] == '"') {
+            pos = p + 11;
+            return TIMESTAMP;
+          }
+        }
+        case 's' -> {
+          if ((w & 0xFF_FFFF_FFFFL) == W_STEP) {
+            pos = p + 6;
+            return STEP;
+          }
+        }
+        case 'v' -> {
+          if ((w & 0xFFFF_FFFF_FFFFL) == W_VALUE) {
+            pos = p + 7;
+            return VALUE;
+          }
+        }
+        case 'c' -> {
+          if (w == W_COUNTERT && b[p + 9] == 'y' && b[p + 10] == 'p' && b[p + 11] == 'e' && b[p + 12] == '"') {
+            pos = p + 13;
+            return TYPE;
+          }
+        }
+        default -> { }
+      }
+    }
     if (!string()) {
       return 0;
     }
@@ -241,7 +449,27 @@ final class FastWireJson {
     };
   }
 
+  /** The counterType's value as its enum number; 0 for anything but GAUGE, COUNTER and DERIVE as written. */
   private int counterType() {
+    int p = pos;
+    if (p + 9 <= end && b[p] == '"') {
+      long w = (long) LONG.get(b, p + 1);
+      if (w == W_COUNTER) {
+        pos = p + 9;
+        return CounterType.COUNTER_VALUE;
+      }
+      if ((w & 0xFFFF_FFFF_FFFFL) == W_GAUGE) {
+        pos = p + 7;
+        return CounterType.GAUGE_VALUE;
+      }
+      if ((w & 0x00FF_FFFF_FFFF_FFFFL) == W_DERIVE) {
+        pos = p + 8;
+        return CounterType.DERIVE_VALUE;
+      }
+    }
+    if (!string()) {
+      return 0;
+    }
     return switch (strLen) {
       case 5 -> is("GAUGE") ? CounterType.GAUGE_VALUE : 0;
       case 7 -> is("COUNTER") ? CounterType.COUNTER_VALUE : 0;
@@ -265,21 +493,28 @@ final class FastWireJson {
    * string limit: those bytes are their own UTF-8 and their own UTF-16. False for anything else.
    */
   private boolean string() {
-    if (pos >= end || b[pos] != '"') {
+    byte[] in = b;
+    int p = pos;
+    if (p >= end || in[p] != '"') {
       return false;
     }
-    int start = ++pos;
+    int start = p + 1;
     int limit = Math.min(end, start + OpenFalconJson.MAX_STRING);
+    boolean del = false;
     for (int i = start; i < limit; i++) {
-      byte c = b[i];
-      if (c == '"') {
-        strOff = start;
-        strLen = i - start;
-        pos = i + 1;
-        return true;
-      }
-      if (c < 0x20 || c == '\\') { // controls, escapes and (as signed bytes) everything beyond ASCII
-        return false;
+      byte k = STRING_BYTE[in[i] & 0xFF];
+      if (k != PLAIN) {
+        if (k == QUOTE) {
+          strOff = start;
+          strLen = i - start;
+          strDel = del;
+          pos = i + 1;
+          return true;
+        }
+        if (k == OTHER) {
+          return false;
+        }
+        del = true;
       }
     }
     return false;
@@ -287,27 +522,59 @@ final class FastWireJson {
 
   /**
    * A JSON number in the grammar's strict form ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}), read as
-   * the Jackson path reads it ({@link Decimals}; an integer's -0 is a zero). False for anything else.
+   * the Jackson path reads it (Double.parseDouble's value; an integer's -0 is a zero). A decimal without an exponent
+   * whose digits fit 2^53 and with at most 22 after the point is one correctly rounded division (exact, as Clinger
+   * showed); anything else goes through {@link Decimals}. False for anything that is no JSON number.
    */
   private boolean number() {
+    byte[] in = b;
     int start = pos;
-    int i = digitsAfterSign(start);
-    if (i < 0) {
+    int i = start;
+    boolean negative = i < end && in[i] == '-';
+    if (negative) {
+      i++;
+    }
+    int first = i;
+    if (i >= end) {
       return false;
     }
+    long mantissa = 0;
+    int c = in[i] - '0';
+    if (c == 0) {
+      i++;
+      if (i < end && in[i] >= '0' && in[i] <= '9') {
+        return false; // a leading zero is no JSON number
+      }
+    } else if (c > 0 && c <= 9) {
+      while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
+        mantissa = mantissa * 10 + c;
+        i++;
+      }
+    } else {
+      return false;
+    }
+    int digits = i - first;
+    int scale = 0;
     boolean integer = true;
-    if (i < end && b[i] == '.') {
+    if (i < end && in[i] == '.') {
       integer = false;
-      int j = digits(i + 1);
-      if (j == i + 1) {
+      int f = ++i;
+      while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
+        mantissa = mantissa * 10 + c;
+        i++;
+      }
+      scale = i - f;
+      if (scale == 0) {
         return false;
       }
-      i = j;
+      digits += scale;
     }
-    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+    boolean exponent = false;
+    if (i < end && (in[i] == 'e' || in[i] == 'E')) {
       integer = false;
+      exponent = true;
       i++;
-      if (i < end && (b[i] == '+' || b[i] == '-')) {
+      if (i < end && (in[i] == '+' || in[i] == '-')) {
         i++;
       }
       int j = digits(i);
@@ -316,14 +583,22 @@ final class FastWireJson {
       }
       i = j;
     }
-    int len = i - start;
-    if (len > MAX_NUMBER) {
-      return false;
+    double v;
+    if (!exponent && digits <= 18 && mantissa <= MAX_EXACT_MANTISSA && scale < POW10.length) {
+      v = scale == 0 ? (double) mantissa : mantissa / POW10[scale];
+      if (negative) {
+        v = -v;
+      }
+    } else {
+      int len = i - start;
+      if (len > MAX_NUMBER) {
+        return false;
+      }
+      for (int k = 0; k < len; k++) {
+        number[k] = (char) in[start + k];
+      }
+      v = Decimals.parse(number, 0, len);
     }
-    for (int k = 0; k < len; k++) {
-      number[k] = (char) b[start + k];
-    }
-    double v = Decimals.parse(number, 0, len);
     doubleValue = integer ? v + 0.0 : v;
     pos = i;
     return true;
@@ -331,38 +606,27 @@ final class FastWireJson {
 
   /** A JSON integer of at most 18 digits (no fraction, no exponent: those are the Jackson path's). */
   private boolean integer() {
-    int start = pos;
-    int i = digitsAfterSign(start);
-    if (i < 0 || (i < end && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'))) {
-      return false;
+    byte[] in = b;
+    int i = pos;
+    boolean negative = i < end && in[i] == '-';
+    if (negative) {
+      i++;
     }
-    boolean negative = b[start] == '-';
-    int first = negative ? start + 1 : start;
-    if (i - first > 18) {
-      return false;
-    }
+    int first = i;
     long v = 0;
-    for (int k = first; k < i; k++) {
-      v = v * 10 + (b[k] - '0');
+    int c;
+    while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
+      v = v * 10 + c;
+      i++;
+    }
+    int n = i - first;
+    if (n == 0 || n > 18 || (n > 1 && in[first] == '0')
+        || (i < end && (in[i] == '.' || in[i] == 'e' || in[i] == 'E'))) {
+      return false;
     }
     longValue = negative ? -v : v;
     pos = i;
     return true;
-  }
-
-  /** An optional minus, then 0 or a non-zero digit and more digits: the position after them, or -1. */
-  private int digitsAfterSign(int i) {
-    if (i < end && b[i] == '-') {
-      i++;
-    }
-    if (i >= end || b[i] < '0' || b[i] > '9') {
-      return -1;
-    }
-    if (b[i] == '0') {
-      i++;
-      return i < end && b[i] >= '0' && b[i] <= '9' ? -1 : i; // a leading zero is no JSON number
-    }
-    return digits(i);
   }
 
   private int digits(int i) {
@@ -370,5 +634,14 @@ final class FastWireJson {
       i++;
     }
     return i;
+  }
+
+  /** Up to eight ASCII characters as {@link #LONG} reads them from a body. */
+  private static long word(String s) {
+    long w = 0;
+    for (int i = s.length() - 1; i >= 0; i--) {
+      w = (w << 8) | s.charAt(i);
+    }
+    return w;
   }
 }

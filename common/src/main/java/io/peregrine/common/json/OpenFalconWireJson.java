@@ -55,7 +55,7 @@ public final class OpenFalconWireJson {
 
   public OpenFalconWireJson(Clock clock) {
     this.validator = new WireSampleValidator(clock);
-    this.fast = new FastWireJson(validator, encoding);
+    this.fast = new FastWireJson(clock, validator, encoding);
   }
 
   /**

@@ -26,7 +26,7 @@ class FastWireJsonTest {
   private final BothReaders both = new BothReaders(CLOCK);
 
   private static FastWireJson fast() {
-    return new FastWireJson(new WireSampleValidator(CLOCK), new SampleEncoding());
+    return new FastWireJson(CLOCK, new WireSampleValidator(CLOCK), new SampleEncoding());
   }
 
   /** An item as the side-by-side's load writes it. */

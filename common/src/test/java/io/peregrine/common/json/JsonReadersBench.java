@@ -9,13 +9,15 @@ import java.util.StringJoiner;
 /**
  * CPU per sample of the two JSON paths of {@link OpenFalconWireJson} on the side-by-side's load shape (bodies of
  * 100 items as {@code ../shared/bench/push.lua} writes them), validation included, one thread, thread CPU time.
- * Not a test: run by hand, see docs/BENCHMARKS.md ("Transfer: the byte-level JSON reader").
+ * Not a test: run by hand, see docs/BENCHMARKS.md ("Transfer: the byte-level JSON reader"). Arguments: seconds per
+ * round (5), then {@code fast} to run the byte-level reader alone (for a profile).
  */
 public final class JsonReadersBench {
   private JsonReadersBench() {}
 
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+    boolean[] paths = args.length > 1 && args[1].equals("fast") ? new boolean[] {true} : new boolean[] {true, false};
     long now = System.currentTimeMillis() / 1000;
     long ts = now - now % 60;
     String[] metrics = {"cpu.idle", "cpu.busy", "mem.memfree.percent", "load.1min", "disk.io.util", "net.if.in.bytes",
@@ -42,7 +44,7 @@ public final class JsonReadersBench {
     long[] sink = new long[1];
     OpenFalconWireJson.SampleSink count = (h, b, o, l) -> sink[0] += h;
     for (int round = 0; round < 2; round++) {
-      for (boolean fast : new boolean[] {true, false}) {
+      for (boolean fast : paths) {
         run(reader, bodies, count, fast, seconds / 2); // warm-up
         double us = run(reader, bodies, count, fast, seconds);
         System.out.printf("%s: %.3f CPU-us/sample%n", fast ? "byte-level reader" : "Jackson path", us);
