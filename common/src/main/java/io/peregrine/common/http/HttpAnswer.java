@@ -1,6 +1,7 @@
 package io.peregrine.common.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One HTTP answer: status, content type, body, extra headers. */
@@ -15,7 +16,10 @@ public record HttpAnswer(int status, String contentType, byte[] body, Map<String
     return new HttpAnswer(status, JSON, body, Map.of());
   }
 
+  /** This answer with one more header (the ones it has are kept). */
   public HttpAnswer withHeader(String name, String value) {
-    return new HttpAnswer(status, contentType, body, Map.of(name, value));
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new HttpAnswer(status, contentType, body, Map.copyOf(more));
   }
 }

@@ -33,6 +33,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
   private static final int INITIAL = 16 << 10;
   private static final int KEEP_AT_MOST = 1 << 20;
+  /**
+   * Bytes of a refused body (413, 503) read and dropped before the connection is closed: closing while the client is
+   * still sending makes its kernel see a reset, and the client loses the answer already written.
+   */
+  static final int SWALLOW_LIMIT = 4 << 20;
   // answers carry only names this package and its routes write as constants: no check of each name per answer
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
@@ -46,6 +51,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private long reserved; // bytes of this request counted in server.buffered
   private HttpRequest request;
   private boolean discarding; // answered already (413, 503, bad request): drop the rest of this request's body
+  private long swallowLeft = -1; // while >= 0: close once the refused body has ended, or past this many more bytes
 
   HttpConnection(NettyHttpServer server) {
     this.server = server;
@@ -62,10 +68,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (!discarding && msg instanceof LastHttpContent) {
           finish(ctx);
         }
+      } else if (msg instanceof HttpContent c && swallowLeft >= 0) {
+        swallowLeft -= c.content().readableBytes();
+        if (swallowLeft < 0) {
+          ctx.close();
+        }
       }
       if (msg instanceof LastHttpContent && discarding) {
         discarding = false;
         request = null;
+        if (swallowLeft >= 0) {
+          swallowLeft = -1;
+          ctx.close();
+        }
       }
     } finally {
       ReferenceCountUtil.release(msg);
@@ -82,7 +97,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     long declared = HttpUtil.getContentLength(r, -1L);
     if (declared > server.maxBody()) {
-      refuse(ctx, 413, "request body is larger than " + server.maxBody() + " bytes", true);
+      refuseBody(ctx, 413, "request body is larger than " + server.maxBody() + " bytes");
     } else if (declared > body.length) {
       grow((int) declared);
     }
@@ -94,13 +109,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if ((long) length + n > server.maxBody()) {
-      refuse(ctx, 413, "request body is larger than " + server.maxBody() + " bytes", true);
+      refuseBody(ctx, 413, "request body is larger than " + server.maxBody() + " bytes");
       return;
     }
     if (server.buffered.addAndGet(n) > server.maxBuffered) {
       server.buffered.addAndGet(-n);
-      refuse(ctx, 503, server.serverName() + " is holding " + server.maxBuffered
-          + " bytes of request bodies already: retry later", true);
+      refuseBody(ctx, 503, server.serverName() + " is holding " + server.maxBuffered
+          + " bytes of request bodies already: retry later");
       return;
     }
     reserved += n;
@@ -150,7 +165,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     discarding = true;
     release();
     HttpAnswer a = HttpAnswer.json(status, NettyHttpServer.error(message));
-    write(ctx, r, status == 503 ? a.withHeader("Retry-After", "1") : a, close);
+    if (status == 503) {
+      a = a.withHeader("Retry-After", "1");
+    }
+    write(ctx, r, close ? a : a.withHeader("Connection", "close"), close);
+  }
+
+  /** Answers now, says the connection closes, and closes it once the rest of the body is swallowed. */
+  private void refuseBody(ChannelHandlerContext ctx, int status, String message) {
+    swallowLeft = SWALLOW_LIMIT;
+    refuse(ctx, status, message, false);
   }
 
   private void release() {
@@ -176,7 +200,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {
-      if (r != null && r.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      if (r != null && r.protocolVersion().equals(HttpVersion.HTTP_1_0) && !a.headers().containsKey("Connection")) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       }
       ctx.writeAndFlush(response);

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * thread ({@code threads} of them), with the whole body in a per-connection buffer: no hand-off to another pool,
  * no copy of the body beyond the one out of the socket buffers.
  *
- * <p>Limits: a body (after gunzip) of at most {@code maxBody} bytes, else 413 and the connection closed; at most
+ * <p>Limits: a body (after gunzip) of at most {@code maxBody} bytes, else 413 and the connection closed once the
+ * rest of the body (up to 4 MiB more, read and dropped, so the client reads the answer rather than a reset) is in; at most
  * {@code maxBuffered} bytes of bodies held across all connections at once, else 503 with {@code Retry-After} (an
  * overloaded server says so, and never holds more memory than that for bodies); request line 4 KiB, headers
  * 8 KiB (else 400). An exception in a route answers 500 with its message.

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.peregrine.common.server.HealthChecks;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,6 +103,33 @@ class NettyHttpServerTest {
     // the server is fine afterwards
     assertThat(post("/echo", HttpRequest.BodyPublishers.ofByteArray(new byte[MAX_BODY])).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aClientStillSendingARefusedBodyReadsThe413() throws Exception {
+    start(1 << 20);
+    // 2 MiB with small socket buffers: without the swallow the server closes with the body unread, and the write or
+    // the read below is reset
+    byte[] body = new byte[2 << 20];
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(64 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+      String line;
+      boolean close = false;
+      while ((line = in.readLine()) != null && !line.isEmpty()) {
+        close |= line.equalsIgnoreCase("connection: close");
+      }
+      assertThat(close).as("the answer says the connection closes").isTrue();
+    }
+    assertThat(calls).hasValue(0);
   }
 
   @Test
