@@ -40,7 +40,7 @@ class PluginProcessTest {
     assertThat(o.killed()).isGreaterThanOrEqualTo(2);
     long child = Scripts.pid(dir.resolve("child.pid"));
     long self = Scripts.pid(dir.resolve("self.pid"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !alive(child) && !alive(self));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !alive(child) && !alive(self));
   }
 
   @Test
@@ -54,7 +54,7 @@ class PluginProcessTest {
     assertThat(o.killed()).isGreaterThanOrEqualTo(1);
     assertThat(new String(o.stdout(), StandardCharsets.UTF_8)).contains("\"metric\":\"m\"").doesNotContain("late");
     long child = Scripts.pid(dir.resolve("child.pid"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !alive(child));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !alive(child));
   }
 
   @Test
@@ -66,7 +66,7 @@ class PluginProcessTest {
     assertThat(o.result()).isEqualTo(PluginProcess.Result.OK);
     assertThat(new String(o.stdout(), StandardCharsets.UTF_8).trim()).isEqualTo("[]");
     long daemon = Scripts.pid(dir.resolve("daemon.pid"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> !alive(daemon));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !alive(daemon));
   }
 
   @Test
