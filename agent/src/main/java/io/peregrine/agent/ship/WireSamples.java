@@ -53,20 +53,29 @@ public final class WireSamples {
     append(s, new TextCache());
   }
 
-  /**
-   * Appends a sample object, encoded here: its fields in number order, defaults left out, as protobuf writes them.
-   * {@code texts} keeps the UTF-8 of the last endpoint, metric and tags String seen: collectors pass the same
-   * Strings for every sample of a device or cgroup, so most samples encode only their metric name.
-   */
+  /** Appends a sample object, encoded here as {@link #append(String, String, String, double, int, long, int, TextCache)}. */
   void append(Sample s, TextCache texts) {
-    byte[] endpoint = texts.utf8(0, s.getEndpoint());
-    byte[] metric = texts.utf8(1, s.getMetric());
-    byte[] tags = texts.utf8(2, s.getTags());
-    long valueBits = Double.doubleToRawLongBits(s.getValue());
-    long timestamp = s.getTimestamp();
-    int step = s.getStep();
-    int type = s.getCounterTypeValue();
-    int len = textSize(endpoint) + textSize(metric) + textSize(tags) + (valueBits != 0 ? 9 : 0)
+    append(s.getEndpoint(), s.getMetric(), s.getTags(), s.getValue(), s.getCounterTypeValue(), s.getTimestamp(),
+        s.getStep(), texts);
+  }
+
+  /**
+   * Appends a sample given as its fields, encoded here: fields in number order, defaults left out, as protobuf
+   * writes them. An ASCII text is written straight from its String; {@code texts} keeps the UTF-8 of the last
+   * non-ASCII String of each text field. So a collected sample costs no allocation here.
+   *
+   * @param type the {@code CounterType}'s number
+   */
+  void append(String endpointText, String metricText, String tagsText, double value, int type, long timestamp,
+      int step, TextCache texts) {
+    byte[] endpoint = texts.utf8(0, endpointText);
+    byte[] metric = texts.utf8(1, metricText);
+    byte[] tags = texts.utf8(2, tagsText);
+    int endpointLen = endpoint != null ? endpoint.length : endpointText.length();
+    int metricLen = metric != null ? metric.length : metricText.length();
+    int tagsLen = tags != null ? tags.length : tagsText.length();
+    long valueBits = Double.doubleToRawLongBits(value);
+    int len = textSize(endpointLen) + textSize(metricLen) + textSize(tagsLen) + (valueBits != 0 ? 9 : 0)
         + (timestamp != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(timestamp) : 0)
         + (step != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(step) : 0)
         + (type != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(type) : 0);
@@ -74,9 +83,9 @@ public final class WireSamples {
     int at = reserve(header + len);
     data[at] = RECORD_TAG;
     int p = writeVarint(data, at + 1, len);
-    p = writeText(p, 0x0A, endpoint);
-    p = writeText(p, 0x12, metric);
-    p = writeText(p, 0x1A, tags);
+    p = writeText(p, 0x0A, endpoint, endpointText);
+    p = writeText(p, 0x12, metric, metricText);
+    p = writeText(p, 0x1A, tags, tagsText);
     if (valueBits != 0) {
       data[p++] = 0x21;
       for (int i = 0; i < 8; i++) {
@@ -98,10 +107,13 @@ public final class WireSamples {
     if (p != at + header + len) {
       throw new IllegalStateException("encoded " + (p - at - header) + " bytes of a " + len + "-byte Sample");
     }
-    finish(at, p, seriesKey(s));
+    finish(at, p, seriesKey(endpointText, metricText, tagsText));
   }
 
-  /** The UTF-8 of the last String of each text field, by identity. Used by one thread. */
+  /**
+   * The UTF-8 of the last non-ASCII String of each text field, by identity; null for an ASCII String, which is
+   * written char by char. Used by one thread.
+   */
   static final class TextCache {
     private final String[] last = new String[3];
     private final byte[][] bytes = new byte[3][];
@@ -109,24 +121,41 @@ public final class WireSamples {
     byte[] utf8(int field, String text) {
       if (text != last[field]) {
         last[field] = text;
-        bytes[field] = text.getBytes(StandardCharsets.UTF_8);
+        bytes[field] = ascii(text) ? null : text.getBytes(StandardCharsets.UTF_8);
       }
       return bytes[field];
     }
+
+    private static boolean ascii(String text) {
+      for (int i = 0, n = text.length(); i < n; i++) {
+        if (text.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
-  private static int textSize(byte[] text) {
-    return text.length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(text.length) + text.length;
+  private static int textSize(int utf8Length) {
+    return utf8Length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(utf8Length) + utf8Length;
   }
 
-  private int writeText(int p, int tag, byte[] text) {
-    if (text.length == 0) {
+  /** Writes {@code utf8}, or {@code text} as ASCII when {@code utf8} is null. */
+  private int writeText(int p, int tag, byte[] utf8, String text) {
+    int n = utf8 != null ? utf8.length : text.length();
+    if (n == 0) {
       return p;
     }
     data[p++] = (byte) tag;
-    p = writeVarint(data, p, text.length);
-    System.arraycopy(text, 0, data, p, text.length);
-    return p + text.length;
+    p = writeVarint(data, p, n);
+    if (utf8 != null) {
+      System.arraycopy(utf8, 0, data, p, n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        data[p + i] = (byte) text.charAt(i);
+      }
+    }
+    return p + n;
   }
 
   /** Appends records {@code [from, to)} of another buffer (one copy of their bytes). */
@@ -401,7 +430,11 @@ public final class WireSamples {
 
   /** The key {@link #seriesKey(byte[], int, int)} folds from the encoding, from the Strings' cached hashes. */
   static long seriesKey(Sample s) {
-    return fold(s.getEndpoint().hashCode(), 1) ^ fold(s.getMetric().hashCode(), 2) ^ fold(s.getTags().hashCode(), 3);
+    return seriesKey(s.getEndpoint(), s.getMetric(), s.getTags());
+  }
+
+  static long seriesKey(String endpoint, String metric, String tags) {
+    return fold(endpoint.hashCode(), 1) ^ fold(metric.hashCode(), 2) ^ fold(tags.hashCode(), 3);
   }
 
   /** An empty string field is not encoded at all: it folds to 0, as a missing one does. */
