@@ -39,7 +39,7 @@ public final class SampleQueue {
   private final int capacity;
   private final long maxBytes;
   private final SampleLedger ledger;
-  /** The last non-ASCII texts encoded by {@link #offer(Sample)} and its field form (guarded by lock). */
+  /** The UTF-8 of texts {@link #offer(Sample)} and its field form encoded before (guarded by lock). */
   private final WireSamples.TextCache texts = new WireSamples.TextCache();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();

@@ -50,10 +50,10 @@ public final class WireSamples {
 
   /** Appends a sample object, encoded here. */
   public void append(Sample s) {
-    append(s, new TextCache());
+    append(s, new TextCache(4));
   }
 
-  /** Appends a sample object, encoded here as {@link #append(String, String, String, double, int, long, int, TextCache)}. */
+  /** Appends a sample object, encoded as its fields are. */
   void append(Sample s, TextCache texts) {
     append(s.getEndpoint(), s.getMetric(), s.getTags(), s.getValue(), s.getCounterTypeValue(), s.getTimestamp(),
         s.getStep(), texts);
@@ -61,21 +61,18 @@ public final class WireSamples {
 
   /**
    * Appends a sample given as its fields, encoded here: fields in number order, defaults left out, as protobuf
-   * writes them. An ASCII text is written straight from its String; {@code texts} keeps the UTF-8 of the last
-   * non-ASCII String of each text field. So a collected sample costs no allocation here.
+   * writes them. {@code texts} keeps the UTF-8 of Strings seen before (collectors pass the same metric and tag
+   * Strings round after round), so a collected sample costs no allocation here.
    *
    * @param type the {@code CounterType}'s number
    */
   void append(String endpointText, String metricText, String tagsText, double value, int type, long timestamp,
       int step, TextCache texts) {
-    byte[] endpoint = texts.utf8(0, endpointText);
-    byte[] metric = texts.utf8(1, metricText);
-    byte[] tags = texts.utf8(2, tagsText);
-    int endpointLen = endpoint != null ? endpoint.length : endpointText.length();
-    int metricLen = metric != null ? metric.length : metricText.length();
-    int tagsLen = tags != null ? tags.length : tagsText.length();
+    byte[] endpoint = texts.utf8(endpointText);
+    byte[] metric = texts.utf8(metricText);
+    byte[] tags = texts.utf8(tagsText);
     long valueBits = Double.doubleToRawLongBits(value);
-    int len = textSize(endpointLen) + textSize(metricLen) + textSize(tagsLen) + (valueBits != 0 ? 9 : 0)
+    int len = textSize(endpoint) + textSize(metric) + textSize(tags) + (valueBits != 0 ? 9 : 0)
         + (timestamp != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(timestamp) : 0)
         + (step != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(step) : 0)
         + (type != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(type) : 0);
@@ -83,9 +80,9 @@ public final class WireSamples {
     int at = reserve(header + len);
     data[at] = RECORD_TAG;
     int p = writeVarint(data, at + 1, len);
-    p = writeText(p, 0x0A, endpoint, endpointText);
-    p = writeText(p, 0x12, metric, metricText);
-    p = writeText(p, 0x1A, tags, tagsText);
+    p = writeText(p, 0x0A, endpoint);
+    p = writeText(p, 0x12, metric);
+    p = writeText(p, 0x1A, tags);
     if (valueBits != 0) {
       data[p++] = 0x21;
       for (int i = 0; i < 8; i++) {
@@ -111,51 +108,47 @@ public final class WireSamples {
   }
 
   /**
-   * The UTF-8 of the last non-ASCII String of each text field, by identity; null for an ASCII String, which is
-   * written char by char. Used by one thread.
+   * The UTF-8 of recently seen Strings, by identity, in a direct-mapped table indexed by the String's (cached) hash:
+   * a String seen before costs one array read, a new one (or one whose slot another took) is encoded and takes the
+   * slot. Collectors' metric names and tag texts (~250 Strings with 100 containers) stay; a push's one-off Strings
+   * only cycle through it. Used by one thread (the queue's lock).
    */
   static final class TextCache {
-    private final String[] last = new String[3];
-    private final byte[][] bytes = new byte[3][];
+    private final String[] strings;
+    private final byte[][] bytes;
 
-    byte[] utf8(int field, String text) {
-      if (text != last[field]) {
-        last[field] = text;
-        bytes[field] = ascii(text) ? null : text.getBytes(StandardCharsets.UTF_8);
-      }
-      return bytes[field];
+    TextCache() {
+      this(2048);
     }
 
-    private static boolean ascii(String text) {
-      for (int i = 0, n = text.length(); i < n; i++) {
-        if (text.charAt(i) >= 0x80) {
-          return false;
-        }
+    /** @param slots a power of two */
+    TextCache(int slots) {
+      strings = new String[slots];
+      bytes = new byte[slots][];
+    }
+
+    byte[] utf8(String text) {
+      int slot = text.hashCode() & (strings.length - 1);
+      if (strings[slot] != text) {
+        bytes[slot] = text.getBytes(StandardCharsets.UTF_8);
+        strings[slot] = text;
       }
-      return true;
+      return bytes[slot];
     }
   }
 
-  private static int textSize(int utf8Length) {
-    return utf8Length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(utf8Length) + utf8Length;
+  private static int textSize(byte[] text) {
+    return text.length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(text.length) + text.length;
   }
 
-  /** Writes {@code utf8}, or {@code text} as ASCII when {@code utf8} is null. */
-  private int writeText(int p, int tag, byte[] utf8, String text) {
-    int n = utf8 != null ? utf8.length : text.length();
-    if (n == 0) {
+  private int writeText(int p, int tag, byte[] text) {
+    if (text.length == 0) {
       return p;
     }
     data[p++] = (byte) tag;
-    p = writeVarint(data, p, n);
-    if (utf8 != null) {
-      System.arraycopy(utf8, 0, data, p, n);
-    } else {
-      for (int i = 0; i < n; i++) {
-        data[p + i] = (byte) text.charAt(i);
-      }
-    }
-    return p + n;
+    p = writeVarint(data, p, text.length);
+    System.arraycopy(text, 0, data, p, text.length);
+    return p + text.length;
   }
 
   /** Appends records {@code [from, to)} of another buffer (one copy of their bytes). */
@@ -250,7 +243,8 @@ public final class WireSamples {
   /** The samples of a list, encoded. */
   public static WireSamples of(List<Sample> samples) {
     WireSamples w = new WireSamples();
-    samples.forEach(w::append);
+    TextCache texts = new TextCache(64);
+    samples.forEach(s -> w.append(s, texts));
     return w;
   }
 
