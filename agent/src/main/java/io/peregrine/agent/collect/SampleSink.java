@@ -6,8 +6,8 @@ import java.util.function.Predicate;
 
 /**
  * Where a collector's samples go, as their fields: the queue encodes them straight to wire bytes and the host page
- * updates a slot, so a round's ~5,000 samples with 100 containers make no {@code Sample} object each. Implementations
- * must not keep the call's Strings beyond what they would keep of a {@code Sample} (collectors reuse them).
+ * updates a slot, so a round's ~5,000 samples with 100 containers make no {@code Sample} object each. Collectors pass
+ * the same metric and tag Strings round after round, which the queue's and the page's lookups by identity rely on.
  */
 @FunctionalInterface
 public interface SampleSink {
