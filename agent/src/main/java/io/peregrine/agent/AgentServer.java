@@ -8,6 +8,7 @@ import io.peregrine.agent.collect.CollectLoop;
 import io.peregrine.agent.collect.Collector;
 import io.peregrine.agent.collect.Collectors;
 import io.peregrine.agent.collect.HostPaths;
+import io.peregrine.agent.collect.SampleSink;
 import io.peregrine.agent.collect.TcpTable;
 import io.peregrine.agent.container.ContainerCollectors;
 import io.peregrine.agent.expose.HostMetricsPage;
@@ -30,12 +31,10 @@ import io.peregrine.common.server.HealthChecks;
 import io.peregrine.common.tls.TlsContexts;
 import io.peregrine.common.tls.TlsMaterial;
 import java.nio.file.Path;
-import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,10 +100,14 @@ public final class AgentServer implements Component {
         .tls(tls));
     TcpTable tcp = new TcpTable(paths);
     HostMetricsPage page = config.hostMetricsPath().isEmpty() ? null : new HostMetricsPage();
-    Predicate<Sample> collected = page == null ? queue::offer : s -> {
-      page.record(s);
-      return queue.offer(s);
-    };
+    // collected samples go as fields to the queue's encoder and the page's slot: no Sample object per sample
+    SampleSink collected = page == null
+        ? (endpoint, metric, tags, value, type, timestamp, step) ->
+            queue.offer(endpoint, metric, tags, value, type, timestamp, step)
+        : (endpoint, metric, tags, value, type, timestamp, step) -> {
+          page.record(endpoint, metric, tags, value, type, step);
+          return queue.offer(endpoint, metric, tags, value, type, timestamp, step);
+        };
     List<Collector> collectors = new ArrayList<>(Collectors.forHost(paths, tcp));
     collectors.addAll(ContainerCollectors.create(config.containers(), paths, hostname, config.collectInterval(),
         queue::offer, clock, System.getenv(), registry));

@@ -2,11 +2,9 @@ package io.peregrine.agent.collect;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.lifecycle.Component;
-import io.peregrine.proto.v1.Sample;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Runs the checks hbs hands out (net.port.listen, proc.num, du.bs, url.check.health: {@link BuiltinChecks}) every
@@ -20,7 +18,7 @@ public final class CheckRunner implements Component {
   private final CollectLoop loop;
 
   public CheckRunner(BuiltinChecks checks, HostPaths paths, TcpTable tcp, String endpoint, Duration interval,
-      Duration duBudget, Clock clock, Predicate<Sample> sink, MeterRegistry registry) {
+      Duration duBudget, Clock clock, SampleSink sink, MeterRegistry registry) {
     this.du = new DuCheck(checks, paths, duBudget, System::nanoTime);
     this.url = new UrlHealthCheck(checks);
     List<Collector> collectors = List.of(new PortListenCheck(checks, tcp), new ProcNumCheck(checks, paths), du, url);

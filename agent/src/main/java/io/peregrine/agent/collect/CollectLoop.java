@@ -37,7 +37,7 @@ public final class CollectLoop implements Component {
   private final String endpoint;
   private final Duration interval;
   private final Clock clock;
-  private final Predicate<Sample> sink;
+  private final SampleSink sink;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Map<String, Counter> collected = new HashMap<>();
@@ -51,13 +51,19 @@ public final class CollectLoop implements Component {
   private ScheduledFuture<?> task;
 
   public CollectLoop(List<Collector> collectors, String endpoint, Duration interval, Clock clock,
-      Predicate<Sample> sink, MeterRegistry registry) {
+      SampleSink sink, MeterRegistry registry) {
     this("agent-collect", collectors, endpoint, interval, clock, sink, registry);
+  }
+
+  /** Samples to {@code sink} as messages (tests). */
+  public CollectLoop(List<Collector> collectors, String endpoint, Duration interval, Clock clock,
+      Predicate<Sample> sink, MeterRegistry registry) {
+    this(collectors, endpoint, interval, clock, SampleSink.ofSamples(sink), registry);
   }
 
   /** @param name the thread's and the log lines' name: a second loop runs the checks from hbs */
   public CollectLoop(String name, List<Collector> collectors, String endpoint, Duration interval, Clock clock,
-      Predicate<Sample> sink, MeterRegistry registry) {
+      SampleSink sink, MeterRegistry registry) {
     this.name = name;
     this.collectors = List.copyOf(collectors);
     this.endpoint = endpoint;
@@ -105,13 +111,9 @@ public final class CollectLoop implements Component {
     try {
       long timestamp = clock.instant().getEpochSecond();
       int step = (int) interval.toSeconds();
-      int[] refused = {0};
+      int refused = 0;
       for (Collector c : collectors) {
-        SampleEmitter out = new SampleEmitter(endpoint, timestamp, step, s -> {
-          if (!sink.test(s)) {
-            refused[0]++;
-          }
-        });
+        SampleEmitter out = new SampleEmitter(endpoint, timestamp, step, sink);
         try {
           c.collect(out);
         } catch (Exception e) {
@@ -123,10 +125,11 @@ public final class CollectLoop implements Component {
         }
         collected.get(c.name()).increment(out.emitted());
         invalid.increment(out.invalid());
+        refused += out.refused();
       }
-      if (refused[0] > 0) {
-        queueFull.increment(refused[0]);
-        log.warn("{}: queue full, {} collected samples dropped this round", name(), refused[0]);
+      if (refused > 0) {
+        queueFull.increment(refused);
+        log.warn("{}: queue full, {} collected samples dropped this round", name(), refused);
       }
       lastRoundNanos = System.nanoTime();
       return true;

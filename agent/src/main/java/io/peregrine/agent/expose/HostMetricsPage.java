@@ -54,10 +54,10 @@ public final class HostMetricsPage implements HttpHandler {
     volatile int step;
     volatile long storedNanos;
 
-    Slot(Sample s) {
-      this.endpoint = s.getEndpoint();
-      this.metric = s.getMetric();
-      this.tags = s.getTags();
+    Slot(String endpoint, String metric, String tags) {
+      this.endpoint = endpoint;
+      this.metric = metric;
+      this.tags = tags;
     }
   }
 
@@ -80,18 +80,26 @@ public final class HostMetricsPage implements HttpHandler {
 
   /** Keeps a collected sample's value as its series' newest. */
   public void record(Sample s) {
-    Map<String, Slot> byTags = latest.get(s.getMetric());
+    record(s.getEndpoint(), s.getMetric(), s.getTags(), s.getValue(), s.getCounterType(), s.getStep());
+  }
+
+  /**
+   * Keeps a collected sample's value, given as its fields, as its series' newest: once the series has its slot,
+   * nothing is allocated.
+   */
+  public void record(String endpoint, String metric, String tags, double value, CounterType type, int step) {
+    Map<String, Slot> byTags = latest.get(metric);
     if (byTags == null) {
-      byTags = latest.computeIfAbsent(s.getMetric(), m -> new ConcurrentHashMap<>());
+      byTags = latest.computeIfAbsent(metric, m -> new ConcurrentHashMap<>());
     }
-    Slot slot = byTags.get(s.getTags());
-    if (slot == null || !slot.endpoint.equals(s.getEndpoint())) {
-      slot = new Slot(s);
-      byTags.put(slot.tags, slot);
+    Slot slot = byTags.get(tags);
+    if (slot == null || !slot.endpoint.equals(endpoint)) {
+      slot = new Slot(endpoint, metric, tags);
+      byTags.put(tags, slot);
     }
-    slot.value = s.getValue();
-    slot.type = s.getCounterType();
-    slot.step = s.getStep();
+    slot.value = value;
+    slot.type = type;
+    slot.step = step;
     slot.storedNanos = nanoTime.getAsLong();
   }
 

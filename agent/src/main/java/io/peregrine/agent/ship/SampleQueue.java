@@ -2,6 +2,7 @@ package io.peregrine.agent.ship;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.peregrine.proto.v1.CounterType;
 import io.peregrine.proto.v1.Sample;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -38,7 +39,7 @@ public final class SampleQueue {
   private final int capacity;
   private final long maxBytes;
   private final SampleLedger ledger;
-  /** The last texts encoded by {@link #offer(Sample)} (guarded by lock). */
+  /** The UTF-8 of texts {@link #offer(Sample)} and its field form encoded before (guarded by lock). */
   private final WireSamples.TextCache texts = new WireSamples.TextCache();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
@@ -61,6 +62,21 @@ public final class SampleQueue {
 
   /** False when the queue is full or closed; never blocks. */
   public boolean offer(Sample sample) {
+    return offer(sample.getEndpoint(), sample.getMetric(), sample.getTags(), sample.getValue(),
+        sample.getCounterTypeValue(), sample.getTimestamp(), sample.getStep());
+  }
+
+  /**
+   * A sample given as its fields (a collector's), encoded straight into the queue's chunk: no {@code Sample} object
+   * is made. False when the queue is full or closed; never blocks.
+   */
+  public boolean offer(String endpoint, String metric, String tags, double value, CounterType type, long timestamp,
+      int step) {
+    return offer(endpoint, metric, tags, value, type.getNumber(), timestamp, step);
+  }
+
+  private boolean offer(String endpoint, String metric, String tags, double value, int type, long timestamp,
+      int step) {
     if (closed) {
       return false;
     }
@@ -75,7 +91,7 @@ public final class SampleQueue {
         chunks.addLast(tail);
       }
       int before = tail.byteLength();
-      tail.append(sample, texts);
+      tail.append(endpoint, metric, tags, value, type, timestamp, step, texts);
       int encoded = tail.byteLength() - before;
       if (bytes + encoded > maxBytes) {
         tail.truncate(tail.size() - 1);

@@ -50,22 +50,28 @@ public final class WireSamples {
 
   /** Appends a sample object, encoded here. */
   public void append(Sample s) {
-    append(s, new TextCache());
+    append(s, new TextCache(2));
+  }
+
+  /** Appends a sample object, encoded as its fields are. */
+  void append(Sample s, TextCache texts) {
+    append(s.getEndpoint(), s.getMetric(), s.getTags(), s.getValue(), s.getCounterTypeValue(), s.getTimestamp(),
+        s.getStep(), texts);
   }
 
   /**
-   * Appends a sample object, encoded here: its fields in number order, defaults left out, as protobuf writes them.
-   * {@code texts} keeps the UTF-8 of the last endpoint, metric and tags String seen: collectors pass the same
-   * Strings for every sample of a device or cgroup, so most samples encode only their metric name.
+   * Appends a sample given as its fields, encoded here: fields in number order, defaults left out, as protobuf
+   * writes them. {@code texts} keeps the UTF-8 of Strings seen before (collectors pass the same metric and tag
+   * Strings round after round), so a collected sample costs no allocation here.
+   *
+   * @param type the {@code CounterType}'s number
    */
-  void append(Sample s, TextCache texts) {
-    byte[] endpoint = texts.utf8(0, s.getEndpoint());
-    byte[] metric = texts.utf8(1, s.getMetric());
-    byte[] tags = texts.utf8(2, s.getTags());
-    long valueBits = Double.doubleToRawLongBits(s.getValue());
-    long timestamp = s.getTimestamp();
-    int step = s.getStep();
-    int type = s.getCounterTypeValue();
+  void append(String endpointText, String metricText, String tagsText, double value, int type, long timestamp,
+      int step, TextCache texts) {
+    byte[] endpoint = texts.utf8(endpointText);
+    byte[] metric = texts.utf8(metricText);
+    byte[] tags = texts.utf8(tagsText);
+    long valueBits = Double.doubleToRawLongBits(value);
     int len = textSize(endpoint) + textSize(metric) + textSize(tags) + (valueBits != 0 ? 9 : 0)
         + (timestamp != 0 ? 1 + CodedOutputStream.computeInt64SizeNoTag(timestamp) : 0)
         + (step != 0 ? 1 + CodedOutputStream.computeInt32SizeNoTag(step) : 0)
@@ -98,20 +104,41 @@ public final class WireSamples {
     if (p != at + header + len) {
       throw new IllegalStateException("encoded " + (p - at - header) + " bytes of a " + len + "-byte Sample");
     }
-    finish(at, p, seriesKey(s));
+    finish(at, p, seriesKey(endpointText, metricText, tagsText));
   }
 
-  /** The UTF-8 of the last String of each text field, by identity. Used by one thread. */
+  /**
+   * The UTF-8 of recently seen Strings, by identity, in a direct-mapped table indexed by the String's (cached) hash:
+   * a String seen before costs one array read, a new one (or one whose slot another took) is encoded and takes the
+   * slot. Collectors' metric names and tag texts (~250 Strings with 100 containers) stay; a push's one-off Strings
+   * only cycle through it. 4,096 slots by default (~32 KiB of references). Used by one thread (the queue's lock).
+   */
   static final class TextCache {
-    private final String[] last = new String[3];
-    private final byte[][] bytes = new byte[3][];
+    private final String[] strings;
+    private final byte[][] bytes;
 
-    byte[] utf8(int field, String text) {
-      if (text != last[field]) {
-        last[field] = text;
-        bytes[field] = text.getBytes(StandardCharsets.UTF_8);
+    private final int shift;
+
+    TextCache() {
+      this(4096);
+    }
+
+    /** @param slots a power of two, at least 2 */
+    TextCache(int slots) {
+      strings = new String[slots];
+      bytes = new byte[slots][];
+      shift = 32 - Integer.numberOfTrailingZeros(slots);
+    }
+
+    byte[] utf8(String text) {
+      // the hash's top bits after a multiplicative mix: tag texts differing in a digit or two differ in low bits
+      // too regularly to index by those (141 slots for 204 such Strings, 193 mixed)
+      int slot = (text.hashCode() * 0x9E3779B1) >>> shift;
+      if (strings[slot] != text) {
+        bytes[slot] = text.getBytes(StandardCharsets.UTF_8);
+        strings[slot] = text;
       }
-      return bytes[field];
+      return bytes[slot];
     }
   }
 
@@ -221,7 +248,8 @@ public final class WireSamples {
   /** The samples of a list, encoded. */
   public static WireSamples of(List<Sample> samples) {
     WireSamples w = new WireSamples();
-    samples.forEach(w::append);
+    TextCache texts = new TextCache(64);
+    samples.forEach(s -> w.append(s, texts));
     return w;
   }
 
@@ -401,7 +429,11 @@ public final class WireSamples {
 
   /** The key {@link #seriesKey(byte[], int, int)} folds from the encoding, from the Strings' cached hashes. */
   static long seriesKey(Sample s) {
-    return fold(s.getEndpoint().hashCode(), 1) ^ fold(s.getMetric().hashCode(), 2) ^ fold(s.getTags().hashCode(), 3);
+    return seriesKey(s.getEndpoint(), s.getMetric(), s.getTags());
+  }
+
+  static long seriesKey(String endpoint, String metric, String tags) {
+    return fold(endpoint.hashCode(), 1) ^ fold(metric.hashCode(), 2) ^ fold(tags.hashCode(), 3);
   }
 
   /** An empty string field is not encoded at all: it folds to 0, as a missing one does. */
