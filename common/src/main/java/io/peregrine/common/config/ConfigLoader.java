@@ -274,19 +274,7 @@ public final class ConfigLoader {
 
   /** {@code transfer.grpcListen} becomes {@code PEREGRINE_TRANSFER_GRPC_LISTEN}. */
   public static String envName(String key) {
-    StringBuilder out = new StringBuilder(ENV_PREFIX);
-    out.append('_');
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c == '.') {
-        out.append('_');
-      } else if (Character.isUpperCase(c) && i > 0 && key.charAt(i - 1) != '.') {
-        out.append('_').append(c);
-      } else {
-        out.append(Character.toUpperCase(c));
-      }
-    }
-    return out.toString();
+    return ConfigText.envName(key);
   }
 
   private static List<String> iterableNames(JsonNode node) {

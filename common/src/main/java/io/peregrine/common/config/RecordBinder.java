@@ -38,7 +38,6 @@ import java.util.Map;
  * truncated.
  */
 public final class RecordBinder {
-  private static final java.util.regex.Pattern SIMPLE_DURATION = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private final YAMLFactory yamlFactory = new YAMLFactory();
   private final JsonFactory jsonFactory = new JsonFactory();
 
@@ -160,7 +159,7 @@ public final class RecordBinder {
         applyEnv(cast(child), key + ".", env, origins);
         continue;
       }
-      String var = envName(key);
+      String var = ConfigText.envName(key);
       String value = env.get(var);
       if (value == null) {
         continue;
@@ -330,53 +329,12 @@ public final class RecordBinder {
       throw new IllegalArgumentException("expected true or false");
     }
     if (type == Duration.class) {
-      return value instanceof Number ? Duration.ofSeconds(whole(value, text, "a duration")) : duration(text);
+      return value instanceof Number ? Duration.ofSeconds(whole(value, text, "a duration")) : ConfigText.duration(text);
     }
     if (type.isEnum()) {
       return enumValue(type, text);
     }
     throw new IllegalStateException("RecordBinder cannot bind " + type.getName());
-  }
-
-  /**
-   * {@link ConfigLoader#envName}'s rule, kept here: naming ConfigLoader (or {@link Durations}, below) would make the
-   * JVM load databind's classes to verify them. {@code RecordBinderTest} holds the two copies equal.
-   */
-  static String envName(String key) {
-    StringBuilder out = new StringBuilder(ConfigLoader.ENV_PREFIX);
-    out.append('_');
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c == '.') {
-        out.append('_');
-      } else if (Character.isUpperCase(c) && i > 0 && key.charAt(i - 1) != '.') {
-        out.append('_').append(c);
-      } else {
-        out.append(Character.toUpperCase(c));
-      }
-    }
-    return out.toString();
-  }
-
-  /** {@link Durations#parse}'s rule (see {@link #envName} for why it is a copy). */
-  static Duration duration(String text) {
-    String t = text.trim();
-    java.util.regex.Matcher m = SIMPLE_DURATION.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(t);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration: write 500ms, 10s, 5m, 1h or 2d");
-    }
   }
 
   private static long whole(Object value, String text, String what) {

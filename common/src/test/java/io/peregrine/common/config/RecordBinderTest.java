@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** RecordBinder gives what ConfigLoader gives: the same configs from the same fixtures and environments, the same errors. */
 class RecordBinderTest {
@@ -125,17 +124,18 @@ class RecordBinderTest {
     assertThat(c.s()).isEqualTo(new WithSecret("s3cret", "http://x/y"));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"transfer.grpcListen", "graph.dataDir", "judge.redis.keyPrefix", "agent.step",
-      "agent.containers.scrapeMaxBytes", "agent.tls.httpClientAuth", "a"})
-  void environmentNamesAndDurationsFollowConfigLoadersRules(String key) {
-    assertThat(RecordBinder.envName(key)).isEqualTo(ConfigLoader.envName(key));
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"500ms", "10s", " 5m ", "1h", "2d", "PT2H", "10 s"})
-  void durationsParseAsDurationsDoes(String text) {
-    assertThat(RecordBinder.duration(text)).isEqualTo(Durations.parse(text));
+  @Test
+  void environmentNamesAndDurationsFollowTheSharedRules() {
+    assertThat(ConfigText.envName("transfer.grpcListen")).isEqualTo("PEREGRINE_TRANSFER_GRPC_LISTEN");
+    assertThat(ConfigText.envName("agent.containers.scrapeMaxBytes"))
+        .isEqualTo("PEREGRINE_AGENT_CONTAINERS_SCRAPE_MAX_BYTES");
+    assertThat(ConfigText.envName("a")).isEqualTo("PEREGRINE_A");
+    assertThat(ConfigText.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(ConfigText.duration(" 5m ")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ConfigText.duration("10 s")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ConfigText.duration("2d")).isEqualTo(Duration.ofDays(2));
+    assertThat(ConfigText.duration("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThatThrownBy(() -> ConfigText.duration("soon")).hasMessageContaining("is not a duration");
   }
 
   @Test
