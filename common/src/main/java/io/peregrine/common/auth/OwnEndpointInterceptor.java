@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.peregrine.common.server.ThrottledLog;
@@ -16,7 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -35,11 +36,18 @@ import org.slf4j.LoggerFactory;
  * answer is not a PushResponse is not screened.
  */
 public final class OwnEndpointInterceptor implements ServerInterceptor {
+  /**
+   * Batches of one call taken but not yet answered. The services ask for one message at a time, so one or two is
+   * the norm; a call past this is ended with RESOURCE_EXHAUSTED and counted rather than held in memory.
+   */
+  static final int MAX_UNANSWERED = 64;
+
   private final String component;
   private final Set<String> pushForOthers;
   private final NodePods nodePods;
   private final Counter refusedBatches;
   private final Counter refusedSamples;
+  private final Counter unansweredOverflow;
   private final ThrottledLog refusedLog = new ThrottledLog(LoggerFactory.getLogger(OwnEndpointInterceptor.class),
       Duration.ofSeconds(10));
 
@@ -58,6 +66,9 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
     this.refusedSamples = Counter.builder(component + "_auth_refused_samples_total").tag("reason",
         "foreign_endpoint").description("samples refused because the caller's certificate may not push for their "
         + "endpoint").register(registry);
+    this.unansweredOverflow = Counter.builder(component + "_auth_screen_overflow_total")
+        .description("calls ended because more than " + MAX_UNANSWERED + " of their batches waited for an answer")
+        .register(registry);
   }
 
   @Override
@@ -69,7 +80,7 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     // one entry per batch taken, in order: the service answers each batch once, in the order it came
-    Queue<EndpointScreen.Screened> screened = new ConcurrentLinkedQueue<>();
+    Queue<EndpointScreen.Screened> screened = new ArrayBlockingQueue<>(MAX_UNANSWERED);
     EndpointScreen.Screened untouched = new EndpointScreen.Screened(null, new int[0], new String[0]);
     ServerCall<Q, A> answering = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
@@ -87,15 +98,19 @@ public final class OwnEndpointInterceptor implements ServerInterceptor {
       public void onMessage(Q message) {
         EndpointScreen.Screened s = EndpointScreen.screen(message, node, e -> mayPushFor(node, e),
             e -> reason(node, e));
+        if (!screened.offer(s == null ? untouched : s)) {
+          unansweredOverflow.increment();
+          call.close(Status.RESOURCE_EXHAUSTED.withDescription(component + ": more than " + MAX_UNANSWERED
+              + " batches of this call wait for an answer"), new Metadata());
+          return;
+        }
         if (s == null) {
-          screened.add(untouched);
           super.onMessage(message);
           return;
         }
         refusedBatches.increment();
         refusedSamples.increment(s.count());
         refusedLog.warn("{}: {} sample(s) of a batch refused: {}", component, s.count(), s.firstReason());
-        screened.add(s);
         super.onMessage((Q) s.kept());
       }
     };
