@@ -34,12 +34,8 @@ import java.util.List;
  * both).
  */
 final class FastWireJson {
-  private static final int MAX_NUMBER = 64;
   private static final int SHRINK_ABOVE = 4 << 20;
   private static final long MILLIS_THRESHOLD = 1_000_000_000_000L;
-  private static final long MAX_EXACT_MANTISSA = 1L << 53;
-  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-      1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   private static final int ENDPOINT = 1;
   private static final int METRIC = 2;
   private static final int TAGS = 4;
@@ -78,7 +74,6 @@ final class FastWireJson {
   private final WireSampleValidator validator;
   private final WireSampleValidator.Accepted accepted = new WireSampleValidator.Accepted();
   private final SampleEncoding encoding;
-  private final char[] number = new char[MAX_NUMBER];
   private List<Reject> rejects;
   private final RejectSink toRejects = (i, c, reason) -> {
     if (rejects == null) {
@@ -106,9 +101,7 @@ final class FastWireJson {
   private int strOff;
   private int strLen;
   private boolean strDel;
-  // the last number read
-  private double doubleValue;
-  private long longValue;
+  private final JsonNumbers numbers = new JsonNumbers();
 
   FastWireJson(Clock clock, WireSampleValidator validator, SampleEncoding encoding) {
     this.clock = clock;
@@ -225,19 +218,24 @@ final class FastWireJson {
           }
         }
         case VALUE -> {
-          if (!number()) {
+          int after = numbers.readDouble(b, pos, end);
+          if (after < 0) {
             return false;
           }
-          value = doubleValue;
+          pos = after;
+          value = numbers.doubleValue;
         }
         case TIMESTAMP, STEP -> {
-          if (!integer()) {
+          int after = numbers.readLong(b, pos, end);
+          if (after < 0) {
             return false;
           }
+          pos = after;
+          long n = numbers.longValue;
           if (field == TIMESTAMP) {
-            timestamp = longValue;
+            timestamp = n;
           } else {
-            step = longValue > Integer.MAX_VALUE || longValue < Integer.MIN_VALUE ? -1 : (int) longValue;
+            step = n > Integer.MAX_VALUE || n < Integer.MIN_VALUE ? -1 : (int) n;
           }
         }
         default -> { // TYPE
@@ -518,122 +516,6 @@ final class FastWireJson {
       }
     }
     return false;
-  }
-
-  /**
-   * A JSON number in the grammar's strict form ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}), read as
-   * the Jackson path reads it (Double.parseDouble's value; an integer's -0 is a zero). A decimal without an exponent
-   * whose digits fit 2^53 and with at most 22 after the point is one correctly rounded division (exact, as Clinger
-   * showed); anything else goes through {@link Decimals}. False for anything that is no JSON number.
-   */
-  private boolean number() {
-    byte[] in = b;
-    int start = pos;
-    int i = start;
-    boolean negative = i < end && in[i] == '-';
-    if (negative) {
-      i++;
-    }
-    int first = i;
-    if (i >= end) {
-      return false;
-    }
-    long mantissa = 0;
-    int c = in[i] - '0';
-    if (c == 0) {
-      i++;
-      if (i < end && in[i] >= '0' && in[i] <= '9') {
-        return false; // a leading zero is no JSON number
-      }
-    } else if (c > 0 && c <= 9) {
-      while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
-        mantissa = mantissa * 10 + c;
-        i++;
-      }
-    } else {
-      return false;
-    }
-    int digits = i - first;
-    int scale = 0;
-    boolean integer = true;
-    if (i < end && in[i] == '.') {
-      integer = false;
-      int f = ++i;
-      while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
-        mantissa = mantissa * 10 + c;
-        i++;
-      }
-      scale = i - f;
-      if (scale == 0) {
-        return false;
-      }
-      digits += scale;
-    }
-    boolean exponent = false;
-    if (i < end && (in[i] == 'e' || in[i] == 'E')) {
-      integer = false;
-      exponent = true;
-      i++;
-      if (i < end && (in[i] == '+' || in[i] == '-')) {
-        i++;
-      }
-      int j = digits(i);
-      if (j == i) {
-        return false;
-      }
-      i = j;
-    }
-    double v;
-    if (!exponent && digits <= 18 && mantissa <= MAX_EXACT_MANTISSA && scale < POW10.length) {
-      v = scale == 0 ? (double) mantissa : mantissa / POW10[scale];
-      if (negative) {
-        v = -v;
-      }
-    } else {
-      int len = i - start;
-      if (len > MAX_NUMBER) {
-        return false;
-      }
-      for (int k = 0; k < len; k++) {
-        number[k] = (char) in[start + k];
-      }
-      v = Decimals.parse(number, 0, len);
-    }
-    doubleValue = integer ? v + 0.0 : v;
-    pos = i;
-    return true;
-  }
-
-  /** A JSON integer of at most 18 digits (no fraction, no exponent: those are the Jackson path's). */
-  private boolean integer() {
-    byte[] in = b;
-    int i = pos;
-    boolean negative = i < end && in[i] == '-';
-    if (negative) {
-      i++;
-    }
-    int first = i;
-    long v = 0;
-    int c;
-    while (i < end && (c = in[i] - '0') >= 0 && c <= 9) {
-      v = v * 10 + c;
-      i++;
-    }
-    int n = i - first;
-    if (n == 0 || n > 18 || (n > 1 && in[first] == '0')
-        || (i < end && (in[i] == '.' || in[i] == 'e' || in[i] == 'E'))) {
-      return false;
-    }
-    longValue = negative ? -v : v;
-    pos = i;
-    return true;
-  }
-
-  private int digits(int i) {
-    while (i < end && b[i] >= '0' && b[i] <= '9') {
-      i++;
-    }
-    return i;
   }
 
   /** Up to eight ASCII characters as {@link #LONG} reads them from a body. */
